@@ -1,0 +1,1 @@
+//! The only `#[wasm_bindgen]` file: convert, call, return.

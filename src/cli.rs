@@ -1,0 +1,2 @@
+//! The `glmm-demo` command line.
+pub fn main() -> i32 { 0 }

@@ -1,0 +1,46 @@
+//! Data: R-identical random numbers, the two presets of the seed question, and CSV input.
+
+pub mod csv;
+pub mod qnorm;
+pub mod rng;
+pub mod simulate;
+
+pub use simulate::{simulate, Preset, SimConfig};
+
+/// One data set: a binary outcome `y_bin`, a covariate `x`, a grouping factor, and optionally the
+/// continuous `y` the binary outcome was cut from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dataset {
+    /// 0-based group index of each observation (index into `group_labels`).
+    pub group: Vec<usize>,
+    /// Label of each group as R would print the factor level ("1", "2", … for simulated data).
+    pub group_labels: Vec<String>,
+    pub x: Vec<f64>,
+    /// Continuous outcome, when known (simulated data, or a CSV with a `y` column).
+    pub y: Option<Vec<f64>>,
+    /// Binary outcome coded 0.0 / 1.0.
+    pub y_bin: Vec<f64>,
+}
+
+impl Dataset {
+    pub fn n_obs(&self) -> usize {
+        self.x.len()
+    }
+
+    pub fn n_groups(&self) -> usize {
+        self.group_labels.len()
+    }
+
+    pub fn sum_ybin(&self) -> f64 {
+        self.y_bin.iter().sum()
+    }
+
+    /// Indices of the observations of each group, in data order.
+    pub fn group_members(&self) -> Vec<Vec<usize>> {
+        let mut members = vec![Vec::new(); self.n_groups()];
+        for (i, &g) in self.group.iter().enumerate() {
+            members[g].push(i);
+        }
+        members
+    }
+}

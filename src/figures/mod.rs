@@ -1,0 +1,1 @@
+//! Figures drawn once with plotters against any backend (canvas, SVG, PNG).

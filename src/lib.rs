@@ -1,0 +1,17 @@
+//! glmm-demo: why a random intercept changes a logistic model differently from a linear one.
+//!
+//! The crate flows one way:
+//! [`data`] (R-identical RNG, presets, CSV) → [`models`] (lm, lmm, glm, glmm, quadrature, optimisation)
+//! → [`surfaces`] (likelihood grids, decomposition curves, fitted curves) → [`figures`] (plotters drawing
+//! for any backend) → [`bindings`] (the only `#[wasm_bindgen]` file) and the `glmm-demo` CLI ([`cli`]).
+
+pub mod error;
+pub mod data;
+pub mod models;
+pub mod surfaces;
+pub mod figures;
+pub mod report;
+pub mod cli;
+pub mod bindings;
+
+pub use error::{Error, Result};

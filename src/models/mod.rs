@@ -1,0 +1,1 @@
+//! Models of the lesson, one file per family, each defined as the R call it mirrors.

@@ -1,0 +1,153 @@
+//! The results of every model of the lesson, as one JSON object (`glmm-demo fit`, `glmmDemo.results()`).
+//!
+//! Each model is either its fit or `{"error": "<one sentence>"}`; a failing model never stops the others.
+
+use serde::{Deserialize, Serialize};
+
+/// A fitted model or the sentence saying why it could not be fitted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Outcome<T> {
+    Fit(T),
+    Failed { error: String },
+}
+
+impl<T> Outcome<T> {
+    pub fn fit(&self) -> Option<&T> {
+        match self {
+            Outcome::Fit(t) => Some(t),
+            Outcome::Failed { .. } => None,
+        }
+    }
+}
+
+impl<T> From<crate::Result<T>> for Outcome<T> {
+    fn from(r: crate::Result<T>) -> Self {
+        match r {
+            Ok(t) => Outcome::Fit(t),
+            Err(e) => Outcome::Failed { error: e.to_string() },
+        }
+    }
+}
+
+/// What the data are, in numbers R prints too.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataSummary {
+    pub n_obs: usize,
+    pub groups: usize,
+    pub group_labels: Vec<String>,
+    pub sum_ybin: f64,
+    /// First five x (fewer if the data are shorter).
+    pub head_x: Vec<f64>,
+    /// First five y, when y is known.
+    pub head_y: Option<Vec<f64>>,
+}
+
+/// `lm(y ~ x)` or `lm(y ~ x + factor(group))`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LmFit {
+    /// Coefficients in R's order: (Intercept), x, factor(group)2, …
+    pub coef: Vec<f64>,
+    pub coef_names: Vec<String>,
+    /// Residual standard error.
+    pub sigma: f64,
+    pub loglik: f64,
+}
+
+/// `lmer(y ~ x + (1|group))`, REML by default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LmmFit {
+    /// (Intercept), x
+    pub fixef: Vec<f64>,
+    pub sigma: f64,
+    pub sigma_b: f64,
+    /// sigma_b / sigma, lme4's theta.
+    pub theta: f64,
+    /// BLUPs of the random intercepts (`ranef()`), one per group.
+    pub ranef: Vec<f64>,
+    pub ranef_sum: f64,
+    pub reml: bool,
+    /// REML criterion (`REMLcrit`) when fitted by REML, else the ML deviance.
+    pub reml_crit: f64,
+    pub loglik: f64,
+    pub singular: bool,
+}
+
+/// `glm(y_bin ~ x, binomial)` or `glm(y_bin ~ x + factor(group), binomial)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GlmFit {
+    pub coef: Vec<f64>,
+    pub coef_names: Vec<String>,
+    pub loglik: f64,
+    pub deviance: f64,
+    /// Labels of groups whose outcomes are all equal (their coefficient diverges: complete separation).
+    pub separation: Vec<String>,
+    /// Sentence explaining separation, if any.
+    pub note: Option<String>,
+}
+
+/// `glmer(y_bin ~ x + (1|group), binomial, nAGQ = K)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GlmmFit {
+    /// (Intercept), x
+    pub fixef: Vec<f64>,
+    /// Standard deviation of the random intercepts (lme4's theta for a binomial model).
+    pub sigma_b: f64,
+    /// Conditional modes of the random intercepts on the b scale (`ranef()`).
+    pub ranef: Vec<f64>,
+    pub ranef_sum: f64,
+    /// Conditional means E[b_g | y] at the fitted parameters.
+    pub cond_means: Vec<f64>,
+    pub cond_means_sum: f64,
+    /// lme4's logLik: −objective/2.
+    pub loglik: f64,
+    /// lme4's objective at the optimum (−2 logLik).
+    pub deviance: f64,
+    pub nagq: usize,
+    /// sigma_b at 0.
+    pub singular: bool,
+    /// Relative gradient at the optimum (the stopping criterion).
+    pub rel_gradient: f64,
+    pub iterations: usize,
+}
+
+/// The answer's opt1: the joint mode over (alpha, beta, sigma, z_1..z_G).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JointModeFit {
+    pub alpha: f64,
+    pub beta: f64,
+    pub sigma: f64,
+    pub re: Vec<f64>,
+    pub re_sum: f64,
+    /// Joint log density at the mode.
+    pub log_density: f64,
+    pub note: String,
+}
+
+/// The answer's opt2 done properly: the exact marginal likelihood.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MarginalExactFit {
+    pub alpha: f64,
+    pub beta: f64,
+    pub sigma: f64,
+    pub loglik: f64,
+    /// Estimated absolute error of the log-likelihood from the quadrature.
+    pub quad_error: f64,
+    /// Quadrature nodes per group used.
+    pub nodes: usize,
+}
+
+/// Every model of the lesson on one data set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FitReport {
+    pub data: DataSummary,
+    pub lm_pooled: Outcome<LmFit>,
+    pub lm_group: Outcome<LmFit>,
+    pub lmm: Outcome<LmmFit>,
+    pub glm_pooled: Outcome<GlmFit>,
+    pub glm_group: Outcome<GlmFit>,
+    pub glmm_laplace: Outcome<GlmmFit>,
+    pub glmm_agq: Outcome<GlmmFit>,
+    pub joint_mode: Outcome<JointModeFit>,
+    pub marginal_exact: Outcome<MarginalExactFit>,
+}

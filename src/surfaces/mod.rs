@@ -1,0 +1,1 @@
+//! Surfaces for the figures: likelihood grids, decomposition curves, fitted curves.
