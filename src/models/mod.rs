@@ -1,1 +1,3 @@
 //! Models of the lesson, one file per family, each defined as the R call it mirrors.
+
+pub mod family;
