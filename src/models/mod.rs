@@ -1,3 +1,6 @@
 //! Models of the lesson, one file per family, each defined as the R call it mirrors.
 
 pub mod family;
+pub mod lesson;
+
+pub use lesson::{fit_all, FitOptions};
