@@ -1,6 +1,8 @@
 //! Models of the lesson, one file per family, each defined as the R call it mirrors.
 
 pub mod family;
+pub mod optimize;
+pub mod quadrature;
 pub mod lesson;
 
 pub use lesson::{fit_all, FitOptions};

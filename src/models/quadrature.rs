@@ -1,0 +1,118 @@
+//! Gauss–Hermite quadrature for the standard normal weight, as lme4's `GHrule`.
+//!
+//! ∫ f(z) φ(z) dz ≈ Σ_k w_k f(z_k), exact for polynomials of degree < 2K, with Σ_k w_k = 1.
+//! Nodes are the roots of the K-th probabilists' Hermite polynomial: first from the eigenvalues of
+//! the Jacobi matrix (Golub–Welsch), then polished by Newton's method; weights are the Christoffel
+//! numbers w_k = 1 / Σ_{j<K} h_j(z_k)² with h_j the orthonormal Hermite polynomials.
+
+use nalgebra::{DMatrix, SymmetricEigen};
+
+/// The largest rule offered (lme4 allows nAGQ ≤ 100 too).
+pub const MAX_NODES: usize = 100;
+
+/// A Gauss–Hermite rule for the standard normal density.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GaussHermite {
+    pub nodes: Vec<f64>,
+    pub weights: Vec<f64>,
+}
+
+/// Orthonormal Hermite polynomials h_0..h_{k} at z (h_{j+1} = (z h_j − √j h_{j−1}) / √(j+1)).
+fn orthonormal_hermite(z: f64, k: usize) -> Vec<f64> {
+    let mut h = Vec::with_capacity(k + 1);
+    h.push(1.0);
+    if k >= 1 {
+        h.push(z);
+    }
+    for j in 1..k {
+        let next = (z * h[j] - (j as f64).sqrt() * h[j - 1]) / ((j + 1) as f64).sqrt();
+        h.push(next);
+    }
+    h
+}
+
+/// The K-node rule (1 ≤ K ≤ [`MAX_NODES`]; K is clamped into that range).
+pub fn gauss_hermite(k: usize) -> GaussHermite {
+    let k = k.clamp(1, MAX_NODES);
+    if k == 1 {
+        return GaussHermite { nodes: vec![0.0], weights: vec![1.0] };
+    }
+    // Jacobi matrix of the monic probabilists' Hermite recurrence He_{j+1} = z He_j − j He_{j−1}.
+    let jacobi = DMatrix::from_fn(k, k, |r, c| {
+        if r + 1 == c || c + 1 == r {
+            (r.max(c) as f64).sqrt()
+        } else {
+            0.0
+        }
+    });
+    let mut nodes: Vec<f64> = SymmetricEigen::new(jacobi).eigenvalues.iter().copied().collect();
+    nodes.sort_by(|a, b| a.total_cmp(b));
+    for z in nodes.iter_mut() {
+        for _ in 0..3 {
+            // h_K' = √K h_{K−1}
+            let h = orthonormal_hermite(*z, k);
+            let step = h[k] / ((k as f64).sqrt() * h[k - 1]);
+            if !step.is_finite() {
+                break;
+            }
+            *z -= step;
+        }
+    }
+    // Symmetrise, as lme4 and MixedModels.jl do, so that the rule is exactly odd-symmetric.
+    let n = nodes.len();
+    let sym: Vec<f64> = (0..n).map(|i| 0.5 * (nodes[i] - nodes[n - 1 - i])).collect();
+    let mut weights: Vec<f64> = sym
+        .iter()
+        .map(|&z| 1.0 / orthonormal_hermite(z, k - 1).iter().map(|h| h * h).sum::<f64>())
+        .collect();
+    let wsym: Vec<f64> = (0..n).map(|i| 0.5 * (weights[i] + weights[n - 1 - i])).collect();
+    weights = wsym;
+    let total: f64 = weights.iter().sum();
+    weights.iter_mut().for_each(|w| *w /= total);
+    GaussHermite { nodes: sym, weights }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// E[Z^{2m}] = (2m − 1)!! for a standard normal.
+    fn double_factorial_odd(m: usize) -> f64 {
+        (1..=m).map(|j| (2 * j - 1) as f64).product()
+    }
+
+    #[test]
+    fn rules_integrate_normal_moments_exactly() {
+        for &k in &[1usize, 2, 3, 5, 10, 25, 50, 100] {
+            let r = gauss_hermite(k);
+            assert_eq!(r.nodes.len(), k);
+            let total: f64 = r.weights.iter().sum();
+            assert!((total - 1.0).abs() < 1e-14, "k={k}");
+            for m in 1..k.min(8) {
+                let moment: f64 = r.nodes.iter().zip(&r.weights).map(|(z, w)| w * z.powi(2 * m as i32)).sum();
+                let exact = double_factorial_odd(m);
+                assert!((moment / exact - 1.0).abs() < 1e-12, "k={k} m={m}: {moment} vs {exact}");
+            }
+        }
+    }
+
+    #[test]
+    fn known_three_point_rule() {
+        // He_3 = z³ − 3z: nodes 0, ±√3 with weights 2/3, 1/6, 1/6.
+        let r = gauss_hermite(3);
+        assert!((r.nodes[2] - 3f64.sqrt()).abs() < 1e-15);
+        assert!(r.nodes[1].abs() < 1e-15);
+        assert!((r.weights[1] - 2.0 / 3.0).abs() < 1e-15);
+        assert!((r.weights[0] - 1.0 / 6.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn hundred_point_rule_integrates_a_logistic_expectation() {
+        // E[logistic(Z)] = 1/2 by symmetry; E[exp(Z)] = e^{1/2}.
+        let r = gauss_hermite(100);
+        let e: f64 = r.nodes.iter().zip(&r.weights).map(|(z, w)| w * z.exp()).sum();
+        assert!((e - 0.5f64.exp()).abs() < 1e-13);
+        let l: f64 = r.nodes.iter().zip(&r.weights).map(|(z, w)| w / (1.0 + (-z).exp())).sum();
+        assert!((l - 0.5).abs() < 1e-15);
+    }
+}
