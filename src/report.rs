@@ -74,16 +74,14 @@ pub struct LmmFit {
 }
 
 /// `glm(y_bin ~ x, binomial)` or `glm(y_bin ~ x + factor(group), binomial)`.
+/// Complete separation (e.g. a group whose outcomes are all equal) has no finite maximum: it is an error
+/// whose sentence names the separated groups.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GlmFit {
     pub coef: Vec<f64>,
     pub coef_names: Vec<String>,
     pub loglik: f64,
     pub deviance: f64,
-    /// Labels of groups whose outcomes are all equal (their coefficient diverges: complete separation).
-    pub separation: Vec<String>,
-    /// Sentence explaining separation, if any.
-    pub note: Option<String>,
 }
 
 /// `glmer(y_bin ~ x + (1|group), binomial, nAGQ = K)`.
