@@ -1,6 +1,9 @@
 //! Models of the lesson, one file per family, each defined as the R call it mirrors.
 
+pub mod design;
 pub mod family;
+pub mod glm;
+pub mod lm;
 pub mod optimize;
 pub mod quadrature;
 pub mod lesson;
