@@ -4,6 +4,7 @@ pub mod design;
 pub mod family;
 pub mod glm;
 pub mod lm;
+pub mod lmm;
 pub mod optimize;
 pub mod quadrature;
 pub mod lesson;
