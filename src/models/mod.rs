@@ -3,6 +3,7 @@
 pub mod design;
 pub mod family;
 pub mod glm;
+pub mod glmm;
 pub mod lm;
 pub mod lmm;
 pub mod optimize;
