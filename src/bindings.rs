@@ -1,1 +1,384 @@
 //! The only `#[wasm_bindgen]` file: convert, call, return.
+//!
+//! JavaScript talks to one [`Demo`]: `set(partial)` merges parameters ([`Params::merge`]), simulates the
+//! data, fits every model and builds the figures' scene, exactly as the CLI does; `results()` is the same
+//! JSON as `glmm-demo fit`; `draw(figure, canvas, dpr)` draws a figure with plotters on a canvas and
+//! returns its pixel-to-data mapping. Every error reaches JavaScript as a `JsError` carrying the core's
+//! one-sentence message. No numerics live here.
+
+use plotters::prelude::*;
+use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
+use plotters_canvas::CanvasBackend;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+use crate::data::{self, Dataset};
+use crate::error::{Error, Result};
+use crate::figures::{self, FigureId, PlotMapping};
+use crate::models;
+use crate::params::Params;
+use crate::report::FitReport;
+use crate::surfaces::{self, Scene, SceneOptions};
+
+/// Runs once when the module is instantiated: Rust panics print their message to the console.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// The crate's version, e.g. "0.1.0".
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// The page's state: parameters, the data they simulate, every fit, and the figures' scene.
+#[wasm_bindgen]
+pub struct Demo {
+    params: Params,
+    pair: (usize, usize),
+    data: Option<Dataset>,
+    report: Option<FitReport>,
+    /// The scene, or the sentence saying why the figures cannot be drawn.
+    scene: Option<std::result::Result<Scene, String>>,
+}
+
+impl Default for Demo {
+    fn default() -> Self {
+        Demo { params: Params::default(), pair: (0, 1), data: None, report: None, scene: None }
+    }
+}
+
+/// The Rust side of `Demo`, usable natively (tests) and from the exported block below.
+impl Demo {
+    /// Merges `partial`, then simulates, fits and builds the scene. On error nothing changes.
+    pub fn apply(&mut self, partial: &serde_json::Value) -> Result<&Params> {
+        let params = self.params.merge(partial)?;
+        let data = data::simulate(&params.to_sim_config())?;
+        let report = models::fit_all(&data, &params.fit_options());
+        let pair = Demo::pair_for(self.pair, params.groups);
+        self.scene = Some(Demo::scene_for(&data, &report, pair));
+        self.params = params;
+        self.pair = pair;
+        self.data = Some(data);
+        self.report = Some(report);
+        Ok(&self.params)
+    }
+
+    pub fn report(&self) -> Option<&FitReport> {
+        self.report.as_ref()
+    }
+
+    pub fn current_params(&self) -> &Params {
+        &self.params
+    }
+
+    pub fn dataset(&self) -> Option<&Dataset> {
+        self.data.as_ref()
+    }
+
+    pub fn scene(&self) -> Result<&Scene> {
+        match &self.scene {
+            None => Err(Error::Usage("Nothing is fitted yet: call set() first.".into())),
+            Some(Err(msg)) => Err(Error::NotEstimable(msg.clone())),
+            Some(Ok(scene)) => Ok(scene),
+        }
+    }
+
+    /// Chooses the two groups of the contour figures; rebuilds the scene.
+    pub fn choose_pair(&mut self, a: usize, b: usize) -> Result<()> {
+        let g = self.params.groups;
+        if g >= 2 && (a >= g || b >= g || a == b) {
+            return Err(Error::InvalidParameter {
+                name: "pair",
+                expected: format!("two different groups from 1 to {g}"),
+                got: format!("groups {} and {}", a + 1, b + 1),
+            });
+        }
+        self.pair = Demo::pair_for((a, b), g);
+        if let (Some(data), Some(report)) = (&self.data, &self.report) {
+            self.scene = Some(Demo::scene_for(data, report, self.pair));
+        }
+        Ok(())
+    }
+
+    /// The pair kept when G changes; (0, 1) when it no longer fits.
+    fn pair_for((a, b): (usize, usize), groups: usize) -> (usize, usize) {
+        if a < groups && b < groups && a != b {
+            (a, b)
+        } else {
+            (0, 1.min(groups.saturating_sub(1)))
+        }
+    }
+
+    fn scene_for(data: &Dataset, report: &FitReport, pair: (usize, usize)) -> std::result::Result<Scene, String> {
+        let opts = SceneOptions { pair, ..SceneOptions::default() };
+        surfaces::build_scene(data, report, &opts).map_err(|e| e.to_string())
+    }
+
+    /// Draws `figure` (1–6) on any plotters backend.
+    pub fn draw_on<DB: DrawingBackend>(
+        &self,
+        figure: u8,
+        root: &DrawingArea<DB, plotters::coord::Shift>,
+    ) -> Result<PlotMapping> {
+        let id = figure_id(figure)?;
+        figures::draw(root, id, self.scene()?)
+    }
+
+    /// Figure `figure` as an SVG document of `w` × `h` pixels.
+    pub fn svg_string(&self, figure: u8, w: u32, h: u32) -> Result<String> {
+        if !(16..=8000).contains(&w) || !(16..=8000).contains(&h) {
+            return Err(Error::InvalidParameter {
+                name: "size",
+                expected: "between 16 and 8000 pixels a side".into(),
+                got: format!("{w} × {h}"),
+            });
+        }
+        let mut out = String::new();
+        {
+            let root = SVGBackend::with_string(&mut out, (w, h)).into_drawing_area();
+            self.draw_on(figure, &root)?;
+            root.present().map_err(|e| Error::Usage(format!("The SVG could not be written: {e}.")))?;
+        }
+        Ok(out)
+    }
+}
+
+fn figure_id(figure: u8) -> Result<FigureId> {
+    Ok(match figure {
+        1 => FigureId::LinearFits,
+        2 => FigureId::LogisticFits,
+        3 => FigureId::JointContour,
+        4 => FigureId::JointContourAdjusted,
+        5 => FigureId::RandomEffectsPart,
+        6 => FigureId::BernoulliPart,
+        _ => {
+            return Err(Error::InvalidParameter {
+                name: "figure",
+                expected: "a figure number from 1 to 6".into(),
+                got: figure.to_string(),
+            })
+        }
+    })
+}
+
+fn js_err(e: Error) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+fn to_js<T: Serialize + ?Sized>(v: &T) -> std::result::Result<JsValue, JsError> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| JsError::new(&format!("The result could not be converted for JavaScript: {e}.")))
+}
+
+/// The exported API (see `www/app.js` for how the page uses it).
+#[wasm_bindgen]
+impl Demo {
+    /// The answer's example with nAGQ = 100; nothing is fitted until the first `set()`.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Demo {
+        Demo::default()
+    }
+
+    /// Merges a partial set of parameters, refits every model and rebuilds the figures.
+    /// Returns the full parameters; a bad value throws its sentence and changes nothing.
+    pub fn set(&mut self, partial: JsValue) -> std::result::Result<JsValue, JsError> {
+        let v: serde_json::Value = if partial.is_undefined() || partial.is_null() {
+            serde_json::Value::Null
+        } else {
+            serde_wasm_bindgen::from_value(partial).map_err(|e| {
+                JsError::new(&format!("Parameters must be plain JSON values such as {{\"groups\": 5}} ({e})."))
+            })?
+        };
+        let params = self.apply(&v).map_err(js_err)?;
+        to_js(params)
+    }
+
+    /// The current parameters.
+    pub fn params(&self) -> std::result::Result<JsValue, JsError> {
+        to_js(&self.params)
+    }
+
+    /// Every model's fit (the JSON of `glmm-demo fit`), or null before the first `set()`.
+    pub fn results(&self) -> std::result::Result<JsValue, JsError> {
+        match &self.report {
+            Some(r) => to_js(r),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// Draws figure 1–6 on `canvas`, whose backing store is sized to its CSS size × `dpr`; returns the
+    /// plot's pixel-to-data mapping in CSS pixels.
+    pub fn draw(&self, figure: u8, canvas: HtmlCanvasElement, dpr: f64) -> std::result::Result<JsValue, JsError> {
+        let dpr = if dpr.is_finite() { dpr.clamp(0.5, 4.0) } else { 1.0 };
+        let (mut css_w, mut css_h) = (canvas.client_width(), canvas.client_height());
+        if css_w <= 0 || css_h <= 0 {
+            // Not laid out (hidden): keep the attribute size as the CSS size.
+            css_w = canvas.width().max(1) as i32;
+            css_h = canvas.height().max(1) as i32;
+        }
+        let (css_w, css_h) = (css_w as u32, css_h as u32);
+        canvas.set_width((css_w as f64 * dpr).round() as u32);
+        canvas.set_height((css_h as f64 * dpr).round() as u32);
+        let ctx: CanvasRenderingContext2d = canvas
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .and_then(|c| c.dyn_into().ok())
+            .ok_or_else(|| JsError::new("This canvas has no 2D context."))?;
+        ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0)
+            .map_err(|_| JsError::new("The canvas could not be scaled."))?;
+        let inner = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("This canvas has no 2D context."))?;
+        let root = Scaled { inner, size: (css_w, css_h) }.into_drawing_area();
+        let mapping = self.draw_on(figure, &root).map_err(js_err)?;
+        root.present().map_err(|e| JsError::new(&format!("The figure could not be drawn: {e}.")))?;
+        to_js(&mapping)
+    }
+
+    /// Figure 1–6 as an SVG document (`w` × `h` pixels), drawn by the same code as the canvas.
+    pub fn svg(&self, figure: u8, w: u32, h: u32) -> std::result::Result<String, JsError> {
+        self.svg_string(figure, w, h).map_err(js_err)
+    }
+
+    /// The current data as CSV (`group,y,y_bin,x`, as `glmm-demo simulate` prints it).
+    pub fn csv(&self) -> String {
+        self.data.as_ref().map(data::csv::write_csv).unwrap_or_default()
+    }
+
+    /// Chooses the two groups (0-based) of the contour figures 3 and 4.
+    pub fn set_pair(&mut self, a: usize, b: usize) -> std::result::Result<(), JsError> {
+        self.choose_pair(a, b).map_err(js_err)
+    }
+
+    /// The two groups (0-based) of the contour figures.
+    pub fn pair(&self) -> Vec<u32> {
+        vec![self.pair.0 as u32, self.pair.1 as u32]
+    }
+}
+
+/// A canvas backend that reports its CSS size to plotters while the context is scaled by the device
+/// pixel ratio: figures are laid out in CSS pixels and rasterised at full device resolution.
+struct Scaled {
+    inner: CanvasBackend,
+    size: (u32, u32),
+}
+
+type CanvasErr = <CanvasBackend as DrawingBackend>::ErrorType;
+
+impl DrawingBackend for Scaled {
+    type ErrorType = CanvasErr;
+
+    fn get_size(&self) -> (u32, u32) {
+        self.size
+    }
+    fn ensure_prepared(&mut self) -> std::result::Result<(), DrawingErrorKind<CanvasErr>> {
+        self.inner.ensure_prepared()
+    }
+    fn present(&mut self) -> std::result::Result<(), DrawingErrorKind<CanvasErr>> {
+        self.inner.present()
+    }
+    fn draw_pixel(&mut self, p: BackendCoord, c: BackendColor) -> std::result::Result<(), DrawingErrorKind<CanvasErr>> {
+        self.inner.draw_pixel(p, c)
+    }
+    fn draw_line<S: BackendStyle>(
+        &mut self,
+        from: BackendCoord,
+        to: BackendCoord,
+        style: &S,
+    ) -> std::result::Result<(), DrawingErrorKind<CanvasErr>> {
+        self.inner.draw_line(from, to, style)
+    }
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        ul: BackendCoord,
+        br: BackendCoord,
+        style: &S,
+        fill: bool,
+    ) -> std::result::Result<(), DrawingErrorKind<CanvasErr>> {
+        self.inner.draw_rect(ul, br, style, fill)
+    }
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        style: &S,
+    ) -> std::result::Result<(), DrawingErrorKind<CanvasErr>> {
+        self.inner.draw_path(path, style)
+    }
+    fn draw_circle<S: BackendStyle>(
+        &mut self,
+        center: BackendCoord,
+        radius: u32,
+        style: &S,
+        fill: bool,
+    ) -> std::result::Result<(), DrawingErrorKind<CanvasErr>> {
+        self.inner.draw_circle(center, radius, style, fill)
+    }
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        vert: I,
+        style: &S,
+    ) -> std::result::Result<(), DrawingErrorKind<CanvasErr>> {
+        self.inner.fill_polygon(vert, style)
+    }
+    fn draw_text<S: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &S,
+        pos: BackendCoord,
+    ) -> std::result::Result<(), DrawingErrorKind<CanvasErr>> {
+        self.inner.draw_text(text, style, pos)
+    }
+    fn estimate_text_size<S: BackendTextStyle>(
+        &self,
+        text: &str,
+        style: &S,
+    ) -> std::result::Result<(u32, u32), DrawingErrorKind<CanvasErr>> {
+        self.inner.estimate_text_size(text, style)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn figure_numbers() {
+        assert_eq!(figure_id(1).unwrap(), FigureId::LinearFits);
+        assert_eq!(figure_id(6).unwrap(), FigureId::BernoulliPart);
+        assert_eq!(
+            figure_id(7).unwrap_err().to_string(),
+            "figure must be a figure number from 1 to 6, but it is 7."
+        );
+        assert!(figure_id(0).is_err());
+    }
+
+    #[test]
+    fn pair_follows_the_groups() {
+        assert_eq!(Demo::pair_for((0, 1), 2), (0, 1));
+        assert_eq!(Demo::pair_for((2, 4), 5), (2, 4));
+        assert_eq!(Demo::pair_for((2, 4), 3), (0, 1));
+        assert_eq!(Demo::pair_for((0, 1), 1), (0, 0));
+    }
+
+    #[test]
+    fn nothing_before_the_first_set() {
+        let d = Demo::default();
+        assert!(d.report().is_none());
+        assert!(d.scene().is_err());
+        assert_eq!(d.csv(), "");
+        assert_eq!(d.current_params(), &Params::default());
+    }
+
+    #[test]
+    fn a_bad_parameter_changes_nothing() {
+        let mut d = Demo::default();
+        let e = d.apply(&json!({"nagq": 0})).unwrap_err();
+        assert_eq!(e.to_string(), "nagq must be a whole number from 1 to 100, but it is 0.");
+        assert_eq!(d.current_params(), &Params::default());
+        assert!(d.report().is_none());
+    }
+}

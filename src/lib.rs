@@ -12,6 +12,7 @@ pub mod surfaces;
 pub mod figures;
 pub mod report;
 pub mod cli;
+pub mod params;
 pub mod bindings;
 
 pub use error::{Error, Result};

@@ -1,0 +1,255 @@
+#!/usr/bin/env bash
+# glmm-demo build script.
+#
+#   ./build.sh serve   set up what is missing, build the wasm page, serve www/ on http://127.0.0.1:8000/
+#   ./build.sh test    native tests, the wasm build, browser tests (Playwright + Debian chromium)
+#   ./build.sh build   the wasm build alone (www/pkg)
+#   ./build.sh setup   install what is missing (idempotent)
+#
+# Environment: PORT (serve, default 8000), WASM_PROFILE (cargo profile of the wasm build, default
+# release-wasm), SKIP_WASM_OPT=1, SKIP_WASM_BINDGEN_TEST=1.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")"
+ROOT=$PWD
+CRATE=glmm_demo
+TARGET=wasm32-unknown-unknown
+PROFILE=${WASM_PROFILE:-release-wasm}
+PKG=www/pkg
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+warn() { printf '\033[33mwarning:\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+have() { command -v "$1" >/dev/null 2>&1; }
+is_root() { [ "$(id -u)" = 0 ]; }
+
+# The exact wasm-bindgen version Cargo.lock resolved (the CLI must match it byte for byte).
+lock_version() {
+    awk -v name="$1" '
+        $0 == "name = \"" name "\"" { hit = 1; next }
+        hit && /^version = / { gsub(/version = |"/, ""); print; exit }
+        /^\[\[package\]\]/ { hit = 0 }' Cargo.lock
+}
+
+APT_UPDATED=0
+apt_install() {
+    if is_root && have apt-get; then
+        if [ "$APT_UPDATED" = 0 ]; then
+            DEBIAN_FRONTEND=noninteractive apt-get update -qq
+            APT_UPDATED=1
+        fi
+        say "apt-get install $*"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+    else
+        warn "please install: sudo apt-get install $*"
+        return 1
+    fi
+}
+
+dpkg_has() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+
+chromium_bin() {
+    local c
+    for c in "${CHROMIUM:-}" chromium chromium-browser google-chrome; do
+        [ -n "$c" ] && have "$c" && { command -v "$c"; return 0; }
+    done
+    return 1
+}
+
+setup() {
+    have cargo || die "Rust is needed: https://rustup.rs (then re-run ./build.sh)"
+
+    # 1. The wasm target.
+    if have rustup; then
+        if ! rustup target list --installed 2>/dev/null | grep -qx "$TARGET"; then
+            say "rustup target add $TARGET"
+            rustup target add "$TARGET"
+        fi
+    fi
+
+    # 2. wasm-bindgen-cli at exactly Cargo.lock's version (not --locked: it fails against this registry).
+    local want have_v
+    want=$(lock_version wasm-bindgen)
+    [ -n "$want" ] || die "wasm-bindgen is not in Cargo.lock"
+    have_v=$( (wasm-bindgen --version 2>/dev/null || true) | awk '{print $2}')
+    if [ "$have_v" != "$want" ]; then
+        say "cargo install wasm-bindgen-cli --version $want (about 2 minutes; was: ${have_v:-none})"
+        cargo install wasm-bindgen-cli --version "$want" --force
+    fi
+
+    # 3. System packages: node + npm, python3 (static server), chromium + chromedriver and a font for tests.
+    local missing=()
+    have node || missing+=(nodejs)
+    have npm || missing+=(npm)
+    have python3 || missing+=(python3)
+    chromium_bin >/dev/null || missing+=(chromium)
+    have chromedriver || missing+=(chromium-driver)
+    if have dpkg-query && ! dpkg_has fonts-dejavu-core; then missing+=(fonts-dejavu-core); fi
+    if [ ${#missing[@]} -gt 0 ]; then
+        apt_install "${missing[@]}" || true
+    fi
+    have node || die "node is needed (apt-get install nodejs npm)"
+
+    # 4. npm packages (playwright-core without a browser download; binaryen's wasm-opt) when stale.
+    local stamp=node_modules/.glmm-demo-lock
+    local sum
+    sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
+        say "npm ci"
+        PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+        echo "$sum" >"$stamp"
+    fi
+}
+
+# Instantiate the generated module in node and call version(): catches a wasm that no longer links.
+check_pkg() {
+    node --input-type=module -e "
+        import { readFileSync } from 'node:fs';
+        const m = await import('$ROOT/$PKG/$CRATE.js');
+        m.initSync({ module: readFileSync('$ROOT/$PKG/${CRATE}_bg.wasm') });
+        const d = new m.Demo();
+        if (typeof m.version() !== 'string') throw new Error('version() is not a string');
+        d.free();
+    " >/dev/null 2>&1
+}
+
+build() {
+    local t0=$SECONDS
+    say "cargo build --profile $PROFILE --target $TARGET --lib"
+    cargo build --profile "$PROFILE" --target "$TARGET" --lib
+    local dir=$PROFILE
+    [ "$PROFILE" = dev ] && dir=debug
+    local wasm="target/$TARGET/$dir/$CRATE.wasm"
+
+    say "wasm-bindgen --target web --out-dir $PKG"
+    rm -rf "$PKG"
+    wasm-bindgen --target web --no-typescript --out-dir "$PKG" "$wasm"
+    local out="$PKG/${CRATE}_bg.wasm"
+    local raw_bindgen
+    raw_bindgen=$(stat -c %s "$out")
+
+    # Only npm's binaryen: Debian's wasm-opt 108 silently breaks wasm-bindgen output.
+    local opt=node_modules/.bin/wasm-opt
+    if [ "${SKIP_WASM_OPT:-0}" != 1 ] && [ -x "$opt" ]; then
+        say "wasm-opt -Oz (npm binaryen $("$opt" --version | awk '{print $3}'))"
+        cp "$out" "$out.orig"
+        if "$opt" -Oz --strip-debug --strip-producers \
+            --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+            --enable-mutable-globals --enable-reference-types --enable-multivalue \
+            "$out.orig" -o "$out" && check_pkg; then
+            rm -f "$out.orig"
+        else
+            warn "the wasm-opt output does not load; keeping wasm-bindgen's output"
+            mv -f "$out.orig" "$out"
+        fi
+    else
+        warn "wasm-opt skipped (run ./build.sh setup for npm's binaryen)"
+    fi
+    check_pkg || die "$PKG does not load in node (see: node -e \"import('./$PKG/$CRATE.js')\")"
+
+    local raw gz
+    raw=$(stat -c %s "$out")
+    gz=$(gzip -9c "$out" | wc -c)
+    printf 'wasm: %s bytes raw (%s before wasm-opt), %s bytes gzipped (%d KB) — %s in %ds\n' \
+        "$raw" "$raw_bindgen" "$gz" "$((gz / 1024))" "$out" "$((SECONDS - t0))" >&2
+}
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_for() {
+    local url=$1 i
+    for i in $(seq 1 100); do
+        if python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=1)" "$url" 2>/dev/null; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    die "the static server at $url did not come up"
+}
+
+SERVER_PID=
+stop_server() {
+    if [ -n "$SERVER_PID" ]; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+        SERVER_PID=
+    fi
+}
+
+browser_tests() {
+    local port
+    port=$(free_port)
+    python3 -m http.server "$port" --bind 127.0.0.1 --directory www >/dev/null 2>&1 &
+    SERVER_PID=$!
+    trap stop_server EXIT INT TERM
+    wait_for "http://127.0.0.1:$port/"
+    say "node --test tests/browser/ (static server on 127.0.0.1:$port)"
+    local chromium
+    chromium=$(chromium_bin) || die "chromium is needed for the browser tests (apt-get install chromium)"
+    GLMM_BASE_URL="http://127.0.0.1:$port/" CHROMIUM="$chromium" \
+        node --test --test-concurrency=1 tests/browser/*.test.mjs
+    stop_server
+    trap - EXIT INT TERM
+}
+
+wasm_bindgen_tests() {
+    [ "${SKIP_WASM_BINDGEN_TEST:-0}" = 1 ] && { warn "wasm-bindgen-test skipped"; return 0; }
+    [ -f tests/web.rs ] || return 0
+    local driver
+    driver=$(command -v chromedriver || true)
+    if [ -n "$driver" ]; then
+        say "wasm-bindgen-test: tests/web.rs in headless chromium"
+        CHROMEDRIVER="$driver" WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-120} \
+            cargo test --profile "$PROFILE" --target "$TARGET" --test web
+    else
+        say "wasm-bindgen-test: tests/web.rs in node (no chromedriver)"
+        WASM_BINDGEN_USE_NODE_EXPERIMENTAL=1 \
+            cargo test --profile "$PROFILE" --target "$TARGET" --test web
+    fi
+}
+
+timed() {
+    local name=$1 t0=$SECONDS
+    shift
+    "$@"
+    TIMINGS+=("$(printf '%-22s %4ds' "$name" "$((SECONDS - t0))")")
+}
+
+cmd=${1:-help}
+case "$cmd" in
+    setup)
+        setup
+        ;;
+    build)
+        setup
+        build
+        ;;
+    serve)
+        setup
+        build
+        port=${PORT:-8000}
+        say "serving www/ — open http://127.0.0.1:$port/"
+        echo "http://127.0.0.1:$port/"
+        exec python3 -m http.server "$port" --bind 127.0.0.1 --directory www
+        ;;
+    test)
+        TIMINGS=()
+        T0=$SECONDS
+        timed setup setup
+        say "cargo test (native)"
+        timed "cargo test (native)" cargo test
+        timed "wasm build" build
+        timed "browser tests" browser_tests
+        timed "wasm-bindgen-test" wasm_bindgen_tests
+        say "all tests passed in $((SECONDS - T0))s"
+        printf '  %s\n' "${TIMINGS[@]}" >&2
+        ;;
+    help | -h | --help)
+        sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+        ;;
+    *)
+        die "unknown command '$cmd' (setup | build | serve | test)"
+        ;;
+esac
