@@ -22,10 +22,38 @@ use crate::params::Params;
 use crate::report::FitReport;
 use crate::surfaces::{self, Scene, SceneOptions};
 
-/// Runs once when the module is instantiated: Rust panics print their message to the console.
+thread_local! {
+    /// The message of the last panic, kept for the page's notice (the instance is dead afterwards).
+    static LAST_PANIC: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Runs once when the module is instantiated: a Rust panic prints its message to the console (with
+/// console_error_panic_hook) and keeps it for [`last_panic`].
 #[wasm_bindgen(start)]
 pub fn start() {
-    console_error_panic_hook::set_once();
+    static SET: std::sync::Once = std::sync::Once::new();
+    SET.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            LAST_PANIC.with(|p| {
+                if let Ok(mut p) = p.try_borrow_mut() {
+                    *p = info.to_string();
+                }
+            });
+            console_error_panic_hook::hook(info);
+        }));
+    });
+}
+
+/// The message of the last Rust panic in this instance ("" if none).
+#[wasm_bindgen]
+pub fn last_panic() -> String {
+    LAST_PANIC.with(|p| p.try_borrow().map(|s| s.clone()).unwrap_or_default())
+}
+
+/// Panics on purpose, so that tests can check the page recovers from a Rust panic.
+#[wasm_bindgen]
+pub fn panic_for_test(message: &str) {
+    panic!("{message}");
 }
 
 /// The crate's version, e.g. "0.1.0".
