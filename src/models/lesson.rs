@@ -2,8 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::glm::glm;
+use super::glmer::{default_start, glmer_optimum, glmm_report};
+use super::joint_mode::joint_mode;
+use super::lm::lm;
+use super::lmm::lmm;
+use super::marginal::marginal_exact;
 use crate::data::Dataset;
-use crate::report::FitReport;
+use crate::report::{DataSummary, FitReport, Outcome};
 
 /// Options shared by the fits.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -20,7 +26,38 @@ impl Default for FitOptions {
     }
 }
 
+/// The numbers R prints about the data.
+pub fn summarise(data: &Dataset) -> DataSummary {
+    DataSummary {
+        n_obs: data.n_obs(),
+        groups: data.n_groups(),
+        group_labels: data.group_labels.clone(),
+        sum_ybin: data.sum_ybin(),
+        head_x: data.x.iter().take(5).copied().collect(),
+        head_y: data.y.as_ref().map(|y| y.iter().take(5).copied().collect()),
+    }
+}
+
 /// Fit lm, lmer, glm, glmer (Laplace and AGQ), the joint mode and the exact marginal likelihood.
-pub fn fit_all(_data: &Dataset, _opts: &FitOptions) -> FitReport {
-    unimplemented!("models in progress")
+/// A model that cannot be fitted carries its sentence; the others are still fitted.
+pub fn fit_all(data: &Dataset, opts: &FitOptions) -> FitReport {
+    let glm_pooled: Outcome<_> = glm(data, false).into();
+    let start = default_start(glm_pooled.fit().map(|f| f.coef.as_slice()));
+    let laplace = glmer_optimum(data, 1, start);
+    // Later fits start where the Laplace fit ended: same optimum basin, far fewer Newton steps.
+    let warm = laplace.as_ref().map_or(start, |o| [o.params.alpha, o.params.beta, o.params.theta]);
+    let agq = glmer_optimum(data, opts.nagq, warm);
+    let warm_agq = agq.as_ref().map_or(warm, |o| [o.params.alpha, o.params.beta, o.params.theta]);
+    FitReport {
+        data: summarise(data),
+        lm_pooled: lm(data, false).into(),
+        lm_group: lm(data, true).into(),
+        lmm: lmm(data, opts.reml).into(),
+        glm_group: glm(data, true).into(),
+        glm_pooled,
+        glmm_laplace: laplace.map(|o| glmm_report(data, &o, 1)).into(),
+        glmm_agq: agq.map(|o| glmm_report(data, &o, opts.nagq)).into(),
+        joint_mode: joint_mode(data).into(),
+        marginal_exact: marginal_exact(data, warm_agq).into(),
+    }
 }

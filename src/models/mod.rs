@@ -3,11 +3,14 @@
 pub mod design;
 pub mod family;
 pub mod glm;
+pub mod glmer;
 pub mod glmm;
+pub mod joint_mode;
+pub mod lesson;
 pub mod lm;
 pub mod lmm;
+pub mod marginal;
 pub mod optimize;
 pub mod quadrature;
-pub mod lesson;
 
 pub use lesson::{fit_all, FitOptions};

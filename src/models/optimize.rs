@@ -11,6 +11,8 @@ pub const REL_GRADIENT_TOL: f64 = 1e-10;
 /// When rounding stops the line search, a point is still accepted at this relative gradient.
 pub const REL_GRADIENT_ACCEPT: f64 = 1e-8;
 const MAX_ITERATIONS: usize = 500;
+/// Relative size of a predicted decrease that f64 rounding of the objective can no longer confirm.
+const ROUNDING_DECREASE: f64 = 1e-12;
 
 /// Value, gradient and Hessian of an objective at a point.
 pub type Derivatives = (f64, DVector<f64>, DMatrix<f64>);
@@ -76,7 +78,11 @@ pub fn newton_minimize(
         let slope = g.dot(&p);
         let mut t = 1.0;
         let mut accepted = None;
-        while t > 1e-14 {
+        // Once the predicted decrease is below the rounding of f, f cannot judge the step: take it whole.
+        if -slope < ROUNDING_DECREASE * f.abs().max(1.0) && p.iter().all(|v| v.is_finite()) {
+            accepted = Some(&x + &p);
+        }
+        while accepted.is_none() && t > 1e-14 {
             let trial = &x + &p * t;
             let ft = value(&trial);
             if ft.is_finite() && ft <= f + 1e-4 * t * slope {
@@ -86,6 +92,13 @@ pub fn newton_minimize(
             t *= 0.5;
         }
         match accepted {
+            Some(trial) if trial == x => {
+                return if rel < REL_GRADIENT_ACCEPT {
+                    Ok(Minimum { x, value: f, gradient: g, hessian: h, rel_gradient: rel, iterations: iteration })
+                } else {
+                    Err(format!("the search stopped moving at relative gradient {rel:.1e}"))
+                };
+            }
             Some(trial) => {
                 let (ft, gt, ht) = derivs(&trial)
                     .ok_or_else(|| "the objective could not be differentiated during the search".to_string())?;
