@@ -1,0 +1,94 @@
+// Shared set-up for the browser tests: Debian's chromium through playwright-core (no browser download),
+// the page served by ./build.sh on 127.0.0.1 (GLMM_BASE_URL), and a record of everything that went wrong.
+import { execFileSync } from 'node:child_process';
+import { chromium } from 'playwright-core';
+
+export const BASE_URL = process.env.GLMM_BASE_URL || 'http://127.0.0.1:8000/';
+
+function chromiumPath() {
+  if (process.env.CHROMIUM) return process.env.CHROMIUM;
+  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
+    try {
+      return execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
+    } catch { /* next */ }
+  }
+  return '/usr/bin/chromium';
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/**
+ * Opens the page and records console errors, page errors, failed requests and every request URL.
+ * Resolves once glmmDemo.ready has settled (a page error fails fast instead of timing out).
+ */
+export async function openPage(browser, { url = BASE_URL, viewport = { width: 1440, height: 1000 }, deviceScaleFactor = 1 } = {}) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor });
+  const page = await context.newPage();
+  const log = { consoleErrors: [], pageErrors: [], requests: [], failed: [] };
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') log.consoleErrors.push(msg.text());
+  });
+  page.on('pageerror', (err) => log.pageErrors.push(String(err)));
+  page.on('request', (req) => log.requests.push(req.url()));
+  page.on('requestfailed', (req) => log.failed.push(`${req.url()} ${req.failure()?.errorText}`));
+  page.on('response', (res) => {
+    if (res.status() >= 400) log.failed.push(`${res.url()} HTTP ${res.status()}`);
+  });
+  await page.goto(url, { waitUntil: 'load' });
+  const pageError = new Promise((_, reject) => page.once('pageerror', (e) => reject(new Error(`page error: ${e}`))));
+  pageError.catch(() => {});
+  await Promise.race([
+    page.waitForFunction(() => window.glmmDemo && window.glmmDemo.results() !== null, null, { timeout: 60_000 }),
+    pageError,
+  ]);
+  return { page, context, log };
+}
+
+/** A hash of a canvas's pixels (its backing store). */
+export async function canvasHash(page, figure) {
+  return page.evaluate(async (n) => {
+    const c = document.querySelector(`figure[data-figure="${n}"] canvas`);
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const digest = await crypto.subtle.digest('SHA-256', data);
+    return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  }, figure);
+}
+
+/** How many distinct colours a canvas shows (a blank or one-colour canvas has 1). */
+export async function canvasColours(page, figure) {
+  return page.evaluate((n) => {
+    const c = document.querySelector(`figure[data-figure="${n}"] canvas`);
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set();
+    for (let i = 0; i < data.length; i += 4 * 7) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    return seen.size;
+  }, figure);
+}
+
+/** Number cells of the results table: {model: {key: number}}, parsed from the text shown. */
+export async function tableNumbers(page) {
+  return page.evaluate(() => {
+    const out = {};
+    for (const td of document.querySelectorAll('#results-table td[data-model][data-key]')) {
+      const t = td.textContent.trim().replace(/\u2212/g, '-');
+      out[td.dataset.model] ??= {};
+      out[td.dataset.model][td.dataset.key] = t === '—' ? null : Number(t);
+    }
+    return out;
+  });
+}
+
+export function onlyLocal(urls) {
+  return urls.filter((u) => {
+    const { protocol, hostname } = new URL(u);
+    if (protocol === 'data:' || protocol === 'blob:') return false;
+    return hostname !== '127.0.0.1';
+  });
+}

@@ -1,0 +1,150 @@
+// The results table: a row per model, built from glmmDemo.results() (the JSON of `glmm-demo fit`).
+import { fixed, exact } from './format.js';
+
+/** The models of the lesson, in the table's order, with the R call each one mirrors. */
+export const MODELS = [
+  { key: 'lm_pooled', label: 'lm', call: 'lm(y ~ x)', outcome: 'y' },
+  { key: 'lm_group', label: 'lm + group', call: 'lm(y ~ x + factor(group))', outcome: 'y' },
+  { key: 'lmm', label: 'lmer', call: 'lmer(y ~ x + (1|group))', outcome: 'y' },
+  { key: 'glm_pooled', label: 'glm', call: 'glm(y_bin ~ x, binomial)', outcome: 'y_bin' },
+  { key: 'glm_group', label: 'glm + group', call: 'glm(y_bin ~ x + factor(group), binomial)', outcome: 'y_bin' },
+  { key: 'glmm_laplace', label: 'glmer, Laplace', call: 'glmer(y_bin ~ x + (1|group), binomial)', outcome: 'y_bin' },
+  { key: 'glmm_agq', label: 'glmer, AGQ', call: 'glmer(…, nAGQ = K)', outcome: 'y_bin' },
+  { key: 'joint_mode', label: 'joint mode', call: 'the answer’s opt1', outcome: 'y_bin' },
+  { key: 'marginal_exact', label: 'exact marginal', call: 'the answer’s opt2, done exactly', outcome: 'y_bin' },
+];
+
+/** Below this a sum counts as zero (the optimisers stop on a relative gradient of 1e-8). */
+const ZERO = 5e-7;
+
+/** The table's cells for one model's fit: null where the model has no such quantity. */
+export function rowValues(key, fit) {
+  const none = { intercept: null, slope: null, sigma_b: null, re: null, modes: null, means: null, loglik: null };
+  switch (key) {
+    case 'lm_pooled':
+    case 'lm_group':
+    case 'glm_pooled':
+    case 'glm_group':
+      return { ...none, intercept: fit.coef[0], slope: fit.coef[1], loglik: fit.loglik };
+    case 'lmm':
+      // The posterior of each random intercept is normal: its mode is its mean.
+      return { ...none, intercept: fit.fixef[0], slope: fit.fixef[1], sigma_b: fit.sigma_b, re: fit.ranef,
+        modes: fit.ranef_sum, means: fit.ranef_sum, loglik: fit.loglik };
+    case 'glmm_laplace':
+    case 'glmm_agq':
+      return { ...none, intercept: fit.fixef[0], slope: fit.fixef[1], sigma_b: fit.sigma_b, re: fit.ranef,
+        modes: fit.ranef_sum, means: fit.cond_means_sum, loglik: fit.loglik };
+    case 'joint_mode':
+      return { ...none, intercept: fit.alpha, slope: fit.beta, sigma_b: fit.sigma, re: fit.re,
+        modes: fit.re_sum, loglik: fit.log_density };
+    case 'marginal_exact':
+      return { ...none, intercept: fit.alpha, slope: fit.beta, sigma_b: fit.sigma, loglik: fit.loglik };
+    default:
+      return none;
+  }
+}
+
+function el(tag, attrs = {}, children = []) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else e.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of [].concat(children)) if (c !== null && c !== undefined) e.append(c);
+  return e;
+}
+
+function numCell(x, { key, model, decimals = 6, cls = '' } = {}) {
+  if (x === null || x === undefined) return el('td', { class: `num empty ${cls}`.trim(), text: '—', 'data-key': key, 'data-model': model });
+  return el('td', {
+    class: `num ${cls}`.trim(),
+    text: fixed(x, decimals),
+    title: exact(x),
+    'data-key': key,
+    'data-model': model,
+    'data-value': exact(x),
+  });
+}
+
+function sumClass(x, kind) {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '';
+  if (Math.abs(x) < ZERO) return 'hl-zero';
+  return kind === 'modes' ? 'hl-mode' : '';
+}
+
+/**
+ * Renders the table.
+ * @param {HTMLTableElement} table
+ * @param {object} results the FitReport
+ * @param {object} opts { groups, nagq, hidden: Set of model keys }; group swatches use the classes
+ *   c0…c6 of the stylesheet (the Okabe–Ito palette, as in the figures).
+ */
+export function renderTable(table, results, { groups, nagq, hidden = new Set() }) {
+  const thead = table.tHead;
+  const tbody = table.tBodies[0];
+  const G = groups;
+
+  const head = el('tr', {}, [
+    el('th', { scope: 'col', class: 'model-col', text: 'Model' }),
+    el('th', { scope: 'col', class: 'num', text: 'Intercept' }),
+    el('th', { scope: 'col', class: 'num', text: 'Slope' }),
+    el('th', { scope: 'col', class: 'num', title: 'Standard deviation of the random intercepts' }, ['σ', el('sub', { text: 'b' })]),
+    ...Array.from({ length: G }, (_, g) => el('th', { scope: 'col', class: 'num re-col', title: `Random intercept of group ${g + 1}` }, [
+      el('span', { class: `swatch c${g % 7}` }),
+      el('var', { text: 'b' }), el('sub', { text: String(g + 1) }),
+    ])),
+    el('th', { scope: 'col', class: 'num sum-col', title: 'Sum of the conditional modes, sum(ranef(fit)$group)' }, ['Σ modes']),
+    el('th', { scope: 'col', class: 'num sum-col', title: 'Sum of the conditional means E[b | y]' }, ['Σ means']),
+    el('th', { scope: 'col', class: 'num', text: 'logLik' }),
+  ]);
+  thead.replaceChildren(head);
+
+  const rows = [];
+  let outcome = null;
+  const ncol = 7 + G;
+  for (const m of MODELS) {
+    if (hidden.has(m.key)) continue;
+    if (m.outcome !== outcome) {
+      outcome = m.outcome;
+      rows.push(el('tr', { class: 'section-row' }, [
+        el('th', { scope: 'colgroup', colspan: ncol }, outcome === 'y'
+          ? ['Continuous outcome ', el('code', { text: 'y' }), ': linear models']
+          : ['Binary outcome ', el('code', { text: 'y_bin' }), ': logistic models']),
+      ]));
+    }
+    const fit = results?.[m.key];
+    const label = m.key === 'glmm_agq' ? `glmer, nAGQ = ${nagq}` : m.label;
+    const call = m.key === 'glmm_agq' ? `glmer(y_bin ~ x + (1|group), binomial, nAGQ = ${nagq})` : m.call;
+    const nameCell = el('th', { scope: 'row', class: 'model-col' }, [
+      el('span', { class: 'model-name', text: label }),
+      el('code', { class: 'model-call', text: call }),
+    ]);
+    const tr = el('tr', { 'data-model': m.key, class: `row-${m.key}` }, [nameCell]);
+    if (!fit || fit.error !== undefined) {
+      tr.classList.add('failed');
+      tr.append(el('td', { colspan: ncol - 1, class: 'error-cell', 'data-key': 'error' },
+        [el('span', { class: 'error-mark', 'aria-hidden': 'true', text: '!' }), ' ', fit?.error ?? 'Not fitted.']));
+      rows.push(tr);
+      continue;
+    }
+    const v = rowValues(m.key, fit);
+    tr.append(
+      numCell(v.intercept, { key: 'intercept', model: m.key }),
+      numCell(v.slope, { key: 'slope', model: m.key }),
+      numCell(v.sigma_b, { key: 'sigma_b', model: m.key }),
+    );
+    for (let g = 0; g < G; g++) {
+      tr.append(numCell(v.re ? v.re[g] : null, { key: `re${g + 1}`, model: m.key }));
+    }
+    tr.append(
+      numCell(v.modes, { key: 'modes', model: m.key, cls: sumClass(v.modes, 'modes') }),
+      numCell(v.means, { key: 'means', model: m.key, cls: sumClass(v.means, 'means') }),
+      numCell(v.loglik, { key: 'loglik', model: m.key, decimals: 4, cls: m.key === 'joint_mode' ? 'joint-density' : '' }),
+    );
+    if (m.key === 'joint_mode') tr.lastChild.title = `Joint log density at the mode (not a log-likelihood): ${exact(v.loglik)}`;
+    rows.push(tr);
+  }
+  tbody.replaceChildren(...rows);
+}
