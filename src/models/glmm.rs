@@ -29,13 +29,24 @@ pub const SINGULAR_THETA: f64 = 1e-4;
 pub struct Group {
     pub x: Vec<f64>,
     pub y: Vec<f64>,
+    /// Σ y_i and Σ x_i·y_i: the linear part of the Bernoulli log-likelihood.
+    pub sum_y: f64,
+    pub sum_xy: f64,
+}
+
+impl Group {
+    pub fn new(x: Vec<f64>, y: Vec<f64>) -> Group {
+        let sum_y = y.iter().sum();
+        let sum_xy = x.iter().zip(&y).map(|(a, b)| a * b).sum();
+        Group { x, y, sum_y, sum_xy }
+    }
 }
 
 /// The data split by group, in group order.
 pub fn split_by_group(data: &Dataset) -> Vec<Group> {
     data.group_members()
         .into_iter()
-        .map(|idx| Group { x: idx.iter().map(|&i| data.x[i]).collect(), y: idx.iter().map(|&i| data.y_bin[i]).collect() })
+        .map(|idx| Group::new(idx.iter().map(|&i| data.x[i]).collect(), idx.iter().map(|&i| data.y_bin[i]).collect()))
         .collect()
 }
 
@@ -53,46 +64,98 @@ impl GlmmParams<f64> {
     }
 }
 
-/// log(1 + e^η) for dual numbers, stable for large |η|.
-fn log1pexp_dual<D: DualNum<Primitive = f64> + Copy>(eta: D) -> D {
-    if eta.re() > 0.0 {
-        eta + (-eta).exp().ln_1p()
-    } else {
-        eta.exp().ln_1p()
+/// Sums over a group's observations of F(η_i), F'(η_i), F'(η_i)·x_i, F''(η_i), F''(η_i)·x_i, F''(η_i)·x_i²
+/// for one function F of the linear predictor η_i = a + βx_i.
+#[derive(Debug, Clone, Copy, Default)]
+struct TaylorSums {
+    f: f64,
+    d1: f64,
+    d1x: f64,
+    d2: f64,
+    d2x: f64,
+    d2xx: f64,
+}
+
+impl TaylorSums {
+    #[inline]
+    fn add(&mut self, x: f64, f: f64, d1: f64, d2: f64) {
+        self.f += f;
+        self.d1 += d1;
+        self.d1x += d1 * x;
+        self.d2 += d2;
+        self.d2x += d2 * x;
+        self.d2xx += d2 * x * x;
+    }
+
+    /// Σ_i F(a + βx_i) for dual a and β, from the real sums by Taylor's theorem:
+    /// with δa = a − re(a), δβ = β − re(β),
+    /// Σ F = ΣF + ΣF'·δa + ΣF'x·δβ + ½(ΣF''·δa² + 2ΣF''x·δa·δβ + ΣF''x²·δβ²),
+    /// exact for dual numbers of order ≤ 2 (third powers of the infinitesimal parts vanish).
+    #[inline]
+    fn lift<D: DualNum<Primitive = f64> + Copy>(&self, a: D, beta: D) -> D {
+        let da = a - a.re();
+        let db = beta - beta.re();
+        D::from(self.f) + da * self.d1 + db * self.d1x + (da * da * self.d2 + da * db * (2.0 * self.d2x) + db * db * self.d2xx) * 0.5
     }
 }
 
-/// The logistic function for dual numbers.
-fn logistic_dual<D: DualNum<Primitive = f64> + Copy>(eta: D) -> D {
-    if eta.re() >= 0.0 {
-        ((-eta).exp() + 1.0).recip()
-    } else {
-        let e = eta.exp();
-        e / (e + 1.0)
+/// One pass over a group at real (a, β): Taylor sums of log(1 + e^η), μ = logistic(η) and w = μ(1 − μ).
+/// Derivatives: (log1pexp)' = μ, μ' = w, w' = w(1 − 2μ), w'' = w(1 − 6w).
+fn group_pass(g: &Group, a: f64, beta: f64) -> [TaylorSums; 3] {
+    let mut s = [TaylorSums::default(); 3];
+    for &x in &g.x {
+        let eta = a + beta * x;
+        let e = (-eta.abs()).exp();
+        let l = eta.max(0.0) + e.ln_1p();
+        let mu = if eta >= 0.0 { 1.0 / (1.0 + e) } else { e / (1.0 + e) };
+        let w = mu * (1.0 - mu);
+        let t = w * (1.0 - 2.0 * mu);
+        s[0].add(x, l, mu, w);
+        s[1].add(x, mu, w, t);
+        s[2].add(x, w, t, w * (1.0 - 6.0 * w));
     }
+    s
 }
 
-/// Penalised deviance φ_g(u) = Σ d(y_i, α + βx_i + θu) + u² (deviance residuals + ‖u‖²).
-pub fn penalised_deviance<D: DualNum<Primitive = f64> + Copy>(g: &Group, p: &GlmmParams<D>, u: D) -> D {
-    let offset = p.alpha + p.theta * u;
-    let mut dev = u * u;
-    for (&x, &y) in g.x.iter().zip(&g.y) {
-        let eta = offset + p.beta * x;
-        dev += (log1pexp_dual(eta) - eta * y) * 2.0;
+/// Taylor sums of log(1 + e^η) alone: what φ_g at a quadrature node needs.
+fn group_log1pexp_pass(g: &Group, a: f64, beta: f64) -> TaylorSums {
+    let mut s = TaylorSums::default();
+    for &x in &g.x {
+        let eta = a + beta * x;
+        let e = (-eta.abs()).exp();
+        let mu = if eta >= 0.0 { 1.0 / (1.0 + e) } else { e / (1.0 + e) };
+        s.add(x, eta.max(0.0) + e.ln_1p(), mu, mu * (1.0 - mu));
     }
-    dev
+    s
 }
 
-/// φ_g'(u) = −2θ Σ (y_i − μ_i) + 2u and φ_g''(u) = 2θ² Σ μ_i(1 − μ_i) + 2.
-pub fn penalised_deviance_slopes<D: DualNum<Primitive = f64> + Copy>(g: &Group, p: &GlmmParams<D>, u: D) -> (D, D) {
-    let offset = p.alpha + p.theta * u;
-    let (mut score, mut info) = (D::from(0.0), D::from(0.0));
-    for (&x, &y) in g.x.iter().zip(&g.y) {
-        let mu = logistic_dual(offset + p.beta * x);
-        score += mu - y;
-        info += mu * (-mu + 1.0);
-    }
-    (p.theta * score * 2.0 + u * 2.0, p.theta * p.theta * info * 2.0 + 2.0)
+/// Only log(1 + e^η) summed: what the value of φ_g needs.
+fn group_log1pexp_sum(g: &Group, a: f64, beta: f64) -> f64 {
+    g.x.iter().map(|&x| log1pexp(a + beta * x)).sum()
+}
+
+/// (φ_g(u), φ_g'(u), φ_g''(u)) in one pass, where φ_g(u) = 2 Σ[log(1 + e^η_i) − y_iη_i] + u²,
+/// φ_g'(u) = 2θ Σ(μ_i − y_i) + 2u and φ_g''(u) = 2θ² Σ μ_i(1 − μ_i) + 2.
+pub fn penalised_deviance_and_slopes<D: DualNum<Primitive = f64> + Copy>(g: &Group, p: &GlmmParams<D>, u: D) -> (D, D, D) {
+    debug_assert!(D::NDERIV <= 2, "the Taylor lift is exact to second order only");
+    let a = p.alpha + p.theta * u;
+    let [l, mu, w] = group_pass(g, a.re(), p.beta.re());
+    let phi = (l.lift(a, p.beta) - a * g.sum_y - p.beta * g.sum_xy) * 2.0 + u * u;
+    let d1 = p.theta * (mu.lift(a, p.beta) - g.sum_y) * 2.0 + u * 2.0;
+    let d2 = p.theta * p.theta * w.lift(a, p.beta) * 2.0 + 2.0;
+    (phi, d1, d2)
+}
+
+/// Penalised deviance φ_g(u) = Σ d(y_i, α + βx_i + θu) + u² (deviance residuals + ‖u‖²), real arguments.
+pub fn penalised_deviance(g: &Group, p: &GlmmParams<f64>, u: f64) -> f64 {
+    let a = p.alpha + p.theta * u;
+    2.0 * (group_log1pexp_sum(g, a, p.beta) - a * g.sum_y - p.beta * g.sum_xy) + u * u
+}
+
+/// φ_g'(u) and φ_g''(u) at real arguments.
+pub fn penalised_deviance_slopes(g: &Group, p: &GlmmParams<f64>, u: f64) -> (f64, f64) {
+    let (_, d1, d2) = penalised_deviance_and_slopes(g, p, u);
+    (d1, d2)
 }
 
 /// The conditional mode û_g = argmin_u φ_g(u) by Newton's method with step halving (φ_g is strictly convex).
@@ -104,6 +167,15 @@ pub fn conditional_mode(g: &Group, p: &GlmmParams<f64>, start: f64) -> f64 {
         let mut step = d1 / d2;
         if !step.is_finite() {
             break;
+        }
+        // Close to the mode φ cannot resolve the step (its change is below rounding): take Newton's step whole.
+        if step.abs() <= 1e-6 * u.abs().max(1.0) {
+            u -= step;
+            // Newton converges quadratically: after a step this small the error is at rounding level.
+            if step.abs() <= 1e-9 * u.abs().max(1.0) {
+                break;
+            }
+            continue;
         }
         let mut next = u - step;
         let mut phi_next = penalised_deviance(g, p, next);
@@ -117,12 +189,8 @@ pub fn conditional_mode(g: &Group, p: &GlmmParams<f64>, start: f64) -> f64 {
         if !(phi_next <= phi) {
             break;
         }
-        let moved = (next - u).abs();
         u = next;
         phi = phi_next;
-        if moved <= 1e-14 * u.abs().max(1.0) {
-            break;
-        }
     }
     u
 }
@@ -136,32 +204,57 @@ pub fn conditional_modes(groups: &[Group], p: &GlmmParams<f64>, start: Option<&[
         .collect()
 }
 
+/// A node's term w_k·exp(z_k²/2 − Δ_k/2) is dropped once it, and every node further out, is below
+/// e^−45 ≈ 3e−20 of the central terms (Δ_k = φ(û + z_k/L) − φ(û) grows outward because φ is convex).
+const NODE_CUTOFF: f64 = -45.0;
+
+/// Visit the rule's nodes from the centre outward on each side; `visit(k)` returns Δ_k/2 for that node
+/// (the log-factor the node loses to the integrand), and the side stops once no further node can matter.
+fn visit_nodes_outward(rule: &GaussHermite, mut visit: impl FnMut(usize) -> f64) {
+    let k = rule.nodes.len();
+    let envelope = rule.max_log_envelope();
+    let mut side = |range: &mut dyn Iterator<Item = usize>| {
+        for j in range {
+            let half_delta = visit(j);
+            if envelope - half_delta < NODE_CUTOFF {
+                break;
+            }
+        }
+    };
+    side(&mut (k / 2..k));
+    side(&mut (0..k / 2).rev());
+}
+
 /// One group's contribution to lme4's objective, given its real conditional mode `u_hat`.
 ///
 /// `u_hat` is lifted to the dual type by two Newton steps, so that its derivatives in the parameters are exact.
 pub fn group_deviance<D: DualNum<Primitive = f64> + Copy>(g: &Group, p: &GlmmParams<D>, u_hat: f64, rule: &GaussHermite) -> D {
     let mut u = D::from(u_hat);
     for _ in 0..2 {
-        let (d1, d2) = penalised_deviance_slopes(g, p, u);
+        let (_, d1, d2) = penalised_deviance_and_slopes(g, p, u);
         u -= d1 / d2;
     }
-    let (_, d2) = penalised_deviance_slopes(g, p, u);
+    let (phi0, _, d2) = penalised_deviance_and_slopes(g, p, u);
     let l2 = d2 * 0.5;
-    let phi0 = penalised_deviance(g, p, u);
     let laplace = phi0 + l2.ln();
     if rule.nodes.len() == 1 {
         return laplace;
     }
     let sd = l2.sqrt().recip();
     let mut mult = D::from(0.0);
-    for (&z, &w) in rule.nodes.iter().zip(&rule.weights) {
+    visit_nodes_outward(rule, |j| {
+        let (z, w) = (rule.nodes[j], rule.weights[j]);
         if z == 0.0 {
             mult += w;
-        } else {
-            let phi = penalised_deviance(g, p, u + sd * z);
-            mult += ((phi0 - phi) * 0.5 + 0.5 * z * z).exp() * w;
+            return 0.0;
         }
-    }
+        let uz = u + sd * z;
+        let a = p.alpha + p.theta * uz;
+        let sums = group_log1pexp_pass(g, a.re(), p.beta.re());
+        let phi = (sums.lift(a, p.beta) - a * g.sum_y - p.beta * g.sum_xy) * 2.0 + uz * uz;
+        mult += ((phi0 - phi) * 0.5 + 0.5 * z * z).exp() * w;
+        0.5 * (phi.re() - phi0.re())
+    });
     laplace - mult.ln() * 2.0
 }
 
@@ -203,15 +296,20 @@ pub fn check_estimable(data: &Dataset, model: &str) -> Result<()> {
 
 /// Minimise lme4's objective over (α, β, θ) from `start`, to a relative gradient below 1e-10.
 pub fn minimise_objective(groups: &[Group], rule: &GaussHermite, start: [f64; 3], model: &'static str) -> Result<GlmmOptimum> {
+    // Each evaluation starts the conditional modes from the last ones: a few Newton steps instead of many.
+    let last_modes = std::cell::RefCell::new(vec![0.0; groups.len()]);
+    let modes_at = |p: &GlmmParams<f64>| {
+        let modes = conditional_modes(groups, p, Some(&last_modes.borrow()));
+        last_modes.borrow_mut().clone_from(&modes);
+        modes
+    };
     let value = |x: &DVector<f64>| {
         let p = GlmmParams::from_vector(x);
-        let modes = conditional_modes(groups, &p, None);
-        objective(groups, &p, &modes, rule)
+        objective(groups, &p, &modes_at(&p), rule)
     };
     let derivs = |x: &DVector<f64>| {
         let p = GlmmParams::from_vector(x);
-        let modes = conditional_modes(groups, &p, None);
-        let d = objective_derivatives(groups, x, &modes, rule);
+        let d = objective_derivatives(groups, x, &modes_at(&p), rule);
         d.0.is_finite().then_some(d)
     };
     let minimum = newton_minimize(value, derivs, DVector::from_vec(start.to_vec()))
@@ -232,16 +330,18 @@ pub fn minimise_objective(groups: &[Group], rule: &GaussHermite, start: [f64; 3]
 ///
 /// E[u | y] = ∫ u e^{−φ(u)/2} du / ∫ e^{−φ(u)/2} du with nodes û + z_k/L.
 pub fn conditional_mean(g: &Group, p: &GlmmParams<f64>, u_hat: f64, rule: &GaussHermite) -> f64 {
-    let (_, d2) = penalised_deviance_slopes(g, p, u_hat);
+    let (phi0, _, d2) = penalised_deviance_and_slopes(g, p, u_hat);
     let sd = (d2 * 0.5).sqrt().recip();
-    let phi0 = penalised_deviance(g, p, u_hat);
     let (mut num, mut den) = (0.0, 0.0);
-    for (&z, &w) in rule.nodes.iter().zip(&rule.weights) {
+    visit_nodes_outward(rule, |j| {
+        let (z, w) = (rule.nodes[j], rule.weights[j]);
         let u = u_hat + sd * z;
-        let wt = w * (0.5 * (phi0 - penalised_deviance(g, p, u)) + 0.5 * z * z).exp();
+        let half_delta = 0.5 * (penalised_deviance(g, p, u) - phi0);
+        let wt = w * (0.5 * z * z - half_delta).exp();
         num += wt * u;
         den += wt;
-    }
+        half_delta
+    });
     num / den
 }
 
@@ -264,7 +364,7 @@ mod tests {
         let mk = |k: usize, shift: f64| {
             let x: Vec<f64> = (0..25).map(|i| ((i * 7 + k) % 13) as f64 * 0.3 - 1.8).collect();
             let y: Vec<f64> = x.iter().enumerate().map(|(i, &v)| f64::from(u8::from(v + shift + ((i * 5) % 7) as f64 * 0.4 > 1.0))).collect();
-            Group { x, y }
+            Group::new(x, y)
         };
         vec![mk(0, 0.5), mk(3, -0.4), mk(5, 1.2)]
     }

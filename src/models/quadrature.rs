@@ -15,6 +15,7 @@ pub const MAX_NODES: usize = 100;
 pub struct GaussHermite {
     pub nodes: Vec<f64>,
     pub weights: Vec<f64>,
+    log_envelope: f64,
 }
 
 /// Orthonormal Hermite polynomials h_0..h_{k} at z (h_{j+1} = (z h_j − √j h_{j−1}) / √(j+1)).
@@ -31,11 +32,23 @@ fn orthonormal_hermite(z: f64, k: usize) -> Vec<f64> {
     h
 }
 
+impl GaussHermite {
+    fn new(nodes: Vec<f64>, weights: Vec<f64>) -> GaussHermite {
+        let log_envelope = nodes.iter().zip(&weights).map(|(z, w)| w.ln() + 0.5 * z * z).fold(f64::NEG_INFINITY, f64::max);
+        GaussHermite { nodes, weights, log_envelope }
+    }
+
+    /// max_k (log w_k + z_k²/2): bounds every node's factor w_k·e^{z_k²/2} in adaptive quadrature.
+    pub fn max_log_envelope(&self) -> f64 {
+        self.log_envelope
+    }
+}
+
 /// The K-node rule (1 ≤ K ≤ [`MAX_NODES`]; K is clamped into that range).
 pub fn gauss_hermite(k: usize) -> GaussHermite {
     let k = k.clamp(1, MAX_NODES);
     if k == 1 {
-        return GaussHermite { nodes: vec![0.0], weights: vec![1.0] };
+        return GaussHermite::new(vec![0.0], vec![1.0]);
     }
     // Jacobi matrix of the monic probabilists' Hermite recurrence He_{j+1} = z He_j − j He_{j−1}.
     let jacobi = DMatrix::from_fn(k, k, |r, c| {
@@ -69,7 +82,7 @@ pub fn gauss_hermite(k: usize) -> GaussHermite {
     weights = wsym;
     let total: f64 = weights.iter().sum();
     weights.iter_mut().for_each(|w| *w /= total);
-    GaussHermite { nodes: sym, weights }
+    GaussHermite::new(sym, weights)
 }
 
 #[cfg(test)]
