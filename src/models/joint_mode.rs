@@ -88,22 +88,24 @@ pub fn joint_mode(data: &Dataset) -> Result<JointModeFit> {
     let s1 = sigma_equation(data, 1.0, &mut warm)?;
     // Walk from σ = 1 in the direction J increases until dJ/dσ changes sign: that brackets the local mode.
     let upward = s1 > 0.0;
-    let (mut inside, mut outside) = (1.0, 1.0);
+    let (mut inside, mut outside) = (1.0f64, 1.0f64);
     let mut s_inside = s1;
     let mut s_outside;
     let mut warm_out = warm.clone();
     loop {
-        outside = if upward { outside * 2.0 } else { outside / 2.0 };
-        if !(SIGMA_FLOOR..=SIGMA_CEILING).contains(&outside) {
-            return Err(Error::NotEstimable(if upward {
-                "The joint mode does not exist here: the joint density keeps growing as σ increases (the groups are separated).".into()
-            } else {
-                "The joint mode does not exist here: from σ = 1 the joint density grows without bound as σ → 0 with z = 0.".into()
-            }));
+        outside = if upward { outside * 2.0 } else { (outside / 2.0).max(SIGMA_FLOOR) };
+        if outside > SIGMA_CEILING {
+            return Err(Error::NotEstimable(
+                "The joint mode does not exist here: the joint density keeps growing as σ increases (the groups are separated).".into(),
+            ));
         }
         s_outside = sigma_equation(data, outside, &mut warm_out)?;
         if (s_outside > 0.0) != upward {
             break;
+        }
+        if outside == SIGMA_FLOOR {
+            // As the answer's L-BFGS-B box: the search ends on the bound σ = 0.01.
+            return Ok(mode_report(data, SIGMA_FLOOR, &warm_out, BOUNDARY_NOTE));
         }
         inside = outside;
         s_inside = s_outside;
@@ -139,16 +141,24 @@ pub fn joint_mode(data: &Dataset) -> Result<JointModeFit> {
             break;
         }
     }
-    let re: Vec<f64> = warm.rows(2, k - 2).iter().copied().collect();
-    Ok(JointModeFit {
-        alpha: warm[0],
-        beta: warm[1],
+    Ok(mode_report(data, sigma, &warm, LOCAL_MODE_NOTE))
+}
+
+const LOCAL_MODE_NOTE: &str = "A local mode, found from (α, β, σ, z) = (0, 0, 1, 0, …): the joint density grows without bound \
+                               as σ → 0 with every z = 0, so it has no global maximum.";
+const BOUNDARY_NOTE: &str = "No interior mode from (α, β, σ, z) = (0, 0, 1, 0, …): the joint density rises all the way down to \
+                             the answer's lower bound σ = 0.01, where this search stops, with every z shrunk to almost 0 (it \
+                             grows without bound as σ → 0).";
+
+fn mode_report(data: &Dataset, sigma: f64, v: &DVector<f64>, note: &str) -> JointModeFit {
+    let re: Vec<f64> = v.rows(2, v.len() - 2).iter().copied().collect();
+    JointModeFit {
+        alpha: v[0],
+        beta: v[1],
         sigma,
         re_sum: re.iter().sum(),
         re,
-        log_density: joint_log_density(data, sigma, &warm),
-        note: "A local mode, found from (α, β, σ, z) = (0, 0, 1, 0, …): the joint density grows without bound \
-               as σ → 0 with every z = 0, so it has no global maximum."
-            .into(),
-    })
+        log_density: joint_log_density(data, sigma, v),
+        note: note.into(),
+    }
 }
