@@ -1,0 +1,136 @@
+//! The `glmm-demo` binary as a user meets it: the answer's numbers, CSV in and out, and bad input.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+/// The answer's printed digits carry lme4's default optimiser error (it stops about 2e-5 from the optimum).
+const LME4_PRINTED: f64 = 5e-5;
+
+fn glmm_demo(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_glmm-demo")).args(args).output().expect("the binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn num(v: &Value, path: &[&str]) -> f64 {
+    let mut cur = v;
+    for p in path {
+        cur = match p.parse::<usize>() {
+            Ok(i) => &cur[i],
+            Err(_) => &cur[*p],
+        };
+    }
+    cur.as_f64().unwrap_or_else(|| panic!("{path:?} is not a number: {cur}"))
+}
+
+#[test]
+fn fit_with_no_options_reproduces_the_answer() {
+    let (code, stdout, stderr) = glmm_demo(&["fit"]);
+    assert_eq!(code, 0, "{stderr}");
+    let r: Value = serde_json::from_str(&stdout).expect("one JSON object");
+    // The answer's glmer(..., nAGQ = 100) and its printed ranef.
+    for (path, want) in [
+        (&["glmm_agq", "fixef", "0"][..], 1.3165318),
+        (&["glmm_agq", "fixef", "1"], 0.2361008),
+        (&["glmm_agq", "sigma_b"], 1.055184),
+        (&["glmm_agq", "ranef", "0"], -1.033890),
+        (&["glmm_agq", "ranef", "1"], 1.006397),
+        (&["glmm_agq", "ranef_sum"], -0.02749356),
+        // opt1, the joint mode.
+        (&["joint_mode", "alpha"], 1.3004738),
+        (&["joint_mode", "beta"], 0.2363676),
+        (&["joint_mode", "sigma"], 1.0164584),
+        (&["joint_mode", "re", "1"], 1.0164576),
+    ] {
+        let got = num(&r, path);
+        assert!((got - want).abs() < LME4_PRINTED, "{path:?}: {got} vs the answer's {want}");
+    }
+    assert_eq!(num(&r, &["glmm_agq", "nagq"]), 100.0);
+    assert!(num(&r, &["lmm", "ranef_sum"]).abs() < 1e-12);
+    assert!(num(&r, &["glmm_agq", "cond_means_sum"]).abs() < 1e-9);
+    assert!(num(&r, &["glmm_agq", "ranef_sum"]).abs() > 0.02, "the modes do not sum to zero");
+    assert_eq!(num(&r, &["data", "sum_ybin"]), 288.0);
+    for key in ["lm_pooled", "lm_group", "lmm", "glm_pooled", "glm_group", "glmm_laplace", "glmm_agq", "joint_mode", "marginal_exact"] {
+        assert!(r[key].is_object() && r[key].get("error").is_none(), "{key}: {}", r[key]);
+    }
+}
+
+#[test]
+fn simulate_writes_r_digits_and_fit_reads_them_back() {
+    let (code, csv, stderr) = glmm_demo(&["simulate", "--seed", "1"]);
+    assert_eq!(code, 0, "{stderr}");
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("group,y,y_bin,x"));
+    assert_eq!(lines.next(), Some("1,0.26550866314209998,0,-0.7039181399433212"));
+    assert_eq!(csv.lines().count(), 401);
+    let path = std::env::temp_dir().join(format!("glmm-demo-cli-{}.csv", std::process::id()));
+    std::fs::write(&path, &csv).expect("temp file");
+    let (code, from_csv, stderr) = glmm_demo(&["fit", "--csv", path.to_str().unwrap_or_default()]);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(code, 0, "{stderr}");
+    let (_, simulated, _) = glmm_demo(&["fit"]);
+    let a: Value = serde_json::from_str(&from_csv).expect("JSON");
+    let b: Value = serde_json::from_str(&simulated).expect("JSON");
+    assert_eq!(a["glmm_agq"], b["glmm_agq"], "17 digits round-trip exactly");
+}
+
+#[test]
+fn options_change_the_data() {
+    let (code, stdout, stderr) = glmm_demo(&["fit", "--preset", "question", "--nagq", "5"]);
+    assert_eq!(code, 0, "{stderr}");
+    let r: Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(num(&r, &["data", "groups"]), 5.0);
+    assert_eq!(num(&r, &["data", "n_obs"]), 1000.0);
+    assert_eq!(num(&r, &["glmm_agq", "nagq"]), 5.0);
+    let (_, stdout, _) = glmm_demo(&["simulate", "--groups", "3", "--n", "4", "--thresholds", "0,1,0.5"]);
+    assert_eq!(stdout.lines().count(), 13);
+    assert!(stdout.lines().skip(5).take(4).all(|l| l.split(',').nth(2) == Some("0")), "threshold 1 gives y_bin 0");
+}
+
+#[test]
+fn a_model_that_cannot_be_fitted_says_why_and_the_rest_still_fit() {
+    let (code, stdout, stderr) = glmm_demo(&["fit", "--groups", "1"]);
+    assert_eq!(code, 0, "{stderr}");
+    let r: Value = serde_json::from_str(&stdout).expect("JSON");
+    let e = r["glmm_agq"]["error"].as_str().expect("an error sentence");
+    assert!(e.contains("at least two groups"), "{e}");
+    assert!(r["glm_pooled"]["coef"].is_array());
+}
+
+#[test]
+fn bad_input_is_one_line_on_stderr_and_exit_code_2() {
+    let missing = std::env::temp_dir().join("glmm-demo-no-such-file.csv");
+    for args in [
+        vec!["fit", "--frobnicate"],
+        vec!["fit", "--thresholds", "0.5,1.5"],
+        vec!["fit", "--groups", "0"],
+        vec!["fit", "--seed", "NaN"],
+        vec!["fit", "--nagq", "101"],
+        vec!["simulate", "--n"],
+        vec!["fit", "--csv", missing.to_str().unwrap_or_default()],
+        vec!["dance"],
+    ] {
+        let (code, stdout, stderr) = glmm_demo(&args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stdout.is_empty(), "{args:?}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("glmm-demo: "), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+    let (_, _, stderr) = glmm_demo(&["fit", "--thresholds", "0.5,1.5"]);
+    assert!(stderr.contains("thresholds") && stderr.contains("1.5"), "{stderr}");
+}
+
+#[test]
+fn malformed_csv_names_line_and_column() {
+    let path = std::env::temp_dir().join(format!("glmm-demo-bad-{}.csv", std::process::id()));
+    std::fs::write(&path, "group,x,y_bin\n1,0.5,1\n2,abc,0\n").expect("temp file");
+    let (code, _, stderr) = glmm_demo(&["fit", "--csv", path.to_str().unwrap_or_default()]);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("line 3") && stderr.contains('x'), "{stderr}");
+}
