@@ -21,34 +21,34 @@ const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
 /** The six figures of the answer, as figures::FigureId numbers them. */
 const FIGURES = {
   1: {
-    title: 'Continuous outcome: lm + group and lmer',
-    caption: 'y against x, one colour per group. Dashed: lm(y ~ x + factor(group)), a free intercept per group. Solid: lmer’s line per group, α + b_g + βx. The mixed model pulls the group lines towards each other.',
+    title: 'Linear fits per group.',
+    caption: 'y against x, one colour per group. Dashed: lm(y ~ x + factor(group)), a free intercept for each group. Solid: lmer’s line for each group, α + b_g + βx, pulled towards the others.',
     x: 'x', y: 'y',
   },
   2: {
-    title: 'Binary outcome: glm + group and glmer',
-    caption: 'y_bin against x. Dashed: glm with a fixed intercept per group. Solid: glmer’s curve per group, logistic(α + βx + b_g). Black: the population-averaged curve, the group curve averaged over b ~ N(0, σ²), flatter than any group’s.',
+    title: 'Logistic fits per group.',
+    caption: 'y_bin against x. Dashed: glm with a fixed intercept per group. Solid: glmer’s curve for each group, logistic(α + βx + b_g). Thick black: the population-averaged curve, the group curve averaged over b ~ N(0, σ²), flatter than any group’s.',
     x: 'x', y: 'P(y_bin = 1)',
   },
   3: {
-    title: 'Likelihood over two groups’ random effects',
-    caption: 'The joint likelihood as a function of the random effects z_a, z_b at the fitted α, β, σ. The marked maximum is the pair of conditional modes; the dashed line is z_a = −z_b, where the two would sum to zero.',
+    title: 'The joint likelihood over two random effects.',
+    caption: 'At the fitted α, β, σ, as a function of two groups’ random effects. Dot: the maximum, the conditional modes that ranef() prints. Cross: the posterior means, which sum to zero. Dashed: z_a = −z_b, every pair that sums to zero. The inset zooms in on the peak.',
     x: 'z_a', y: 'z_b',
   },
   4: {
-    title: '… with α shifted by the mean of the modes',
-    caption: 'The same surface after adding the mean of the modes to α. The peak now sits on z_a = −z_b and is higher, but the volume under the surface, the marginal likelihood, is smaller.',
+    title: 'The same with α shifted by the mean of the modes.',
+    caption: 'The peak moves onto z_a = −z_b and gets higher, yet the volume under the surface, which is the marginal likelihood, gets smaller.',
     x: 'z_a', y: 'z_b',
   },
   5: {
-    title: 'Random-effects part along u',
-    caption: 'The normal densities of the random effects along u = (z_a + z_b)/2, with v = (z_a − z_b)/2 fixed: symmetric about u = 0.',
-    x: 'u', y: 'density',
+    title: 'The random-effects part along u.',
+    caption: 'The normal densities of the two random effects along u, the direction in which both move together, with their difference v fixed. Symmetric about u = 0, where the effects sum to zero.',
+    x: 'u', y: 'value',
   },
   6: {
-    title: 'Bernoulli part along u',
-    caption: 'The likelihood of the binary outcomes along u for the fitted α (“highest total integral”) and for the α that puts the peak at u = 0 (“highest peak”). It is skewed, so maximising the integral does not centre the peak.',
-    x: 'u', y: 'likelihood',
+    title: 'The Bernoulli part along u.',
+    caption: 'The likelihood of the binary outcomes along u, for the fitted α (“highest total integral”) and for the α that puts the peak of the product at u = 0 (“highest peak”). The curve is skewed, so the α that maximises the integral does not centre the peak.',
+    x: 'u', y: 'value',
   },
 };
 
@@ -560,16 +560,15 @@ function buildFigures() {
     const n = Number(fig.dataset.figure);
     const f = FIGURES[n];
     fig.innerHTML = `
-      <div class="fig-head"><span class="fig-num">${n}</span><h3></h3></div>
       <div class="canvas-wrap">
         <canvas role="img"></canvas>
         <div class="cross cross-x" hidden></div><div class="cross cross-y" hidden></div>
         <div class="readout" hidden></div>
         <p class="fig-error" hidden></p>
       </div>
-      <figcaption></figcaption>`;
-    $('h3', fig).textContent = f.title;
-    $('figcaption', fig).textContent = f.caption;
+      <figcaption><span class="fig-num">${n}</span> <strong class="fig-title"></strong> <span class="fig-text"></span></figcaption>`;
+    $('.fig-title', fig).textContent = f.title;
+    $('.fig-text', fig).textContent = f.caption;
     const canvas = $('canvas', fig);
     canvas.setAttribute('aria-label', `Figure ${n}: ${f.title}`);
     canvas.addEventListener('pointermove', (e) => hover(fig, n, e));
