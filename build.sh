@@ -190,7 +190,7 @@ browser_tests() {
     local chromium
     chromium=$(chromium_bin) || die "chromium is needed for the browser tests (apt-get install chromium)"
     GLMM_BASE_URL="http://127.0.0.1:$port/" CHROMIUM="$chromium" \
-        node --test --test-concurrency=1 tests/browser/*.test.mjs
+        node --test tests/browser/*.test.mjs
     stop_server
     trap - EXIT INT TERM
 }

@@ -32,12 +32,14 @@ const FIGURES = {
   },
   3: {
     title: 'The joint likelihood over two random effects.',
-    caption: 'At the fitted α, β, σ, as a function of two groups’ random effects. Dot: the maximum, the conditional modes that ranef() prints. Cross: the posterior means, which sum to zero. Dashed: z_a = −z_b, every pair that sums to zero. The inset zooms in on the peak.',
+    caption: 'At the fitted α, β, σ, as a function of two groups’ random effects. Dot: the maximum, the conditional modes that ranef() prints. Cross: the posterior means. Dashed: z_a = −z_b, every pair that sums to zero. The inset zooms in on the peak.',
+    more: 'With more than two groups, the means sum to zero over all groups, not over a pair.',
     x: 'z_a', y: 'z_b',
   },
   4: {
     title: 'The same with α shifted by the mean of the modes.',
     caption: 'The peak moves onto z_a = −z_b and gets higher, yet the volume under the surface, which is the marginal likelihood, gets smaller.',
+    more: 'With more than two groups, the shift uses the mean of all the modes, so the peak of this pair need not land on the line.',
     x: 'z_a', y: 'z_b',
   },
   5: {
@@ -276,6 +278,10 @@ function render() {
   if (app.broken.key !== key) app.broken = { key, figures: new Set() };
 
   syncControls(params);
+  for (const fig of $$('figure.fig')) {
+    const f = FIGURES[fig.dataset.figure];
+    $('.fig-text', fig).textContent = params.groups > 2 && f.more ? `${f.caption} ${f.more}` : f.caption;
+  }
   renderTable($('#results-table'), results, { groups: params.groups, nagq: params.nagq, hidden: app.hidden });
   renderLive(params, results);
   draw();

@@ -87,7 +87,7 @@ export function renderTable(table, results, { groups, nagq, hidden = new Set() }
   const G = groups;
 
   const head = el('tr', {}, [
-    el('th', { scope: 'col', class: 'model-col', text: 'Model' }),
+    el('th', { scope: 'col', class: 'model-col stick-l', text: 'Model' }),
     el('th', { scope: 'col', class: 'num', text: 'Intercept' }),
     el('th', { scope: 'col', class: 'num', text: 'Slope' }),
     el('th', { scope: 'col', class: 'num', title: 'Standard deviation of the random intercepts' }, ['σ', el('sub', { text: 'b' })]),
@@ -95,9 +95,9 @@ export function renderTable(table, results, { groups, nagq, hidden = new Set() }
       el('span', { class: `swatch c${g % 7}` }),
       el('var', { text: 'b' }), el('sub', { text: String(g + 1) }),
     ])),
-    el('th', { scope: 'col', class: 'num sum-col', title: 'Sum of the conditional modes, sum(ranef(fit)$group)' }, ['Σ modes']),
-    el('th', { scope: 'col', class: 'num sum-col', title: 'Sum of the conditional means E[b | y]' }, ['Σ means']),
-    el('th', { scope: 'col', class: 'num', text: 'logLik' }),
+    el('th', { scope: 'col', class: 'num sum-col stick-r3', title: 'Sum of the conditional modes, sum(ranef(fit)$group)' }, ['Σ modes']),
+    el('th', { scope: 'col', class: 'num sum-col stick-r2', title: 'Sum of the conditional means E[b | y]' }, ['Σ means']),
+    el('th', { scope: 'col', class: 'num stick-r1', text: 'logLik' }),
   ]);
   thead.replaceChildren(head);
 
@@ -117,7 +117,7 @@ export function renderTable(table, results, { groups, nagq, hidden = new Set() }
     const fit = results?.[m.key];
     const label = m.key === 'glmm_agq' ? `glmer, nAGQ = ${nagq}` : m.label;
     const call = m.key === 'glmm_agq' ? `glmer(y_bin ~ x + (1|group), binomial, nAGQ = ${nagq})` : m.call;
-    const nameCell = el('th', { scope: 'row', class: 'model-col' }, [
+    const nameCell = el('th', { scope: 'row', class: 'model-col stick-l' }, [
       el('span', { class: 'model-name', text: label }),
       el('code', { class: 'model-call', text: call }),
     ]);
@@ -139,12 +139,13 @@ export function renderTable(table, results, { groups, nagq, hidden = new Set() }
       tr.append(numCell(v.re ? v.re[g] : null, { key: `re${g + 1}`, model: m.key }));
     }
     tr.append(
-      numCell(v.modes, { key: 'modes', model: m.key, cls: sumClass(v.modes, 'modes') }),
-      numCell(v.means, { key: 'means', model: m.key, cls: sumClass(v.means, 'means') }),
-      numCell(v.loglik, { key: 'loglik', model: m.key, decimals: 4, cls: m.key === 'joint_mode' ? 'joint-density' : '' }),
+      numCell(v.modes, { key: 'modes', model: m.key, cls: `stick-r3 ${sumClass(v.modes, 'modes')}` }),
+      numCell(v.means, { key: 'means', model: m.key, cls: `stick-r2 ${sumClass(v.means, 'means')}` }),
+      numCell(v.loglik, { key: 'loglik', model: m.key, decimals: 4, cls: `stick-r1${m.key === 'joint_mode' ? ' joint-density' : ''}` }),
     );
     if (m.key === 'joint_mode') tr.lastChild.title = `Joint log density at the mode (not a log-likelihood): ${exact(v.loglik)}`;
     rows.push(tr);
   }
   tbody.replaceChildren(...rows);
+  table.classList.toggle('many-groups', G > 3);
 }
