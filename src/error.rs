@@ -21,6 +21,10 @@ pub enum Error {
     #[error("{model} did not converge: {reason}.")]
     NoConvergence { model: &'static str, reason: String },
 
+    /// A figure could not be drawn (a plotting backend or contouring error).
+    #[error("The figure could not be drawn: {0}.")]
+    Drawing(String),
+
     /// A command-line usage error.
     #[error("{0}")]
     Usage(String),

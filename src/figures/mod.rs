@@ -1,9 +1,30 @@
 //! Figures drawn once with plotters against any backend (canvas in the browser, SVG/PNG natively).
+//!
+//! Every figure reads only the [`Scene`]; one small function per figure:
+//! [`linear_fits`] (1), [`logistic_fits`] (2), [`joint_contour`] (3 and 4), [`random_effects_part`] (5),
+//! [`bernoulli_part`] (6). Groups are coloured with the Okabe–Ito palette ([`palette`]); dashed lines
+//! are fixed-effects models, solid lines mixed models, the thick black line the GLMM's
+//! population average. A figure whose model could not be fitted draws the sentence saying why.
 
+mod bernoulli_part;
+mod joint_contour;
+mod legend;
+mod linear_fits;
+mod logistic_fits;
+mod marks;
+mod message;
+pub mod palette;
+#[cfg(not(target_arch = "wasm32"))]
+mod png;
+mod random_effects_part;
+mod style;
+
+use plotters::drawing::DrawingAreaErrorKind;
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::surfaces::Scene;
+use crate::error::{Error, Result};
+use crate::surfaces::{FigureInfo, Scene};
 
 /// The six figures of the answer, numbered as on the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,7 +43,34 @@ pub enum FigureId {
     BernoulliPart = 6,
 }
 
+impl FigureId {
+    /// All six, in page order.
+    pub const ALL: [FigureId; 6] = [
+        FigureId::LinearFits,
+        FigureId::LogisticFits,
+        FigureId::JointContour,
+        FigureId::JointContourAdjusted,
+        FigureId::RandomEffectsPart,
+        FigureId::BernoulliPart,
+    ];
+
+    /// 1–6.
+    pub fn number(self) -> u8 {
+        self as u8
+    }
+
+    /// The figure numbered `n` (1–6).
+    pub fn from_number(n: u8) -> Option<FigureId> {
+        FigureId::ALL.get((n as usize).checked_sub(1)?).copied()
+    }
+}
+
 /// The chart's pixel-to-data mapping, handed to JavaScript for hover read-outs.
+///
+/// A data value (x, y) is drawn at pixel
+/// (px[0] + (x − data[0]) / (data[1] − data[0]) · (px[2] − px[0]),
+///  px[3] − (y − data[2]) / (data[3] − data[2]) · (px[3] − px[1])).
+/// A figure that shows only a sentence has an all-zero data range.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
 pub struct PlotMapping {
     /// Plotting area in backend pixels: left, top, right, bottom.
@@ -33,11 +81,73 @@ pub struct PlotMapping {
     pub log_y: bool,
 }
 
+impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for Error {
+    fn from(e: DrawingAreaErrorKind<E>) -> Self {
+        let msg = e.to_string();
+        let hint = if msg.to_lowercase().contains("font") {
+            " (no usable font was found: install a TrueType font such as fonts-dejavu-core)"
+        } else {
+            ""
+        };
+        Error::Drawing(format!("{}{hint}", msg.trim_end_matches('.')))
+    }
+}
+
+pub(crate) fn figure_info(scene: &Scene, n: u8) -> Result<&FigureInfo> {
+    scene.figure(n).ok_or_else(|| Error::Drawing(format!("the scene has no description of figure {n}")))
+}
+
 /// Draw one figure on any plotters backend and return its pixel-to-data mapping.
 pub fn draw<DB: DrawingBackend>(
-    _root: &DrawingArea<DB, plotters::coord::Shift>,
-    _figure: FigureId,
-    _scene: &Scene,
-) -> crate::Result<PlotMapping> {
-    unimplemented!("figures in progress")
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    figure: FigureId,
+    scene: &Scene,
+) -> Result<PlotMapping> {
+    match figure {
+        FigureId::LinearFits => linear_fits::draw(root, scene),
+        FigureId::LogisticFits => logistic_fits::draw(root, scene),
+        FigureId::JointContour => joint_contour::draw(root, scene, false),
+        FigureId::JointContourAdjusted => joint_contour::draw(root, scene, true),
+        FigureId::RandomEffectsPart => random_effects_part::draw(root, scene),
+        FigureId::BernoulliPart => bernoulli_part::draw(root, scene),
+    }
 }
+
+fn check_size(w: u32, h: u32) -> Result<()> {
+    if !(16..=8000).contains(&w) || !(16..=8000).contains(&h) {
+        return Err(Error::InvalidParameter {
+            name: "size",
+            expected: "between 16 and 8000 pixels a side".into(),
+            got: format!("{w} × {h}"),
+        });
+    }
+    Ok(())
+}
+
+/// Figure `figure` as an SVG document of `w` × `h` pixels.
+pub fn render_svg(figure: FigureId, scene: &Scene, w: u32, h: u32) -> Result<String> {
+    check_size(w, h)?;
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (w, h)).into_drawing_area();
+        draw(&root, figure, scene)?;
+        root.present()?;
+    }
+    Ok(out)
+}
+
+/// Figure `figure` as a PNG file of `w` × `h` pixels (text needs a system TrueType font).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn render_png(figure: FigureId, scene: &Scene, w: u32, h: u32) -> Result<Vec<u8>> {
+    check_size(w, h)?;
+    let mut buf = vec![0u8; w as usize * h as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        draw(&root, figure, scene)?;
+        root.present()?;
+    }
+    Ok(png::encode_rgb(w, h, &buf))
+}
+
+#[cfg(test)]
+mod tests;

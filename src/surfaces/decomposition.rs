@@ -1,0 +1,207 @@
+//! The answer's last two figures: the joint log-density along u with v fixed.
+//!
+//! With the GLMM's modes z_1..z_G and their mean z̄, move all random effects together:
+//! z_g(u) = z_g − z̄ + u/G, so that Σ_g z_g(u) = u and the differences between groups (v) stay
+//! as fitted. For G = 2 this is the answer's parametrisation. Then
+//!
+//! * random-effects part R(u) = Σ_g log N(z_g(u); 0, σ²), a parabola with maximum at u = 0
+//!   (R′(u) = −u/(Gσ²)),
+//! * Bernoulli part B(u; α) = Σ_i log p(y_i | α + βx_i + z_{g(i)}(u)),
+//!   B′(u) = Σ_i (y_i − p_i)/G, B″(u) = −Σ_i p_i(1 − p_i)/G²,
+//!
+//! for the fitted α ("highest total integral") and for α + z̄ ("highest peak"). Since
+//! B(u; α + z̄) = B(u + Σz; α), one function of u serves both. B is evaluated exactly at 41
+//! Chebyshev nodes and interpolated (barycentric formula) on the plotting grid — B is analytic with
+//! its nearest complex singularity G·π away, so the interpolation is exact to rounding — and every
+//! maximum is found by Newton's method on the exact function.
+
+use serde::{Deserialize, Serialize};
+
+use super::chebyshev::Chebyshev;
+use super::joint_surface::log_normal_density;
+use super::newton::{maximise, Derivs};
+use crate::data::Dataset;
+use crate::models::family::{bernoulli_loglik, logistic};
+
+/// Points on the u grid.
+pub const U_POINTS: usize = 201;
+use super::chebyshev::NODES as CHEB_NODES;
+
+/// One intercept's curves along u.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct AlphaCurve {
+    pub alpha: f64,
+    /// B(u; α) on the u grid.
+    pub log_bernoulli: Vec<f64>,
+    /// exp(B − max B) with the max taken over both intercepts' curves.
+    pub rel_bernoulli: Vec<f64>,
+    /// R(u) + B(u; α).
+    pub log_total: Vec<f64>,
+    /// exp(R + B − max), the max taken over both intercepts' curves.
+    pub rel_total: Vec<f64>,
+    /// argmax_u B(u; α) (None when B has no interior maximum, e.g. under complete separation).
+    pub argmax_bernoulli: Option<f64>,
+    /// argmax_u R(u) + B(u; α) and the maximum value.
+    pub argmax_total: Option<f64>,
+    pub max_total: Option<f64>,
+}
+
+/// The (u, v) decomposition of figures 5 and 6.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Decomposition {
+    pub groups: usize,
+    pub beta: f64,
+    pub sigma: f64,
+    /// The GLMM's conditional modes z_g, their mean z̄ and sum Σz.
+    pub modes: Vec<f64>,
+    pub mode_mean: f64,
+    pub mode_sum: f64,
+    /// The u grid: ±max(4|Σz|, min(0.1, 3 sd)) around 0 rounded up to two significant digits, sd the
+    /// curvature sd of R + B at u = Σz.
+    pub u: Vec<f64>,
+    /// R(u) and exp(R − max R).
+    pub log_random_effects: Vec<f64>,
+    pub rel_random_effects: Vec<f64>,
+    /// Fitted α: "highest total integral".
+    pub optimal: AlphaCurve,
+    /// α + z̄: "highest peak".
+    pub adjusted: AlphaCurve,
+}
+
+/// B(u; α) with its derivatives, for the observations' offsets α + βx_i + z_g − z̄.
+struct Bernoulli<'a> {
+    offset: Vec<f64>,
+    y: &'a [f64],
+    inv_g: f64,
+}
+
+impl Bernoulli<'_> {
+    fn value(&self, u: f64) -> f64 {
+        let s = u * self.inv_g;
+        self.offset.iter().zip(self.y).map(|(&o, &y)| bernoulli_loglik(y, o + s)).sum()
+    }
+
+    fn derivs(&self, u: f64) -> Derivs {
+        let s = u * self.inv_g;
+        let (mut v, mut g, mut h) = (0.0, 0.0, 0.0);
+        for (&o, &y) in self.offset.iter().zip(self.y) {
+            let eta = o + s;
+            let p = logistic(eta);
+            v += bernoulli_loglik(y, eta);
+            g += y - p;
+            h -= p * (1.0 - p);
+        }
+        (v, g * self.inv_g, h * self.inv_g * self.inv_g)
+    }
+}
+
+/// R(u) with derivatives: centred modes c_g = z_g − z̄.
+fn random_effects(c: &[f64], sigma: f64, u: f64) -> Derivs {
+    let g = c.len() as f64;
+    let v = c.iter().map(|&cg| log_normal_density(cg + u / g, sigma)).sum();
+    (v, -u / (g * sigma * sigma), -1.0 / (g * sigma * sigma))
+}
+
+fn relative(curves: &[&[f64]]) -> (f64, Vec<Vec<f64>>) {
+    let max = curves.iter().flat_map(|c| c.iter().copied()).filter(|v| v.is_finite()).fold(f64::NEG_INFINITY, f64::max);
+    let rel = curves.iter().map(|c| c.iter().map(|&v| (v - max).exp()).collect()).collect();
+    (max, rel)
+}
+
+/// Compute the decomposition from the GLMM's (α, β, σ) and modes; `None` when σ ≤ 0 or the modes
+/// do not match the groups.
+pub fn decompose(data: &Dataset, alpha: f64, beta: f64, sigma: f64, modes: &[f64]) -> Option<Decomposition> {
+    let g = data.n_groups();
+    if g == 0 || modes.len() != g || !sigma.is_finite() || sigma <= 0.0 || !alpha.is_finite() || !beta.is_finite() {
+        return None;
+    }
+    if modes.iter().any(|z| !z.is_finite()) || data.group.iter().any(|&gi| gi >= g) {
+        return None;
+    }
+    let gf = g as f64;
+    let sum: f64 = modes.iter().sum();
+    let mean = sum / gf;
+    let centred: Vec<f64> = modes.iter().map(|z| z - mean).collect();
+    let bern = Bernoulli {
+        offset: data.x.iter().zip(&data.group).map(|(&x, &gi)| alpha + beta * x + centred[gi]).collect(),
+        y: &data.y_bin,
+        inv_g: 1.0 / gf,
+    };
+    let total = |u: f64| {
+        let (rv, rg, rh) = random_effects(&centred, sigma, u);
+        let (bv, bg, bh) = bern.derivs(u);
+        (rv + bv, rg + bg, rh + bh)
+    };
+
+    // Window: the curvature of R + B at the modes sets the natural scale.
+    let (_, _, h) = total(sum);
+    let sd = if h < 0.0 { 1.0 / (-h).sqrt() } else { 0.1 };
+    let mut half = (4.0 * sum.abs()).max((3.0 * sd).min(0.1));
+    if !half.is_finite() || half <= 1e-9 {
+        half = 0.1;
+    }
+    // Round up to two significant digits for readable axes (0.10997 → 0.11).
+    let scale = 10f64.powf(half.log10().floor() - 1.0);
+    half = (half / scale - 1e-9).ceil() * scale;
+    let u: Vec<f64> = (0..U_POINTS).map(|k| -half + 2.0 * half * k as f64 / (U_POINTS - 1) as f64).collect();
+
+    // One interpolant of B(·; α) covers both intercepts: B(u; α + z̄) = B(u + Σz; α).
+    let lo = (-half).min(-half + sum);
+    let hi = half.max(half + sum);
+    let cheb = Chebyshev::new(lo, hi, CHEB_NODES, |t| bern.value(t));
+    let b_opt: Vec<f64> = u.iter().map(|&t| cheb.eval(t)).collect();
+    let b_adj: Vec<f64> = u.iter().map(|&t| cheb.eval(t + sum)).collect();
+    let r: Vec<f64> = u.iter().map(|&t| random_effects(&centred, sigma, t).0).collect();
+    let t_opt: Vec<f64> = r.iter().zip(&b_opt).map(|(a, b)| a + b).collect();
+    let t_adj: Vec<f64> = r.iter().zip(&b_adj).map(|(a, b)| a + b).collect();
+
+    let (_, rel_r) = relative(&[&r]);
+    let (_, rel_b) = relative(&[&b_opt, &b_adj]);
+    let (_, rel_t) = relative(&[&t_opt, &t_adj]);
+
+    let bounds = (-1e3, 1e3);
+    let argmax_b_opt = maximise(|t| bern.derivs(t), sum, bounds).map(|(t, _)| t);
+    let max_t_opt = maximise(total, sum, bounds);
+    let total_adj = |t: f64| {
+        let (rv, rg, rh) = random_effects(&centred, sigma, t);
+        let (bv, bg, bh) = bern.derivs(t + sum);
+        (rv + bv, rg + bg, rh + bh)
+    };
+    let max_t_adj = maximise(total_adj, 0.0, bounds);
+
+    let mut rel_b = rel_b.into_iter();
+    let mut rel_t = rel_t.into_iter();
+    let optimal = AlphaCurve {
+        alpha,
+        log_bernoulli: b_opt,
+        rel_bernoulli: rel_b.next().unwrap_or_default(),
+        log_total: t_opt,
+        rel_total: rel_t.next().unwrap_or_default(),
+        argmax_bernoulli: argmax_b_opt,
+        argmax_total: max_t_opt.map(|m| m.0),
+        max_total: max_t_opt.map(|m| m.1),
+    };
+    let adjusted = AlphaCurve {
+        alpha: alpha + mean,
+        log_bernoulli: b_adj,
+        rel_bernoulli: rel_b.next().unwrap_or_default(),
+        log_total: t_adj,
+        rel_total: rel_t.next().unwrap_or_default(),
+        argmax_bernoulli: argmax_b_opt.map(|t| t - sum),
+        argmax_total: max_t_adj.map(|m| m.0),
+        max_total: max_t_adj.map(|m| m.1),
+    };
+    Some(Decomposition {
+        groups: g,
+        beta,
+        sigma,
+        modes: modes.to_vec(),
+        mode_mean: mean,
+        mode_sum: sum,
+        u,
+        log_random_effects: r,
+        rel_random_effects: rel_r.into_iter().next().unwrap_or_default(),
+        optimal,
+        adjusted,
+    })
+}
