@@ -1,0 +1,78 @@
+//! Every tolerance of the reference tests (tests/lme4_fixtures.rs), in one place.
+//!
+//! A number `ours` matches R's `expected` when
+//!     |ours - expected| <= tol * max(1, |expected|)
+//! i.e. the tolerance is absolute for |expected| <= 1 and relative above (a "scaled deviation").
+//! The fixtures themselves are far tighter than these (see "checks" in each tests/fixtures/*.json:
+//! Newton steps at the optima ~1e-9, integrate() vs nAGQ = 100 ~1e-13).
+#![allow(dead_code)]
+
+/// Counts, labels, flags (n_obs, groups, sum_ybin, nagq, coef_names, singular, reml):
+/// must be equal.
+pub const EXACT: f64 = 0.0;
+
+/// Simulated data vs R (head_x, head_y): the same Mersenne Twister and inversion, the same
+/// arithmetic; 1e-15 leaves room only for the centring mean being summed in another order.
+pub const DATA: f64 = 1e-15;
+
+/// lm (coef, sigma, loglik): closed-form least squares; both sides solve the same small system in
+/// double precision, so they agree to rounding (~1e-13 on these designs).
+pub const LM: f64 = 1e-10;
+
+/// glm (coef, loglik, deviance): IRLS, R run to epsilon = 1e-14. Convergence is quadratic, so R's last
+/// iterate is exact to ~1e-12; any converged IRLS lands within this.
+pub const GLM: f64 = 1e-8;
+
+/// Parameters at an optimum (fixef, theta, sigma, sigma_b, ranef, cond_means and their sums, the joint
+/// mode, the exact-marginal maximiser) vs the tightly re-optimised optimum of lme4's own objective.
+/// R's values are good to ~1e-9; an optimiser stopping at relative gradient ~1e-8 is within 1e-6.
+pub const TIGHT: f64 = 1e-6;
+
+/// Objective values at an optimum (loglik, deviance, reml_crit, log_density). The objective is flat
+/// there: a parameter error of TIGHT moves it by ~curvature * 1e-12 (< 1e-7 even for n = 4000), and two
+/// correct implementations of the same quadrature differ by ~1e-12.
+pub const OPTIMUM_VALUE: f64 = 1e-10;
+
+/// Our log-likelihood may be below a reference fit's (lme4's default glmer/lmer, glmmTMB) by at most
+/// this (absolute, in log-likelihood units): we should be at least as good an optimiser.
+pub const LOGLIK_FLOOR: f64 = 1e-9;
+
+/// With a group whose outcomes are all equal, that group's glm coefficient diverges. Our glm_group
+/// should then be an error sentence naming the group; if it reports coefficients instead, the
+/// separated group's must exceed this in size (R's IRLS stops near 30).
+pub const SEPARATED_COEF: f64 = 10.0;
+
+/// The tolerance of `model.key` in a fixture's "expected". `None` for a key this table does not know:
+/// the test fails on it rather than skipping it.
+pub fn for_key(model: &str, key: &str) -> Option<f64> {
+    let t = match (model, key) {
+        ("data", "n_obs" | "groups" | "group_labels" | "sum_ybin") => EXACT,
+        ("data", "head_x" | "head_y") => DATA,
+
+        ("lm_pooled" | "lm_group", "coef_names") => EXACT,
+        ("lm_pooled" | "lm_group", "coef" | "sigma" | "loglik") => LM,
+
+        ("glm_pooled" | "glm_group", "coef_names") => EXACT,
+        ("glm_pooled" | "glm_group", "coef" | "loglik" | "deviance") => GLM,
+
+        ("lmm", "reml" | "singular") => EXACT,
+        ("lmm", "fixef" | "sigma" | "sigma_b" | "theta" | "ranef" | "ranef_sum") => TIGHT,
+        ("lmm", "reml_crit" | "loglik") => OPTIMUM_VALUE,
+
+        ("glmm_laplace" | "glmm_agq", "nagq" | "singular") => EXACT,
+        (
+            "glmm_laplace" | "glmm_agq",
+            "fixef" | "sigma_b" | "ranef" | "ranef_sum" | "cond_means" | "cond_means_sum",
+        ) => TIGHT,
+        ("glmm_laplace" | "glmm_agq", "loglik" | "deviance") => OPTIMUM_VALUE,
+
+        ("joint_mode", "alpha" | "beta" | "sigma" | "re" | "re_sum") => TIGHT,
+        ("joint_mode", "log_density") => OPTIMUM_VALUE,
+
+        ("marginal_exact", "alpha" | "beta" | "sigma") => TIGHT,
+        ("marginal_exact", "loglik") => OPTIMUM_VALUE,
+
+        _ => return None,
+    };
+    Some(t)
+}
