@@ -14,7 +14,7 @@
 use nalgebra::{DMatrix, DVector};
 use num_dual::{Dual2SVec64, DualNum};
 
-use super::family::log1pexp;
+use super::family::{log1pexp, logistic};
 use super::glm::check_outcomes_vary;
 use super::optimize::{newton_minimize, Minimum};
 use super::quadrature::{gauss_hermite, GaussHermite};
@@ -152,31 +152,39 @@ pub fn penalised_deviance(g: &Group, p: &GlmmParams<f64>, u: f64) -> f64 {
     2.0 * (group_log1pexp_sum(g, a, p.beta) - a * g.sum_y - p.beta * g.sum_xy) + u * u
 }
 
-/// φ_g'(u) and φ_g''(u) at real arguments.
+/// φ_g'(u) and φ_g''(u) at real arguments (one pass summing μ_i and μ_i(1 − μ_i)).
 pub fn penalised_deviance_slopes(g: &Group, p: &GlmmParams<f64>, u: f64) -> (f64, f64) {
-    let (_, d1, d2) = penalised_deviance_and_slopes(g, p, u);
-    (d1, d2)
+    let a = p.alpha + p.theta * u;
+    let (mut sum_mu, mut sum_w) = (0.0, 0.0);
+    for &x in &g.x {
+        let mu = logistic(a + p.beta * x);
+        sum_mu += mu;
+        sum_w += mu * (1.0 - mu);
+    }
+    (2.0 * p.theta * (sum_mu - g.sum_y) + 2.0 * u, 2.0 * p.theta * p.theta * sum_w + 2.0)
 }
 
 /// The conditional mode û_g = argmin_u φ_g(u) by Newton's method with step halving (φ_g is strictly convex).
 pub fn conditional_mode(g: &Group, p: &GlmmParams<f64>, start: f64) -> f64 {
     let mut u = if start.is_finite() { start } else { 0.0 };
-    let mut phi = penalised_deviance(g, p, u);
     for _ in 0..100 {
         let (d1, d2) = penalised_deviance_slopes(g, p, u);
         let mut step = d1 / d2;
         if !step.is_finite() {
             break;
         }
+        let scale = u.abs().max(1.0);
         // Close to the mode φ cannot resolve the step (its change is below rounding): take Newton's step whole.
-        if step.abs() <= 1e-6 * u.abs().max(1.0) {
+        if step.abs() <= 1e-6 * scale {
             u -= step;
             // Newton converges quadratically: after a step this small the error is at rounding level.
-            if step.abs() <= 1e-9 * u.abs().max(1.0) {
+            if step.abs() <= 1e-9 * scale {
                 break;
             }
             continue;
         }
+        // Far from the mode, halve the step until φ decreases.
+        let phi = penalised_deviance(g, p, u);
         let mut next = u - step;
         let mut phi_next = penalised_deviance(g, p, next);
         let mut halvings = 0;
@@ -190,7 +198,6 @@ pub fn conditional_mode(g: &Group, p: &GlmmParams<f64>, start: f64) -> f64 {
             break;
         }
         u = next;
-        phi = phi_next;
     }
     u
 }
@@ -230,9 +237,12 @@ fn visit_nodes_outward(rule: &GaussHermite, mut visit: impl FnMut(usize) -> f64)
 /// `u_hat` is lifted to the dual type by two Newton steps, so that its derivatives in the parameters are exact.
 pub fn group_deviance<D: DualNum<Primitive = f64> + Copy>(g: &Group, p: &GlmmParams<D>, u_hat: f64, rule: &GaussHermite) -> D {
     let mut u = D::from(u_hat);
-    for _ in 0..2 {
-        let (_, d1, d2) = penalised_deviance_and_slopes(g, p, u);
-        u -= d1 / d2;
+    // Real arguments need no lifting: û is already the mode.
+    if D::NDERIV > 0 {
+        for _ in 0..2 {
+            let (_, d1, d2) = penalised_deviance_and_slopes(g, p, u);
+            u -= d1 / d2;
+        }
     }
     let (phi0, _, d2) = penalised_deviance_and_slopes(g, p, u);
     let l2 = d2 * 0.5;
@@ -250,8 +260,12 @@ pub fn group_deviance<D: DualNum<Primitive = f64> + Copy>(g: &Group, p: &GlmmPar
         }
         let uz = u + sd * z;
         let a = p.alpha + p.theta * uz;
-        let sums = group_log1pexp_pass(g, a.re(), p.beta.re());
-        let phi = (sums.lift(a, p.beta) - a * g.sum_y - p.beta * g.sum_xy) * 2.0 + uz * uz;
+        let log1pexp_sum = if D::NDERIV > 0 {
+            group_log1pexp_pass(g, a.re(), p.beta.re()).lift(a, p.beta)
+        } else {
+            D::from(group_log1pexp_sum(g, a.re(), p.beta.re()))
+        };
+        let phi = (log1pexp_sum - a * g.sum_y - p.beta * g.sum_xy) * 2.0 + uz * uz;
         mult += ((phi0 - phi) * 0.5 + 0.5 * z * z).exp() * w;
         0.5 * (phi.re() - phi0.re())
     });

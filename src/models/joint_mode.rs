@@ -7,11 +7,10 @@
 //! found by bracketing from σ = 1 in the direction J increases, as a gradient method started at
 //! (0, 0, 1, 0, …) moves. At the mode the intercept's score gives Σ_g z_g = σ² Σ_i (y_i − μ_i) = 0.
 
-use nalgebra::{DMatrix, DVector};
+use nalgebra::DVector;
 
-use super::family::{bernoulli_loglik, logistic};
 use super::glmm::check_estimable;
-use super::optimize::newton_minimize;
+use super::pirls::{penalised_fit as inner_maximum, penalised_negloglik};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::report::JointModeFit;
@@ -19,53 +18,6 @@ use crate::report::JointModeFit;
 /// The answer's lower bound on σ (its L-BFGS-B box).
 pub const SIGMA_FLOOR: f64 = 0.01;
 const SIGMA_CEILING: f64 = 1e4;
-
-/// −J at fixed σ without the constant −G log σ − (G/2) log 2π, with parameters (α, β, z_1..z_G).
-fn penalised_negloglik(data: &Dataset, sigma: f64, v: &DVector<f64>) -> f64 {
-    let mut s = 0.0;
-    for i in 0..data.n_obs() {
-        s -= bernoulli_loglik(data.y_bin[i], v[0] + v[1] * data.x[i] + v[2 + data.group[i]]);
-    }
-    s + v.rows(2, v.len() - 2).norm_squared() / (2.0 * sigma * sigma)
-}
-
-fn penalised_derivatives(data: &Dataset, sigma: f64, v: &DVector<f64>) -> (f64, DVector<f64>, DMatrix<f64>) {
-    let k = v.len();
-    let mut g = DVector::zeros(k);
-    let mut h = DMatrix::zeros(k, k);
-    for i in 0..data.n_obs() {
-        let zi = 2 + data.group[i];
-        let x = data.x[i];
-        let mu = logistic(v[0] + v[1] * x + v[zi]);
-        let r = mu - data.y_bin[i];
-        let w = mu * (1.0 - mu);
-        let idx = [0, 1, zi];
-        let d = [1.0, x, 1.0];
-        for a in 0..3 {
-            g[idx[a]] += r * d[a];
-            for b in 0..3 {
-                h[(idx[a], idx[b])] += w * d[a] * d[b];
-            }
-        }
-    }
-    let prec = 1.0 / (sigma * sigma);
-    for j in 2..k {
-        g[j] += v[j] * prec;
-        h[(j, j)] += prec;
-    }
-    (penalised_negloglik(data, sigma, v), g, h)
-}
-
-/// (α, β, ẑ) maximising J at fixed σ.
-fn inner_maximum(data: &Dataset, sigma: f64, start: &DVector<f64>) -> Result<DVector<f64>> {
-    newton_minimize(
-        |v| penalised_negloglik(data, sigma, v),
-        |v| Some(penalised_derivatives(data, sigma, v)),
-        start.clone(),
-    )
-    .map(|m| m.x)
-    .map_err(|reason| Error::NoConvergence { model: "joint mode", reason })
-}
 
 /// Σ ẑ(σ)²/G − σ², which has the sign of dJ/dσ along the path of inner maxima.
 fn sigma_equation(data: &Dataset, sigma: f64, warm: &mut DVector<f64>) -> Result<f64> {

@@ -42,7 +42,7 @@ pub fn summarise(data: &Dataset) -> DataSummary {
 /// A model that cannot be fitted carries its sentence; the others are still fitted.
 pub fn fit_all(data: &Dataset, opts: &FitOptions) -> FitReport {
     let glm_pooled: Outcome<_> = glm(data, false).into();
-    let start = default_start(glm_pooled.fit().map(|f| f.coef.as_slice()));
+    let start = default_start(data, glm_pooled.fit().map(|f| f.coef.as_slice()));
     let laplace = glmer_optimum(data, 1, start);
     // Later fits start where the Laplace fit ended: same optimum basin, far fewer Newton steps.
     let warm = laplace.as_ref().map_or(start, |o| [o.params.alpha, o.params.beta, o.params.theta]);

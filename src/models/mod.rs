@@ -11,6 +11,7 @@ pub mod lm;
 pub mod lmm;
 pub mod marginal;
 pub mod optimize;
+pub mod pirls;
 pub mod quadrature;
 
 pub use lesson::{fit_all, FitOptions};

@@ -11,6 +11,10 @@ pub const REL_GRADIENT_TOL: f64 = 1e-10;
 /// When rounding stops the line search, a point is still accepted at this relative gradient.
 pub const REL_GRADIENT_ACCEPT: f64 = 1e-8;
 const MAX_ITERATIONS: usize = 500;
+/// How many saddle points the minimiser may step off before it reports where it is.
+const MAX_ESCAPES: usize = 5;
+/// Largest step, relative to max(|x_i|, 1), in any coordinate.
+const MAX_RELATIVE_STEP: f64 = 2.0;
 /// Relative size of a predicted decrease that f64 rounding of the objective can no longer confirm.
 const ROUNDING_DECREASE: f64 = 1e-12;
 
@@ -52,6 +56,28 @@ fn newton_direction(g: &DVector<f64>, h: &DMatrix<f64>, lambda_floor: f64) -> Op
     None
 }
 
+/// Leaving a stationary point whose Hessian has a negative eigenvalue: the first step along ± its
+/// eigenvector, of relative length 1e-4 up to 1, that lowers f.
+fn escape_negative_curvature(value: &impl Fn(&DVector<f64>) -> f64, x: &DVector<f64>, f: f64, h: &DMatrix<f64>) -> Option<DVector<f64>> {
+    let eig = h.clone().symmetric_eigen();
+    let (k, lowest) = eig.eigenvalues.iter().enumerate().fold((0, f64::INFINITY), |m, (i, &v)| if v < m.1 { (i, v) } else { m });
+    let scale = h.diagonal().iter().fold(0.0f64, |m, d| m.max(d.abs())).max(1e-300);
+    if !(lowest < -1e-10 * scale) {
+        return None;
+    }
+    let dir = eig.eigenvectors.column(k).into_owned();
+    let size = x.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(1.0);
+    for step in [1e-4, 1e-3, 1e-2, 1e-1, 1.0] {
+        for sign in [1.0, -1.0] {
+            let trial = x + &dir * (sign * step * size);
+            if value(&trial) < f {
+                return Some(trial);
+            }
+        }
+    }
+    None
+}
+
 /// Minimise `value` starting from `x0`, with `derivs` giving the exact value, gradient and Hessian.
 ///
 /// `value` may return a non-finite number where the objective cannot be evaluated; the line search
@@ -68,13 +94,31 @@ pub fn newton_minimize(
         return Err("the objective is not finite at the starting point".into());
     }
     let mut lambda_floor = 0.0;
+    let mut escapes = 0;
     for iteration in 0..MAX_ITERATIONS {
         let rel = relative_gradient(&x, f, &g);
         if rel < REL_GRADIENT_TOL {
-            return Ok(Minimum { x, value: f, gradient: g, hessian: h, rel_gradient: rel, iterations: iteration });
+            // A stationary point with negative curvature is a saddle or a maximum (θ = 0 is always stationary
+            // for an even objective in θ): step off it along that curvature and go on.
+            match escape_negative_curvature(&value, &x, f, &h) {
+                Some(next) if escapes < MAX_ESCAPES => {
+                    escapes += 1;
+                    let (ft, gt, ht) = derivs(&next)
+                        .ok_or_else(|| "the objective could not be differentiated during the search".to_string())?;
+                    x = next;
+                    f = ft;
+                    g = gt;
+                    h = ht;
+                    continue;
+                }
+                _ => return Ok(Minimum { x, value: f, gradient: g, hessian: h, rel_gradient: rel, iterations: iteration }),
+            }
         }
         let p = newton_direction(&g, &h, lambda_floor)
             .ok_or_else(|| "no descent direction could be found".to_string())?;
+        // A Newton step from far away can overshoot wildly; cap it relative to the scale of x.
+        let reach = p.iter().zip(x.iter()).map(|(pi, xi)| pi.abs() / xi.abs().max(1.0)).fold(0.0, f64::max);
+        let p = if reach > MAX_RELATIVE_STEP { p * (MAX_RELATIVE_STEP / reach) } else { p };
         let slope = g.dot(&p);
         let mut t = 1.0;
         let mut accepted = None;
