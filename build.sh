@@ -120,7 +120,7 @@ build() {
     cargo build --profile "$PROFILE" --target "$TARGET" --lib
     local dir=$PROFILE
     [ "$PROFILE" = dev ] && dir=debug
-    local wasm="target/$TARGET/$dir/$CRATE.wasm"
+    local wasm="${CARGO_TARGET_DIR:-target}/$TARGET/$dir/$CRATE.wasm"
 
     say "wasm-bindgen --target web --out-dir $PKG"
     rm -rf "$PKG"
