@@ -178,7 +178,7 @@ function flush() {
     }
   }
   app.timings.fit = performance.now() - t0;
-  if (changed || app.needsDraw) {
+  if (changed || (app.needsDraw && app.params)) {
     try {
       if (changed) render();
       else draw();
