@@ -402,6 +402,38 @@ mod tests {
     }
 
     #[test]
+    fn apply_fits_every_model_and_draws_with_the_same_code() {
+        let mut d = Demo::default();
+        d.apply(&json!({})).unwrap();
+        let r = d.report().unwrap();
+        let agq = r.glmm_agq.fit().expect("glmer fitted");
+        assert!((agq.fixef[0] - 1.3165318).abs() < 5e-5, "{}", agq.fixef[0]);
+        assert!((agq.ranef_sum + 0.02749356).abs() < 5e-5, "{}", agq.ranef_sum);
+        assert!(r.lmm.fit().unwrap().ranef_sum.abs() < 1e-10);
+        assert!(d.csv().starts_with("group,y,y_bin,x\n"));
+        for figure in 1..=6 {
+            let svg = d.svg_string(figure, 480, 360).unwrap();
+            assert!(svg.contains("<svg"), "figure {figure}");
+        }
+        assert!(d.svg_string(1, 4, 4).is_err());
+        assert_eq!(d.pair, (0, 1));
+        assert!(d.choose_pair(0, 0).is_err());
+        d.choose_pair(1, 0).unwrap();
+        assert_eq!(d.pair, (1, 0));
+
+        // G = 5 keeps a valid pair; G = 1 still fits what can be fitted.
+        d.apply(&json!({"groups": 5})).unwrap();
+        assert_eq!(d.report().unwrap().data.groups, 5);
+        d.choose_pair(2, 4).unwrap();
+        d.apply(&json!({"groups": 3})).unwrap();
+        assert_eq!(d.pair, (0, 1));
+        d.apply(&json!({"groups": 1})).unwrap();
+        let r = d.report().unwrap();
+        assert!(r.lm_pooled.fit().is_some());
+        assert!(r.glmm_agq.fit().is_none());
+    }
+
+    #[test]
     fn a_bad_parameter_changes_nothing() {
         let mut d = Demo::default();
         let e = d.apply(&json!({"nagq": 0})).unwrap_err();
