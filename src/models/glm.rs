@@ -5,7 +5,7 @@
 
 use nalgebra::{DMatrix, DVector};
 
-use super::design::{check_x_varies, model_matrix};
+use super::design::{check_x_varies, ModelMatrix};
 use super::family::{deviance_residual, logistic};
 use super::optimize::newton_minimize;
 use crate::data::Dataset;
@@ -46,24 +46,20 @@ pub fn separated_groups(data: &Dataset) -> Vec<(String, u8)> {
         .collect()
 }
 
-fn deviance(x: &DMatrix<f64>, y: &[f64], beta: &DVector<f64>) -> f64 {
-    let eta = x * beta;
-    eta.iter().zip(y).map(|(&e, &yi)| deviance_residual(yi, e)).sum()
+fn deviance(mm: &ModelMatrix, y: &[f64], beta: &DVector<f64>) -> f64 {
+    y.iter().enumerate().map(|(i, &yi)| deviance_residual(yi, mm.eta(beta, i))).sum()
 }
 
-fn deviance_derivatives(x: &DMatrix<f64>, y: &[f64], beta: &DVector<f64>) -> (f64, DVector<f64>, DMatrix<f64>) {
-    let eta = x * beta;
-    let mu = eta.map(logistic);
-    let resid = DVector::from_iterator(y.len(), y.iter().zip(mu.iter()).map(|(yi, m)| yi - m));
-    let w = mu.map(|m| m * (1.0 - m));
-    let grad = x.transpose() * resid * -2.0;
-    let mut xw = x.clone();
-    for (mut row, wi) in xw.row_iter_mut().zip(w.iter()) {
-        row *= *wi;
-    }
-    let hess = x.transpose() * xw * 2.0;
-    let dev = eta.iter().zip(y).map(|(&e, &yi)| deviance_residual(yi, e)).sum();
-    (dev, grad, hess)
+/// D, ∇D = −2 X'(y − μ) and ∇²D = 2 X'WX, accumulated row by row.
+fn deviance_derivatives(mm: &ModelMatrix, y: &[f64], beta: &DVector<f64>) -> (f64, DVector<f64>, DMatrix<f64>) {
+    let mut dev = 0.0;
+    let (xr, xwx) = mm.cross_products(|i| {
+        let eta = mm.eta(beta, i);
+        dev += deviance_residual(y[i], eta);
+        let mu = logistic(eta);
+        (y[i] - mu, mu * (1.0 - mu))
+    });
+    (dev, xr * -2.0, xwx * 2.0)
 }
 
 /// Maximum-likelihood logistic regression (`by_group` adds factor(group)).
@@ -82,11 +78,10 @@ pub fn glm(data: &Dataset, by_group: bool) -> Result<GlmFit> {
             )));
         }
     }
-    let mm = model_matrix(data, by_group);
-    let x = &mm.x;
+    let mm = ModelMatrix::new(data, by_group);
     let y = &data.y_bin;
-    let start = DVector::zeros(x.ncols());
-    let min = newton_minimize(|b| deviance(x, y, b), |b| Some(deviance_derivatives(x, y, b)), start)
+    let start = DVector::zeros(mm.ncols());
+    let min = newton_minimize(|b| deviance(&mm, y, b), |b| Some(deviance_derivatives(&mm, y, b)), start)
         .map_err(|reason| Error::NoConvergence { model: if by_group { "glm + group" } else { "glm" }, reason })?;
     if min.value < SEPARATION_DEVIANCE {
         return Err(Error::NotEstimable(format!(
@@ -95,7 +90,7 @@ pub fn glm(data: &Dataset, by_group: bool) -> Result<GlmFit> {
     }
     Ok(GlmFit {
         coef: min.x.iter().copied().collect(),
-        coef_names: mm.names,
+        coef_names: mm.names(),
         loglik: -0.5 * min.value,
         deviance: min.value,
     })

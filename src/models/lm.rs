@@ -1,11 +1,12 @@
 //! Linear models by least squares: `lm(y ~ x)` and `lm(y ~ x + factor(group))`.
 //!
-//! β̂ = argmin ‖y − Xβ‖² via the QR decomposition X = QR (R̂β̂ = Q'y);
-//! σ̂² = RSS / (n − p); log L = −n/2 · (log(2π RSS/n) + 1).
+//! With one intercept per group the least-squares slope is the within-group slope
+//!   β̂ = Σ_g Σ_{i∈g} (x_i − x̄_g)(y_i − ȳ_g) / Σ_g Σ_{i∈g} (x_i − x̄_g)²,
+//! each group's intercept is ȳ_g − β̂x̄_g, and R's treatment contrasts report group 1's intercept and the
+//! other groups' differences from it (one group: `lm(y ~ x)`). σ̂² = RSS / (n − p);
+//! log L = −n/2 · (log(2π RSS/n) + 1). Centred sums keep it accurate in O(n).
 
-use nalgebra::DVector;
-
-use super::design::{check_x_varies, model_matrix};
+use super::design::check_x_varies;
 use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::report::LmFit;
@@ -17,35 +18,53 @@ pub fn continuous_outcome<'a>(data: &'a Dataset, model: &str) -> Result<&'a [f64
     })
 }
 
-/// Least-squares fit of y on the model matrix (`by_group` adds factor(group)).
+/// Least-squares fit of y on x with one intercept (`by_group = false`) or one per group.
 pub fn lm(data: &Dataset, by_group: bool) -> Result<LmFit> {
     let model = if by_group { "lm(y ~ x + factor(group))" } else { "lm(y ~ x)" };
-    let y = DVector::from_column_slice(continuous_outcome(data, model)?);
+    let y = continuous_outcome(data, model)?;
     check_x_varies(data, model)?;
-    let mm = model_matrix(data, by_group);
-    let (n, p) = mm.x.shape();
+    let n = data.n_obs();
+    let groups = if by_group { data.n_groups() } else { 1 };
+    let cell = |i: usize| if by_group { data.group[i] } else { 0 };
+    let p = groups + 1;
     if n <= p {
         return Err(Error::NotEstimable(format!(
             "{model} cannot be fitted: {n} observations for {p} coefficients leave no residual degrees of freedom."
         )));
     }
-    let qr = mm.x.clone().qr();
-    let r = qr.r();
-    if r.diagonal().iter().any(|d| d.abs() < 1e-10 * r[(0, 0)].abs()) {
+    let (mut count, mut sx, mut sy) = (vec![0.0; groups], vec![0.0; groups], vec![0.0; groups]);
+    for i in 0..n {
+        count[cell(i)] += 1.0;
+        sx[cell(i)] += data.x[i];
+        sy[cell(i)] += y[i];
+    }
+    let x_mean: Vec<f64> = (0..groups).map(|g| sx[g] / count[g]).collect();
+    let y_mean: Vec<f64> = (0..groups).map(|g| sy[g] / count[g]).collect();
+    let (mut sxx, mut sxy, mut scale) = (0.0, 0.0, 0.0);
+    for i in 0..n {
+        let (dx, dy) = (data.x[i] - x_mean[cell(i)], y[i] - y_mean[cell(i)]);
+        sxx += dx * dx;
+        sxy += dx * dy;
+        scale += data.x[i] * data.x[i];
+    }
+    if sxx <= 1e-20 * scale {
         return Err(Error::NotEstimable(format!(
-            "{model} cannot be fitted: x is collinear with the groups, so its slope is not estimable."
+            "{model} cannot be fitted: x is constant within every group, so its slope is not estimable."
         )));
     }
-    let qty = qr.q().transpose() * &y;
-    let coef = r
-        .solve_upper_triangular(&qty)
-        .ok_or_else(|| Error::NotEstimable(format!("{model} cannot be fitted: the model matrix is singular.")))?;
-    let resid = &y - &mm.x * &coef;
-    let rss = resid.norm_squared();
+    let slope = sxy / sxx;
+    let intercepts: Vec<f64> = (0..groups).map(|g| y_mean[g] - slope * x_mean[g]).collect();
+    let rss: f64 = (0..n).map(|i| (y[i] - intercepts[cell(i)] - slope * data.x[i]).powi(2)).sum();
+    let mut coef = vec![intercepts[0], slope];
+    coef.extend(intercepts.iter().skip(1).map(|b| b - intercepts[0]));
+    let mut coef_names = vec!["(Intercept)".to_string(), "x".to_string()];
+    if by_group {
+        coef_names.extend(data.group_labels.iter().skip(1).map(|l| format!("factor(group){l}")));
+    }
     let nf = n as f64;
     Ok(LmFit {
-        coef: coef.iter().copied().collect(),
-        coef_names: mm.names,
+        coef,
+        coef_names,
         sigma: (rss / (nf - p as f64)).sqrt(),
         loglik: -0.5 * nf * ((2.0 * std::f64::consts::PI * rss / nf).ln() + 1.0),
     })
@@ -77,6 +96,16 @@ mod tests {
     }
 
     #[test]
+    fn pooled_fit_is_simple_regression() {
+        let fit = lm(&toy(), false).expect("fits");
+        let d = toy();
+        let y = d.y.unwrap_or_default();
+        let (xm, ym) = (1.0, y.iter().sum::<f64>() / 6.0);
+        let b = (0..6).map(|i| (d.x[i] - xm) * (y[i] - ym)).sum::<f64>() / 4.0;
+        assert!((fit.coef[1] - b).abs() < 1e-14 && (fit.coef[0] - (ym - b * xm)).abs() < 1e-14);
+    }
+
+    #[test]
     fn needs_continuous_y_and_varying_x() {
         let mut d = toy();
         d.y = None;
@@ -84,5 +113,8 @@ mod tests {
         let mut d = toy();
         d.x = vec![1.0; 6];
         assert!(lm(&d, false).unwrap_err().to_string().contains("x is constant"));
+        let mut d = toy();
+        d.x = vec![1.0, 1.0, 1.0, 2.0, 2.0, 2.0];
+        assert!(lm(&d, true).unwrap_err().to_string().contains("within every group"));
     }
 }
