@@ -147,5 +147,5 @@ export function renderTable(table, results, { groups, nagq, hidden = new Set() }
     rows.push(tr);
   }
   tbody.replaceChildren(...rows);
-  table.classList.toggle('many-groups', G > 3);
+  table.classList.toggle('many-groups', G > 2);
 }
