@@ -285,6 +285,12 @@ impl Demo {
     pub fn pair(&self) -> Vec<u32> {
         vec![self.pair.0 as u32, self.pair.1 as u32]
     }
+
+    /// The crate's version (also the free function `version()`).
+    #[wasm_bindgen(js_name = version)]
+    pub fn crate_version() -> String {
+        version()
+    }
 }
 
 /// A canvas backend that reports its CSS size to plotters while the context is scaled by the device

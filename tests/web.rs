@@ -43,6 +43,7 @@ fn fitted() -> Demo {
 #[wasm_bindgen_test]
 fn version_is_the_crates() {
     assert_eq!(version(), env!("CARGO_PKG_VERSION"));
+    assert_eq!(Demo::crate_version(), version());
     assert_eq!(last_panic(), "");
 }
 
