@@ -4,7 +4,8 @@ use nalgebra::DVector;
 
 use super::family::logistic;
 use super::pirls::{penalised_fit, penalised_negloglik};
-use super::glmm::{check_estimable, conditional_means, minimise_objective, split_by_group, GlmmOptimum, SINGULAR_THETA};
+use super::glmm::{check_estimable, minimise_objective, split_by_group, GlmmOptimum, SINGULAR_THETA};
+use super::marginal::conditional_means_exact;
 use super::quadrature::{gauss_hermite, MAX_NODES};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
@@ -75,7 +76,7 @@ pub fn glmm_report(data: &Dataset, opt: &GlmmOptimum, nagq: usize) -> GlmmFit {
     let groups = split_by_group(data);
     let p = &opt.params;
     let ranef: Vec<f64> = opt.modes.iter().map(|u| p.theta * u).collect();
-    let cond_means = conditional_means(&groups, p, &opt.modes);
+    let (cond_means, _) = conditional_means_exact(&groups, p, &opt.modes);
     GlmmFit {
         fixef: vec![p.alpha, p.beta],
         sigma_b: p.theta,

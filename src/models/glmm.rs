@@ -17,7 +17,7 @@ use num_dual::{Dual2SVec64, DualNum};
 use super::family::{log1pexp, logistic};
 use super::glm::check_outcomes_vary;
 use super::optimize::{newton_minimize, Minimum};
-use super::quadrature::{gauss_hermite, GaussHermite};
+use super::quadrature::GaussHermite;
 use crate::data::Dataset;
 use crate::error::{Error, Result};
 
@@ -340,31 +340,6 @@ pub fn minimise_objective(groups: &[Group], rule: &GaussHermite, start: [f64; 3]
     Ok(GlmmOptimum { params, modes, deviance: minimum.value, minimum })
 }
 
-/// The conditional mean E[u_g | y] on the spherical scale, by adaptive Gauss–Hermite quadrature.
-///
-/// E[u | y] = ∫ u e^{−φ(u)/2} du / ∫ e^{−φ(u)/2} du with nodes û + z_k/L.
-pub fn conditional_mean(g: &Group, p: &GlmmParams<f64>, u_hat: f64, rule: &GaussHermite) -> f64 {
-    let (phi0, _, d2) = penalised_deviance_and_slopes(g, p, u_hat);
-    let sd = (d2 * 0.5).sqrt().recip();
-    let (mut num, mut den) = (0.0, 0.0);
-    visit_nodes_outward(rule, |j| {
-        let (z, w) = (rule.nodes[j], rule.weights[j]);
-        let u = u_hat + sd * z;
-        let half_delta = 0.5 * (penalised_deviance(g, p, u) - phi0);
-        let wt = w * (0.5 * z * z - half_delta).exp();
-        num += wt * u;
-        den += wt;
-        half_delta
-    });
-    num / den
-}
-
-/// Conditional means of b_g = θ u_g for every group with a 100-node rule (exact to rounding).
-pub fn conditional_means(groups: &[Group], p: &GlmmParams<f64>, modes: &[f64]) -> Vec<f64> {
-    let rule = gauss_hermite(100);
-    groups.iter().zip(modes).map(|(g, &u)| p.theta * conditional_mean(g, p, u, &rule)).collect()
-}
-
 /// Log-likelihood log p(y | b) of one Bernoulli observation in f64 (used by tests and surfaces).
 pub fn bernoulli_term(y: f64, eta: f64) -> f64 {
     y * eta - log1pexp(eta)
@@ -373,6 +348,7 @@ pub fn bernoulli_term(y: f64, eta: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::quadrature::gauss_hermite;
 
     fn groups() -> Vec<Group> {
         let mk = |k: usize, shift: f64| {
