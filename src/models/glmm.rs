@@ -146,6 +146,13 @@ pub fn penalised_deviance_and_slopes<D: DualNum<Primitive = f64> + Copy>(g: &Gro
     (phi, d1, d2)
 }
 
+/// φ_g(u) at a real u for dual parameters: one pass of Taylor sums of log(1 + e^η).
+pub fn penalised_deviance_dual<D: DualNum<Primitive = f64> + Copy>(g: &Group, p: &GlmmParams<D>, u: f64) -> D {
+    let a = p.alpha + p.theta * u;
+    let sums = group_log1pexp_pass(g, a.re(), p.beta.re());
+    (sums.lift(a, p.beta) - a * g.sum_y - p.beta * g.sum_xy) * 2.0 + u * u
+}
+
 /// Penalised deviance φ_g(u) = Σ d(y_i, α + βx_i + θu) + u² (deviance residuals + ‖u‖²), real arguments.
 pub fn penalised_deviance(g: &Group, p: &GlmmParams<f64>, u: f64) -> f64 {
     let a = p.alpha + p.theta * u;

@@ -13,7 +13,7 @@ use nalgebra::{DMatrix, DVector};
 use num_dual::{Dual2SVec64, DualNum};
 
 use super::glmm::{
-    check_estimable, conditional_modes, penalised_deviance, penalised_deviance_and_slopes, penalised_deviance_slopes,
+    check_estimable, conditional_modes, penalised_deviance, penalised_deviance_dual, penalised_deviance_slopes,
     split_by_group, GlmmParams, Group,
 };
 use super::optimize::newton_minimize;
@@ -29,23 +29,31 @@ const FIRST_STEP: f64 = 0.5;
 const CUTOFF: f64 = 50.0;
 const MAX_HALVINGS: usize = 6;
 
-/// log ∫ e^{−φ_g(u)/2} du/√(2π) by the trapezoid rule with step h, and the real posterior mean of u.
-fn group_log_marginal<D: DualNum<Primitive = f64> + Copy>(g: &Group, p: &GlmmParams<D>, u_hat: f64, h: f64) -> (D, f64) {
+/// The trapezoid sums of one group with step h: log ∫ e^{−φ_g(u)/2} du/√(2π), and the posterior mean of u
+/// with step h and with step 2h (the even nodes), whose difference estimates its error.
+fn group_log_marginal<D: DualNum<Primitive = f64> + Copy>(g: &Group, p: &GlmmParams<D>, u_hat: f64, h: f64) -> (D, [f64; 2]) {
     let p_re = GlmmParams { alpha: p.alpha.re(), beta: p.beta.re(), theta: p.theta.re() };
     let phi_peak = penalised_deviance(g, &p_re, u_hat);
     let centre = (u_hat / h).round() as i64;
     let mut sum = D::from(0.0);
-    let (mut mass, mut first_moment) = (0.0, 0.0);
+    let (mut mass, mut moment) = ([0.0; 2], [0.0; 2]);
     for (start, dir) in [(centre, 1i64), (centre - 1, -1)] {
         let mut k = start;
         loop {
             let u = k as f64 * h;
-            let (phi, _, _) = penalised_deviance_and_slopes(g, p, D::from(u));
+            let phi = if D::NDERIV > 0 {
+                penalised_deviance_dual(g, p, u)
+            } else {
+                D::from(penalised_deviance(g, &p_re, u))
+            };
             let half_drop = 0.5 * (phi.re() - phi_peak);
             sum += ((phi - phi_peak) * -0.5).exp();
             let w = (-half_drop).exp();
-            mass += w;
-            first_moment += w * u;
+            let even = usize::from(k % 2 == 0);
+            for j in 0..=even {
+                mass[j] += w;
+                moment[j] += w * u;
+            }
             // φ is convex and u moves away from its minimum, so every further node is smaller still.
             if half_drop > CUTOFF || k.abs() > 1_000_000 {
                 break;
@@ -54,7 +62,7 @@ fn group_log_marginal<D: DualNum<Primitive = f64> + Copy>(g: &Group, p: &GlmmPar
         }
     }
     let log_integral = (sum * h).ln() - 0.5 * phi_peak - 0.5 * (2.0 * std::f64::consts::PI).ln();
-    (log_integral, first_moment / mass)
+    (log_integral, [moment[0] / mass[0], moment[1] / mass[1]])
 }
 
 /// The step of each group: a fraction of its posterior SD at the mode, and of the half-width π/σ of the
@@ -82,19 +90,18 @@ fn deviance<D: DualNum<Primitive = f64> + Copy>(groups: &[Group], p: &GlmmParams
         .fold(D::from(0.0), |a, b| a + b)
 }
 
-/// Conditional means E[b_g | y] = σ E[u_g | y] and the change when the step is halved (its error estimate).
+/// Conditional means E[b_g | y] = σ E[u_g | y], and their change from doubling the step (an error estimate).
 pub fn conditional_means_exact(groups: &[Group], p: &GlmmParams<f64>, modes: &[f64]) -> (Vec<f64>, f64) {
-    let coarse = steps(groups, p, modes, FIRST_STEP);
+    let h = steps(groups, p, modes, 0.5 * FIRST_STEP);
     let mut error = 0.0f64;
     let means = groups
         .iter()
         .zip(modes)
-        .zip(&coarse)
-        .map(|((g, &u), &h)| {
-            let m1 = group_log_marginal::<f64>(g, p, u, h).1;
-            let m2 = group_log_marginal::<f64>(g, p, u, 0.5 * h).1;
-            error = error.max(p.theta.abs() * (m2 - m1).abs());
-            p.theta * m2
+        .zip(&h)
+        .map(|((g, &u), &hg)| {
+            let [fine, coarse] = group_log_marginal::<f64>(g, p, u, hg).1;
+            error = error.max(p.theta.abs() * (fine - coarse).abs());
+            p.theta * fine
         })
         .collect();
     (means, error)

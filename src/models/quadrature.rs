@@ -44,9 +44,26 @@ impl GaussHermite {
     }
 }
 
-/// The K-node rule (1 ≤ K ≤ [`MAX_NODES`]; K is clamped into that range).
+thread_local! {
+    /// Rules already computed: every refit asks for the same few, and an eigen-decomposition of a 100×100
+    /// matrix costs more than the fit it serves.
+    static RULES: std::cell::RefCell<Vec<Option<GaussHermite>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The K-node rule (1 ≤ K ≤ [`MAX_NODES`]; K is clamped into that range), computed once per thread.
 pub fn gauss_hermite(k: usize) -> GaussHermite {
     let k = k.clamp(1, MAX_NODES);
+    RULES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() <= k {
+            cache.resize(k + 1, None);
+        }
+        cache[k].get_or_insert_with(|| compute_gauss_hermite(k)).clone()
+    })
+}
+
+/// Golub–Welsch, Newton polish and symmetrisation (see the module documentation).
+fn compute_gauss_hermite(k: usize) -> GaussHermite {
     if k == 1 {
         return GaussHermite::new(vec![0.0], vec![1.0]);
     }
