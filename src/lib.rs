@@ -14,5 +14,7 @@ pub mod report;
 pub mod cli;
 pub mod params;
 pub mod bindings;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod bench;
 
 pub use error::{Error, Result};

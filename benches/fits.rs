@@ -1,0 +1,89 @@
+//! Native benchmarks (criterion) of every model of the lesson, the full refit and the surface grids, on
+//! the answer preset (400 rows, nAGQ = 100), the question preset (1,000 rows, nAGQ = 100) and
+//! 100,000 rows × 50 groups (n = 2,000 per group, nAGQ = 25).
+//!
+//!     cargo bench --bench fits                  # everything (about 10 minutes on 2 cores)
+//!     cargo bench --bench fits -- answer/       # one data set (criterion's filter: a regex on the id)
+//!     cargo bench --bench fits -- glmm_agq      # one model on every data set
+//!
+//! Each model is called as `fit_all` calls it, from the same starts (`glmm_demo::bench::starts`);
+//! `full_refit` is `fit_all`, `surfaces` is `build_scene` with the default options, `glmm_start` is the
+//! first stage (lme4's nAGQ = 0 on a θ grid) that starts the Laplace fit. `glmm-demo bench` prints the
+//! same timings as JSON without criterion.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, SamplingMode};
+use criterion::measurement::WallTime;
+use glmm_demo::bench::{starts, Starts};
+use glmm_demo::data::{simulate, Dataset, Preset, SimConfig};
+use glmm_demo::models::glm::glm;
+use glmm_demo::models::glmer::{default_start, glmer_optimum, glmm_report};
+use glmm_demo::models::joint_mode::joint_mode;
+use glmm_demo::models::lm::lm;
+use glmm_demo::models::lmm::lmm;
+use glmm_demo::models::marginal::marginal_exact;
+use glmm_demo::models::{fit_all, FitOptions};
+use glmm_demo::surfaces::{build_scene, SceneOptions};
+
+struct Case {
+    name: &'static str,
+    data: Dataset,
+    opts: FitOptions,
+    big: bool,
+}
+
+fn cases() -> Vec<Case> {
+    let answer = SimConfig::preset(Preset::Answer);
+    let question = SimConfig::preset(Preset::Question);
+    let mut big = SimConfig::preset(Preset::Answer).with_groups(50);
+    big.n = 2000;
+    let sim = |c: &SimConfig| simulate(c).expect("the benchmark data simulate");
+    vec![
+        Case { name: "answer", data: sim(&answer), opts: FitOptions { nagq: 100, reml: true }, big: false },
+        Case { name: "question", data: sim(&question), opts: FitOptions { nagq: 100, reml: true }, big: false },
+        Case { name: "rows100k_g50", data: sim(&big), opts: FitOptions { nagq: 25, reml: true }, big: true },
+    ]
+}
+
+fn models(g: &mut BenchmarkGroup<'_, WallTime>, data: &Dataset, opts: FitOptions) {
+    let Starts { start, warm, warm_agq } = starts(data, &opts);
+    let pooled = glm(data, false).ok().map(|f| f.coef);
+    g.bench_function("lm_pooled", |b| b.iter(|| lm(black_box(data), false)));
+    g.bench_function("lm_group", |b| b.iter(|| lm(black_box(data), true)));
+    g.bench_function("lmm", |b| b.iter(|| lmm(black_box(data), opts.reml)));
+    g.bench_function("glm_pooled", |b| b.iter(|| glm(black_box(data), false)));
+    g.bench_function("glm_group", |b| b.iter(|| glm(black_box(data), true)));
+    g.bench_function("glmm_start", |b| b.iter(|| default_start(black_box(data), pooled.as_deref())));
+    g.bench_function("glmm_laplace", |b| {
+        b.iter(|| glmer_optimum(black_box(data), 1, start).map(|o| glmm_report(data, &o, 1)))
+    });
+    g.bench_function("glmm_agq", |b| {
+        b.iter(|| glmer_optimum(black_box(data), opts.nagq, warm).map(|o| glmm_report(data, &o, opts.nagq)))
+    });
+    g.bench_function("joint_mode", |b| b.iter(|| joint_mode(black_box(data))));
+    g.bench_function("marginal_exact", |b| b.iter(|| marginal_exact(black_box(data), warm_agq)));
+    g.bench_function("full_refit", |b| b.iter(|| fit_all(black_box(data), &opts)));
+    let report = fit_all(data, &opts);
+    let scene = SceneOptions::default();
+    g.bench_function("surfaces", |b| b.iter(|| build_scene(black_box(data), &report, &scene)));
+}
+
+fn fits(c: &mut Criterion) {
+    for case in cases() {
+        let mut g = c.benchmark_group(case.name);
+        if case.big {
+            // Fits of up to about a second: ten samples of one fit each.
+            g.sample_size(10).sampling_mode(SamplingMode::Flat).warm_up_time(Duration::from_millis(500));
+            g.measurement_time(Duration::from_secs(5));
+        } else {
+            g.sample_size(30).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
+        }
+        models(&mut g, &case.data, case.opts);
+        g.finish();
+    }
+}
+
+criterion_group!(benches, fits);
+criterion_main!(benches);

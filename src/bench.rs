@@ -1,0 +1,194 @@
+//! In-process timings of every model of the lesson, the full refit and the surfaces (`glmm-demo bench`).
+//!
+//! Each model is called as [`fit_all`] calls it, from the same starts: the starts that depend on other
+//! fits (the Laplace fit's start from lme4's first stage, the AGQ fit's from the Laplace optimum, the
+//! exact marginal's from the AGQ optimum) are computed once beforehand and are not part of the model's
+//! time; `glmm_start` times that first stage on its own. `full_refit` is [`fit_all`] itself (every model,
+//! every start) and `surfaces` is [`build_scene`] with the default options on `full_refit`'s report.
+//!
+//! Every entry is `{"median_ms", "p90_ms", "min_ms", "runs"}` (plus `"error"` when the model cannot be
+//! fitted on these data: its time is then the time to say so). One untimed call precedes the timed runs
+//! of each entry (caches such as the Gauss–Hermite rules are warm, as they are on the page after its
+//! first fit).
+
+use std::time::Instant;
+
+use serde_json::{json, Map, Value};
+
+use crate::data::Dataset;
+use crate::models::glm::glm;
+use crate::models::glmer::{default_start, glmer_optimum, glmm_report};
+use crate::models::joint_mode::joint_mode;
+use crate::models::lesson::summarise;
+use crate::models::lm::lm;
+use crate::models::lmm::lmm;
+use crate::models::marginal::marginal_exact;
+use crate::models::{fit_all, FitOptions};
+use crate::surfaces::{build_scene, SceneOptions};
+
+/// With `runs = 0`: each entry runs at least this many times …
+const AUTO_MIN_RUNS: usize = 5;
+/// … and until this many seconds have passed …
+const AUTO_SECONDS: f64 = 1.0;
+/// … but no more than this many times.
+const AUTO_MAX_RUNS: usize = 1000;
+
+/// The median, 90th percentile and minimum of `times` (milliseconds), nearest rank.
+pub fn summary(times: &[f64]) -> (f64, f64, f64) {
+    let mut t = times.to_vec();
+    t.sort_by(|a, b| a.total_cmp(b));
+    let n = t.len();
+    if n == 0 {
+        return (f64::NAN, f64::NAN, f64::NAN);
+    }
+    let median = if n % 2 == 1 { t[n / 2] } else { 0.5 * (t[n / 2 - 1] + t[n / 2]) };
+    let rank = ((0.9 * n as f64).ceil() as usize).clamp(1, n);
+    (median, t[rank - 1], t[0])
+}
+
+fn round3(v: f64) -> Value {
+    serde_json::Number::from_f64((v * 1000.0).round() / 1000.0).map_or(Value::Null, Value::Number)
+}
+
+/// Times `f` (after one untimed call): `runs` times, or automatically with `runs = 0`.
+fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (Vec<f64>, T) {
+    std::hint::black_box(f());
+    let mut times = Vec::new();
+    let t_start = Instant::now();
+    loop {
+        let t0 = Instant::now();
+        let last = std::hint::black_box(f());
+        times.push(t0.elapsed().as_secs_f64() * 1e3);
+        let n = times.len();
+        let done = if runs > 0 {
+            n >= runs
+        } else {
+            n >= AUTO_MAX_RUNS || (n >= AUTO_MIN_RUNS && t_start.elapsed().as_secs_f64() >= AUTO_SECONDS)
+        };
+        if done {
+            return (times, last);
+        }
+    }
+}
+
+fn entry(times: &[f64], error: Option<String>) -> Value {
+    let (median, p90, min) = summary(times);
+    let mut m = Map::new();
+    m.insert("median_ms".into(), round3(median));
+    m.insert("p90_ms".into(), round3(p90));
+    m.insert("min_ms".into(), round3(min));
+    m.insert("runs".into(), json!(times.len()));
+    if let Some(e) = error {
+        m.insert("error".into(), Value::String(e));
+    }
+    Value::Object(m)
+}
+
+fn timed<T>(runs: usize, f: impl FnMut() -> crate::Result<T>) -> Value {
+    let (times, last) = time(runs, f);
+    entry(&times, last.err().map(|e| e.to_string()))
+}
+
+/// Where [`fit_all`] starts the GLMM fits: (α, β, θ) for the Laplace fit (lme4's first stage), for the
+/// AGQ fit (the Laplace optimum) and for the exact marginal likelihood (the AGQ optimum).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Starts {
+    pub start: [f64; 3],
+    pub warm: [f64; 3],
+    pub warm_agq: [f64; 3],
+}
+
+/// The starts of the GLMM fits, computed as [`fit_all`] computes them.
+pub fn starts(data: &Dataset, opts: &FitOptions) -> Starts {
+    let pooled = glm(data, false).ok();
+    let start = default_start(data, pooled.as_ref().map(|f| f.coef.as_slice()));
+    let laplace = glmer_optimum(data, 1, start);
+    let warm = laplace.as_ref().map_or(start, |o| [o.params.alpha, o.params.beta, o.params.theta]);
+    let agq = glmer_optimum(data, opts.nagq, warm);
+    let warm_agq = agq.as_ref().map_or(warm, |o| [o.params.alpha, o.params.beta, o.params.theta]);
+    Starts { start, warm, warm_agq }
+}
+
+/// Times every model of [`fit_all`] separately, the full refit and the surfaces, each over `runs`
+/// repetitions (`runs = 0`: at least 5 and about a second per entry, at most 1000). Keys are those of
+/// `glmm-demo fit`'s output, plus `glmm_start`, `full_refit`, `surfaces` and `settings`.
+pub fn bench(data: &Dataset, opts: &FitOptions, runs: usize) -> Value {
+    let mut out = Map::new();
+    out.insert("data".into(), serde_json::to_value(summarise(data)).unwrap_or(Value::Null));
+    out.insert(
+        "settings".into(),
+        json!({
+            "nagq": opts.nagq,
+            "reml": opts.reml,
+            "runs": if runs == 0 { Value::String("auto".into()) } else { json!(runs) },
+            "build": if cfg!(debug_assertions) { "debug" } else { "release" },
+        }),
+    );
+
+    out.insert("lm_pooled".into(), timed(runs, || lm(data, false)));
+    out.insert("lm_group".into(), timed(runs, || lm(data, true)));
+    out.insert("lmm".into(), timed(runs, || lmm(data, opts.reml)));
+    out.insert("glm_pooled".into(), timed(runs, || glm(data, false)));
+    out.insert("glm_group".into(), timed(runs, || glm(data, true)));
+
+    // The starts, as fit_all computes them.
+    let pooled = glm(data, false).ok();
+    let pooled_coef = pooled.as_ref().map(|f| f.coef.as_slice());
+    let (t_start, _) = time(runs, || default_start(data, pooled_coef));
+    out.insert("glmm_start".into(), entry(&t_start, None));
+    let Starts { start, warm, warm_agq } = starts(data, opts);
+
+    out.insert(
+        "glmm_laplace".into(),
+        timed(runs, || glmer_optimum(data, 1, start).map(|o| glmm_report(data, &o, 1))),
+    );
+    out.insert(
+        "glmm_agq".into(),
+        timed(runs, || glmer_optimum(data, opts.nagq, warm).map(|o| glmm_report(data, &o, opts.nagq))),
+    );
+    out.insert("joint_mode".into(), timed(runs, || joint_mode(data)));
+    out.insert("marginal_exact".into(), timed(runs, || marginal_exact(data, warm_agq)));
+
+    let (t_full, report) = time(runs, || fit_all(data, opts));
+    out.insert("full_refit".into(), entry(&t_full, None));
+    let scene_opts = SceneOptions::default();
+    out.insert("surfaces".into(), timed(runs, || build_scene(data, &report, &scene_opts)));
+    Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{simulate, SimConfig};
+
+    #[test]
+    fn summary_is_nearest_rank() {
+        let (m, p90, min) = summary(&[5.0, 1.0, 3.0, 2.0, 4.0, 6.0, 7.0, 8.0, 9.0, 10.0]);
+        assert_eq!((m, p90, min), (5.5, 9.0, 1.0));
+        assert_eq!(summary(&[2.0]), (2.0, 2.0, 2.0));
+    }
+
+    #[test]
+    fn every_key_is_timed() {
+        let data = simulate(&SimConfig::default()).unwrap();
+        let v = bench(&data, &FitOptions { nagq: 5, reml: true }, 2);
+        for key in [
+            "lm_pooled", "lm_group", "lmm", "glm_pooled", "glm_group", "glmm_start", "glmm_laplace", "glmm_agq",
+            "joint_mode", "marginal_exact", "full_refit", "surfaces",
+        ] {
+            let e = &v[key];
+            assert_eq!(e["runs"], 2, "{key}: {e}");
+            assert!(e["median_ms"].as_f64().is_some_and(|t| t >= 0.0), "{key}: {e}");
+            assert!(e.get("error").is_none(), "{key}: {e}");
+        }
+        assert_eq!(v["data"]["n_obs"], 400);
+    }
+
+    #[test]
+    fn a_model_that_cannot_be_fitted_carries_its_error() {
+        let data = simulate(&SimConfig::default().with_groups(1)).unwrap();
+        let v = bench(&data, &FitOptions::default(), 1);
+        assert!(v["lmm"]["error"].is_string(), "{}", v["lmm"]);
+        assert_eq!(v["lm_pooled"]["runs"], 1);
+    }
+}
