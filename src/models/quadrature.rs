@@ -1,11 +1,12 @@
 //! Gauss–Hermite quadrature for the standard normal weight, as lme4's `GHrule`.
 //!
 //! ∫ f(z) φ(z) dz ≈ Σ_k w_k f(z_k), exact for polynomials of degree < 2K, with Σ_k w_k = 1.
-//! Nodes are the roots of the K-th probabilists' Hermite polynomial: first from the eigenvalues of
-//! the Jacobi matrix (Golub–Welsch), then polished by Newton's method; weights are the Christoffel
+//! Nodes are the roots of the K-th probabilists' Hermite polynomial, found by Newton's method from the
+//! classical asymptotic guesses (the tests check them against the Golub–Welsch eigenvalues of the Jacobi
+//! matrix, which cost far more to compute); weights are the Christoffel
 //! numbers w_k = 1 / Σ_{j<K} h_j(z_k)² with h_j the orthonormal Hermite polynomials.
 
-use nalgebra::{DMatrix, SymmetricEigen};
+use std::f64::consts::SQRT_2;
 
 /// The largest rule offered (lme4 allows nAGQ ≤ 100 too).
 pub const MAX_NODES: usize = 100;
@@ -62,32 +63,42 @@ pub fn gauss_hermite(k: usize) -> GaussHermite {
     })
 }
 
-/// Golub–Welsch, Newton polish and symmetrisation (see the module documentation).
+/// Newton's method on h_K, Christoffel weights and symmetrisation (see the module documentation).
 fn compute_gauss_hermite(k: usize) -> GaussHermite {
     if k == 1 {
         return GaussHermite::new(vec![0.0], vec![1.0]);
     }
-    // Jacobi matrix of the monic probabilists' Hermite recurrence He_{j+1} = z He_j − j He_{j−1}.
-    let jacobi = DMatrix::from_fn(k, k, |r, c| {
-        if r + 1 == c || c + 1 == r {
-            (r.max(c) as f64).sqrt()
-        } else {
-            0.0
-        }
-    });
-    let mut nodes: Vec<f64> = SymmetricEigen::new(jacobi).eigenvalues.iter().copied().collect();
-    nodes.sort_by(|a, b| a.total_cmp(b));
-    for z in nodes.iter_mut() {
-        for _ in 0..3 {
+    // Newton's method on h_K from the classical asymptotic first guesses (as Numerical Recipes' gauher,
+    // for the physicists' scale x = z/√2), largest root first, each guess built from the previous roots.
+    let nf = k as f64;
+    let half = k.div_ceil(2);
+    let mut positive: Vec<f64> = Vec::with_capacity(half);
+    for i in 0..half {
+        let x = match i {
+            0 => (2.0 * nf + 1.0).sqrt() - 1.85575 * (2.0 * nf + 1.0).powf(-1.0 / 6.0),
+            1 => positive[0] / SQRT_2 - 1.14 * nf.powf(0.426) / (positive[0] / SQRT_2),
+            2 => 1.86 * positive[1] / SQRT_2 - 0.86 * positive[0] / SQRT_2,
+            3 => 1.91 * positive[2] / SQRT_2 - 0.91 * positive[1] / SQRT_2,
+            _ => 2.0 * positive[i - 1] / SQRT_2 - positive[i - 2] / SQRT_2,
+        };
+        let mut z = x * SQRT_2;
+        for _ in 0..100 {
             // h_K' = √K h_{K−1}
-            let h = orthonormal_hermite(*z, k);
+            let h = orthonormal_hermite(z, k);
             let step = h[k] / ((k as f64).sqrt() * h[k - 1]);
             if !step.is_finite() {
                 break;
             }
-            *z -= step;
+            z -= step;
+            if step.abs() <= 1e-15 * z.abs().max(1.0) {
+                break;
+            }
         }
+        // The middle root of an odd rule is exactly 0.
+        positive.push(if k % 2 == 1 && i + 1 == half { 0.0 } else { z });
     }
+    let mut nodes: Vec<f64> = positive.iter().map(|z| -z).collect();
+    nodes.extend(positive.iter().rev().skip(k % 2));
     // Symmetrise, as lme4 and MixedModels.jl do, so that the rule is exactly odd-symmetric.
     let n = nodes.len();
     let sym: Vec<f64> = (0..n).map(|i| 0.5 * (nodes[i] - nodes[n - 1 - i])).collect();
@@ -123,6 +134,22 @@ mod tests {
                 let exact = double_factorial_odd(m);
                 assert!((moment / exact - 1.0).abs() < 1e-12, "k={k} m={m}: {moment} vs {exact}");
             }
+        }
+    }
+
+    #[test]
+    fn newton_nodes_equal_the_golub_welsch_eigenvalues() {
+        use nalgebra::{DMatrix, SymmetricEigen};
+        for k in [2usize, 7, 20, 51, 100] {
+            // Jacobi matrix of the monic recurrence He_{j+1} = z He_j − j He_{j−1}.
+            let jacobi = DMatrix::from_fn(k, k, |r, c| if r + 1 == c || c + 1 == r { (r.max(c) as f64).sqrt() } else { 0.0 });
+            let mut eig: Vec<f64> = SymmetricEigen::new(jacobi).eigenvalues.iter().copied().collect();
+            eig.sort_by(|a, b| a.total_cmp(b));
+            let rule = gauss_hermite(k);
+            for (a, b) in rule.nodes.iter().zip(&eig) {
+                assert!((a - b).abs() < 1e-11 * b.abs().max(1.0), "k={k}: {a} vs {b}");
+            }
+            assert!(rule.nodes.windows(2).all(|w| w[0] < w[1]), "k={k}: nodes strictly increasing");
         }
     }
 
