@@ -1,4 +1,5 @@
-//! The `glmm-demo` command line: `simulate`, `fit` (and more subcommands as the project grows).
+//! The `glmm-demo` command line: `simulate`, `fit`, `render` (a figure as SVG or PNG) and `r-code` (the R
+//! script that reproduces the numbers).
 //!
 //! Options carry the page's parameter names (`--y-coef` is `y_coef`), and are applied with the same
 //! rules as `glmmDemo.set` ([`Params::merge`]). Bad input is one line on stderr and exit code 2.
@@ -10,11 +11,19 @@ use serde_json::{Map, Value};
 use crate::data::csv::{read_csv, write_csv};
 use crate::data::{simulate, Dataset};
 use crate::error::{Error, Result};
+use crate::figures::{render_svg, FigureId};
 use crate::models::{fit_all, FitOptions};
 use crate::params::Params;
+use crate::r_code::r_script;
+use crate::surfaces::{build_scene, SceneOptions};
 
-const USAGE: &str = "usage: glmm-demo <simulate|fit> [--preset answer|question] [--seed S] [--groups G] [--n N] \
-[--thresholds a,b,...] [--y-coef C] [--spacing D] [--center|--no-center] [--csv FILE] [--nagq K] [--ml]";
+const USAGE: &str = "usage: glmm-demo <simulate|fit|r-code> [data options], or glmm-demo render --figure 1-6 \
+[--format svg|png] [--width W] [--height H] [--pair a,b] [data options] > file; data options: \
+[--preset answer|question|custom] [--seed S] [--groups G] [--n N] [--thresholds a,b,...] [--y-coef C] [--spacing D] \
+[--center|--no-center] [--csv FILE] [--nagq K] [--ml]";
+
+/// Default size of a rendered figure, in pixels.
+const RENDER_SIZE: (u32, u32) = (800, 600);
 
 /// What the data options of a command say.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,6 +110,105 @@ pub fn load_data(args: &DataArgs) -> Result<Dataset> {
     }
 }
 
+/// What `render` draws, besides the data options.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderArgs {
+    pub figure: FigureId,
+    /// `true` for PNG, `false` for SVG.
+    pub png: bool,
+    pub width: u32,
+    pub height: u32,
+    /// The two groups of the contour figures, 1-based as given (`--pair 1,3`).
+    pub pair: Option<(usize, usize)>,
+    pub data: DataArgs,
+}
+
+fn pixels(flag: &str, s: &str) -> Result<u32> {
+    s.trim()
+        .parse()
+        .map_err(|_| Error::Usage(format!("{flag} takes a whole number of pixels, but it is \"{s}\".")))
+}
+
+/// Parse `render`'s options; the others are data options.
+pub fn parse_render_args(args: &[String]) -> Result<RenderArgs> {
+    let (mut figure, mut png, mut pair) = (None, false, None);
+    let (mut width, mut height) = RENDER_SIZE;
+    let mut rest = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        match a {
+            "--figure" => {
+                let v = flag_value(args, &mut i, a)?;
+                let id = v.trim().parse::<u8>().ok().and_then(FigureId::from_number).ok_or_else(|| {
+                    Error::Usage(format!("--figure takes a figure number from 1 to 6, but it is \"{v}\"."))
+                })?;
+                figure = Some(id);
+            }
+            "--format" => {
+                png = match flag_value(args, &mut i, a)? {
+                    "svg" => false,
+                    "png" => true,
+                    v => return Err(Error::Usage(format!("--format takes svg or png, but it is \"{v}\"."))),
+                };
+            }
+            "--width" => width = pixels(a, flag_value(args, &mut i, a)?)?,
+            "--height" => height = pixels(a, flag_value(args, &mut i, a)?)?,
+            "--pair" => {
+                let v = flag_value(args, &mut i, a)?;
+                let bad = || Error::Usage(format!("--pair takes two different group numbers such as 1,2, but it is \"{v}\"."));
+                let (x, y) = v.split_once(',').ok_or_else(bad)?;
+                let (x, y): (usize, usize) = (x.trim().parse().map_err(|_| bad())?, y.trim().parse().map_err(|_| bad())?);
+                if x == y || x == 0 || y == 0 {
+                    return Err(bad());
+                }
+                pair = Some((x, y));
+            }
+            _ => rest.push(args[i].clone()),
+        }
+        i += 1;
+    }
+    let figure = figure.ok_or_else(|| Error::Usage(format!("render needs --figure 1-6; {USAGE}")))?;
+    let data = parse_data_args(&rest)?;
+    Ok(RenderArgs { figure, png, width, height, pair, data })
+}
+
+/// The figure `args` describe, as SVG text or PNG bytes.
+pub fn render(args: &RenderArgs) -> Result<Vec<u8>> {
+    let data = load_data(&args.data)?;
+    let g = data.n_groups();
+    let pair = match args.pair {
+        None => (0, 1.min(g.saturating_sub(1))),
+        Some(_) if g < 2 => {
+            return Err(Error::Usage("--pair needs at least two groups, but the data have one.".into()))
+        }
+        Some((a, b)) if a <= g && b <= g => (a - 1, b - 1),
+        Some((a, b)) => {
+            return Err(Error::Usage(format!(
+                "--pair takes two different group numbers from 1 to {g}, but it is {a},{b}."
+            )))
+        }
+    };
+    let report = fit_all(&data, &FitOptions { nagq: args.data.params.nagq, reml: args.data.reml });
+    let scene = build_scene(&data, &report, &SceneOptions { pair, ..SceneOptions::default() })?;
+    if args.png {
+        png(args.figure, &scene, args.width, args.height)
+    } else {
+        render_svg(args.figure, &scene, args.width, args.height).map(String::into_bytes)
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn png(figure: FigureId, scene: &crate::surfaces::Scene, w: u32, h: u32) -> Result<Vec<u8>> {
+    crate::figures::render_png(figure, scene, w, h)
+}
+
+/// The CLI is native; in WebAssembly the page draws PNGs from its canvas instead.
+#[cfg(target_arch = "wasm32")]
+fn png(_: FigureId, _: &crate::surfaces::Scene, _: u32, _: u32) -> Result<Vec<u8>> {
+    Err(Error::Usage("PNG rendering is not available in WebAssembly.".into()))
+}
+
 fn run(argv: &[String], out: &mut dyn Write) -> Result<()> {
     let (cmd, rest) = argv.split_first().ok_or_else(|| Error::Usage(USAGE.into()))?;
     let write_err = |e: std::io::Error| Error::Usage(format!("cannot write the output: {e}."));
@@ -116,6 +224,21 @@ fn run(argv: &[String], out: &mut dyn Write) -> Result<()> {
             let report = fit_all(&data, &FitOptions { nagq: args.params.nagq, reml: args.reml });
             let json = serde_json::to_string_pretty(&report).map_err(|e| Error::Usage(format!("cannot write JSON: {e}.")))?;
             writeln!(out, "{json}").map_err(write_err)
+        }
+        "render" => {
+            let args = parse_render_args(rest)?;
+            let bytes = render(&args)?;
+            out.write_all(&bytes).map_err(write_err)
+        }
+        "r-code" => {
+            let args = parse_data_args(rest)?;
+            if args.csv.is_some() {
+                return Err(Error::Usage("r-code writes R code that simulates the data, so it does not take --csv.".into()));
+            }
+            if !args.reml {
+                return Err(Error::Usage("r-code fits lmer by REML, as the page does, so it does not take --ml.".into()));
+            }
+            out.write_all(r_script(&args.params).as_bytes()).map_err(write_err)
         }
         "-h" | "--help" | "help" => writeln!(out, "{USAGE}").map_err(write_err),
         other => Err(Error::Usage(format!("unknown command \"{other}\"; {USAGE}"))),

@@ -13,6 +13,8 @@ pub mod figures;
 pub mod report;
 pub mod cli;
 pub mod params;
+pub mod r_code;
+pub mod url_state;
 pub mod bindings;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod bench;

@@ -134,3 +134,76 @@ fn malformed_csv_names_line_and_column() {
     assert_eq!(code, 2);
     assert!(stderr.contains("line 3") && stderr.contains('x'), "{stderr}");
 }
+
+fn glmm_demo_bytes(args: &[&str]) -> (i32, Vec<u8>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_glmm-demo")).args(args).output().expect("the binary runs");
+    (out.status.code().unwrap_or(-1), out.stdout, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// The title the library gives figure `n` of the answer's example.
+fn answer_title(n: u8) -> String {
+    let p = glmm_demo::params::Params::default();
+    let data = glmm_demo::data::simulate(&p.to_sim_config()).expect("data");
+    let report = glmm_demo::models::fit_all(&data, &p.fit_options());
+    let scene = glmm_demo::surfaces::build_scene(&data, &report, &Default::default()).expect("scene");
+    scene.figure(n).expect("figure").title.clone()
+}
+
+#[test]
+fn render_svg_is_an_svg_document_with_the_title() {
+    let (code, stdout, stderr) = glmm_demo(&["render", "--figure", "1", "--format", "svg"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.trim_start().starts_with("<svg") || stdout.trim_start().starts_with("<?xml"), "{}", &stdout[..80.min(stdout.len())]);
+    assert!(stdout.contains("<svg") && stdout.trim_end().ends_with("</svg>"));
+    assert!(stdout.contains(&answer_title(1)), "the figure's title");
+    // The contour figure for another pair of groups.
+    let (code, stdout, stderr) = glmm_demo(&["render", "--figure", "3", "--groups", "3", "--pair", "1,3", "--width", "400", "--height", "300"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("width=\"400\"") && stdout.contains("height=\"300\""), "{}", &stdout[..200.min(stdout.len())]);
+}
+
+#[test]
+fn render_png_has_the_signature_and_the_requested_size() {
+    let (code, png, stderr) = glmm_demo_bytes(&["render", "--figure", "6", "--format", "png", "--width", "320", "--height", "240"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    assert_eq!(&png[12..16], b"IHDR");
+    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    assert_eq!((be(&png[16..20]), be(&png[20..24])), (320, 240));
+}
+
+#[test]
+fn r_code_prints_the_script() {
+    let (code, stdout, stderr) = glmm_demo(&["r-code"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("set.seed(1)") && stdout.contains("nAGQ = 100"), "{stdout}");
+    assert!(stdout.contains("library(lme4)"));
+    let (code, stdout, _) = glmm_demo(&["r-code", "--seed", "9", "--nagq", "12", "--groups", "4"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("set.seed(9)") && stdout.contains("nAGQ = 12") && stdout.contains("G <- 4 "));
+}
+
+#[test]
+fn bad_render_and_r_code_options_are_one_line_and_exit_code_2() {
+    for args in [
+        vec!["render", "--figure", "7"],
+        vec!["render", "--figure", "x"],
+        vec!["render"],
+        vec!["render", "--figure", "1", "--format", "gif"],
+        vec!["render", "--figure", "1", "--width", "-5"],
+        vec!["render", "--figure", "1", "--width", "5"],
+        vec!["render", "--figure", "3", "--pair", "1,1"],
+        vec!["render", "--figure", "3", "--pair", "1,5"],
+        vec!["render", "--figure", "1", "--frobnicate"],
+        vec!["r-code", "--groups", "51"],
+        vec!["r-code", "--csv", "data.csv"],
+    ] {
+        let (code, stdout, stderr) = glmm_demo(&args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stdout.is_empty(), "{args:?}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("glmm-demo: ") && !stderr.contains("panicked"), "{stderr}");
+    }
+    let (_, _, stderr) = glmm_demo(&["render", "--figure", "7"]);
+    assert!(stderr.contains("--figure") && stderr.contains("1 to 6") && stderr.contains('7'), "{stderr}");
+}
