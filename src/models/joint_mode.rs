@@ -10,7 +10,7 @@
 use nalgebra::DVector;
 
 use super::glmm::check_estimable;
-use super::pirls::{penalised_fit as inner_maximum, penalised_negloglik};
+use super::pirls::{penalised_fit_with_hessian, penalised_negloglik};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::report::JointModeFit;
@@ -21,9 +21,27 @@ const SIGMA_CEILING: f64 = 1e4;
 
 /// Σ ẑ(σ)²/G − σ², which has the sign of dJ/dσ along the path of inner maxima.
 fn sigma_equation(data: &Dataset, sigma: f64, warm: &mut DVector<f64>) -> Result<f64> {
-    *warm = inner_maximum(data, sigma, warm)?;
+    sigma_equation_and_slope(data, sigma, warm).map(|(s, _)| s)
+}
+
+/// s(σ) = Σ ẑ(σ)²/G − σ² and its exact derivative: by the implicit function theorem the path of inner
+/// maxima moves as dv/dσ = −H⁻¹ ∂(∇F)/∂σ, where only the penalty's gradient z/σ² depends on σ, so
+/// ∂(∇F)/∂σ = (0, 0, −2z/σ³), and s'(σ) = (2/G) Σ_g ẑ_g dẑ_g/dσ − 2σ.
+fn sigma_equation_and_slope(data: &Dataset, sigma: f64, warm: &mut DVector<f64>) -> Result<(f64, f64)> {
+    let (v, h) = penalised_fit_with_hessian(data, sigma, warm)?;
+    *warm = v;
     let g = data.n_groups() as f64;
-    Ok(warm.rows(2, warm.len() - 2).norm_squared() / g - sigma * sigma)
+    let k = warm.len();
+    let mut c = DVector::zeros(k);
+    for j in 2..k {
+        c[j] = -2.0 * warm[j] / sigma.powi(3);
+    }
+    let slope = h.cholesky().map(|chol| {
+        let dv = -chol.solve(&c);
+        (2.0 / g) * (2..k).map(|j| warm[j] * dv[j]).sum::<f64>() - 2.0 * sigma
+    });
+    let s = warm.rows(2, k - 2).norm_squared() / g - sigma * sigma;
+    Ok((s, slope.unwrap_or(f64::NAN)))
 }
 
 /// The joint log density J at (α, β, σ, z).
@@ -63,33 +81,26 @@ pub fn joint_mode(data: &Dataset) -> Result<JointModeFit> {
         s_inside = s_outside;
         warm = warm_out.clone();
     }
-    // Illinois (regula falsi) on the bracket [inside, outside] in log σ.
-    let (mut a, mut fa, mut b, mut fb) = (inside.ln(), s_inside, outside.ln(), s_outside);
-    let mut side = 0i8;
-    let mut sigma = inside;
-    for _ in 0..200 {
-        let c = (a * fb - b * fa) / (fb - fa);
-        sigma = c.exp();
-        let fc = sigma_equation(data, sigma, &mut warm)?;
-        if fc == 0.0 || (b - a).abs() < 1e-15 {
+    // Newton's method on s(σ) with its exact slope, kept inside the bracket by bisection in log σ.
+    let (mut lo, mut hi) = if inside < outside { (inside, outside) } else { (outside, inside) };
+    let s_lo_positive = if inside < outside { s_inside > 0.0 } else { s_outside > 0.0 };
+    let mut sigma = (lo * hi).sqrt();
+    for _ in 0..100 {
+        let (s, slope) = sigma_equation_and_slope(data, sigma, &mut warm)?;
+        if s == 0.0 {
             break;
         }
-        if (fc > 0.0) == (fb > 0.0) {
-            b = c;
-            fb = fc;
-            if side == -1 {
-                fa *= 0.5;
-            }
-            side = -1;
+        if (s > 0.0) == s_lo_positive {
+            lo = sigma;
         } else {
-            a = c;
-            fa = fc;
-            if side == 1 {
-                fb *= 0.5;
-            }
-            side = 1;
+            hi = sigma;
         }
-        if (b - a).abs() < 1e-14 {
+        let newton = sigma - s / slope;
+        let next = if newton.is_finite() && newton > lo && newton < hi { newton } else { (lo * hi).sqrt() };
+        let done = (next - sigma).abs() <= 1e-14 * sigma || (hi - lo) <= 1e-15 * hi;
+        sigma = next;
+        if done {
+            sigma_equation(data, sigma, &mut warm)?;
             break;
         }
     }

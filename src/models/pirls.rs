@@ -48,12 +48,17 @@ fn penalised_derivatives(data: &Dataset, sigma: f64, v: &DVector<f64>) -> (f64, 
 
 /// (α, β, ẑ) maximising the penalised log-likelihood at fixed σ, by Newton's method (the problem is strictly convex).
 pub fn penalised_fit(data: &Dataset, sigma: f64, start: &DVector<f64>) -> Result<DVector<f64>> {
+    penalised_fit_with_hessian(data, sigma, start).map(|(v, _)| v)
+}
+
+/// The penalised fit and the Hessian of the penalised negative log-likelihood there.
+pub fn penalised_fit_with_hessian(data: &Dataset, sigma: f64, start: &DVector<f64>) -> Result<(DVector<f64>, DMatrix<f64>)> {
     newton_minimize(
         |v| penalised_negloglik(data, sigma, v),
         |v| Some(penalised_derivatives(data, sigma, v)),
         start.clone(),
     )
-    .map(|m| m.x)
+    .map(|m| (m.x, m.hessian))
     .map_err(|reason| Error::NoConvergence { model: "penalised logistic fit", reason })
 }
 
