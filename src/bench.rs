@@ -1,4 +1,5 @@
-//! In-process timings of every model of the lesson, the full refit and the surfaces (`glmm-demo bench`).
+//! In-process timings of every model of the lesson, the full refit and the surfaces (`glmm-demo bench
+//! [data options | --csv FILE] [--nagq K] [--runs R]`).
 //!
 //! Each model is called as [`fit_all`] calls it, from the same starts: the starts that depend on other
 //! fits (the Laplace fit's start from lme4's first stage, the AGQ fit's from the Laplace optimum, the
@@ -87,6 +88,27 @@ fn entry(times: &[f64], error: Option<String>) -> Value {
 fn timed<T>(runs: usize, f: impl FnMut() -> crate::Result<T>) -> Value {
     let (times, last) = time(runs, f);
     entry(&times, last.err().map(|e| e.to_string()))
+}
+
+/// Takes `--runs R` out of `glmm-demo bench`'s arguments (0, the default, times automatically); the
+/// rest are data options.
+pub fn split_runs(args: &[String]) -> crate::Result<(usize, Vec<String>)> {
+    let mut runs = 0;
+    let mut rest = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        if args[i] == "--runs" {
+            let v = args.get(i + 1).ok_or_else(|| crate::Error::Usage("--runs needs a value.".into()))?;
+            runs = v.trim().parse().map_err(|_| {
+                crate::Error::Usage(format!("--runs takes a whole number of repetitions (0: automatic), but it is \"{v}\"."))
+            })?;
+            i += 2;
+        } else {
+            rest.push(args[i].clone());
+            i += 1;
+        }
+    }
+    Ok((runs, rest))
 }
 
 /// Where [`fit_all`] starts the GLMM fits: (α, β, θ) for the Laplace fit (lme4's first stage), for the
@@ -182,6 +204,16 @@ mod tests {
             assert!(e.get("error").is_none(), "{key}: {e}");
         }
         assert_eq!(v["data"]["n_obs"], 400);
+    }
+
+    #[test]
+    fn runs_come_out_of_the_arguments() {
+        let args: Vec<String> = ["--groups", "3", "--runs", "7", "--nagq", "5"].iter().map(|s| s.to_string()).collect();
+        let (runs, rest) = split_runs(&args).unwrap();
+        assert_eq!(runs, 7);
+        assert_eq!(rest, ["--groups", "3", "--nagq", "5"]);
+        assert!(split_runs(&["--runs".to_string()]).is_err());
+        assert!(split_runs(&["--runs".to_string(), "x".to_string()]).is_err());
     }
 
     #[test]

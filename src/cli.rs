@@ -17,7 +17,7 @@ use crate::params::Params;
 use crate::r_code::r_script;
 use crate::surfaces::{build_scene, SceneOptions};
 
-const USAGE: &str = "usage: glmm-demo <simulate|fit|r-code> [data options], or glmm-demo render --figure 1-6 \
+const USAGE: &str = "usage: glmm-demo <simulate|fit|r-code> [data options], glmm-demo bench [data options] [--runs R], or glmm-demo render --figure 1-6 \
 [--format svg|png] [--width W] [--height H] [--pair a,b] [data options] > file; data options: \
 [--preset answer|question|custom] [--seed S] [--groups G] [--n N] [--thresholds a,b,...] [--y-coef C] [--spacing D] \
 [--center|--no-center] [--csv FILE] [--nagq K] [--ml]";
@@ -239,6 +239,15 @@ fn run(argv: &[String], out: &mut dyn Write) -> Result<()> {
                 return Err(Error::Usage("r-code fits lmer by REML, as the page does, so it does not take --ml.".into()));
             }
             out.write_all(r_script(&args.params).as_bytes()).map_err(write_err)
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        "bench" => {
+            let (runs, rest) = crate::bench::split_runs(rest)?;
+            let args = parse_data_args(&rest)?;
+            let data = load_data(&args)?;
+            let json = crate::bench::bench(&data, &FitOptions { nagq: args.params.nagq, reml: args.reml }, runs);
+            let json = serde_json::to_string_pretty(&json).map_err(|e| Error::Usage(format!("cannot write JSON: {e}.")))?;
+            writeln!(out, "{json}").map_err(write_err)
         }
         "-h" | "--help" | "help" => writeln!(out, "{USAGE}").map_err(write_err),
         other => Err(Error::Usage(format!("unknown command \"{other}\"; {USAGE}"))),
