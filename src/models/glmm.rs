@@ -11,7 +11,7 @@
 //! modes enter through two Newton steps taken in dual arithmetic from the converged û_g, which carries the
 //! implicit derivatives ∂û/∂(α, β, θ) to second order.
 
-use nalgebra::{DMatrix, DVector};
+use nalgebra::{DMatrix, DVector, SVector};
 use num_dual::{Dual2SVec64, DualNum};
 
 use super::family::{log1pexp, logistic};
@@ -284,14 +284,20 @@ pub fn objective<D: DualNum<Primitive = f64> + Copy>(groups: &[Group], p: &GlmmP
     groups.iter().zip(modes).map(|(g, &u)| group_deviance(g, p, u, rule)).fold(D::from(0.0), |a, b| a + b)
 }
 
+/// Value, exact gradient and exact Hessian of f(α, β, θ), by num-dual's second-order dual numbers.
+pub fn with_derivatives(
+    x: &DVector<f64>,
+    f: impl Fn(&GlmmParams<Dual2SVec64<3>>) -> Dual2SVec64<3>,
+) -> (f64, DVector<f64>, DMatrix<f64>) {
+    let at = SVector::<f64, 3>::new(x[0], x[1], x[2]);
+    let (value, grad, hess) =
+        num_dual::hessian(|v: SVector<Dual2SVec64<3>, 3>| f(&GlmmParams { alpha: v[0], beta: v[1], theta: v[2] }), &at);
+    (value, DVector::from_column_slice(grad.as_slice()), DMatrix::from_column_slice(3, 3, hess.as_slice()))
+}
+
 /// Objective with exact gradient and Hessian in (α, β, θ).
 pub fn objective_derivatives(groups: &[Group], x: &DVector<f64>, modes: &[f64], rule: &GaussHermite) -> (f64, DVector<f64>, DMatrix<f64>) {
-    let var = |i: usize| Dual2SVec64::<3>::from_re(x[i]).derivative(i);
-    let p = GlmmParams { alpha: var(0), beta: var(1), theta: var(2) };
-    let d = objective(groups, &p, modes, rule);
-    let grad = DVector::from_iterator(3, (0..3).map(|i| d.v1.0.as_ref().map_or(0.0, |m| m[i])));
-    let hess = DMatrix::from_fn(3, 3, |i, j| d.v2.0.as_ref().map_or(0.0, |m| m[(i, j)]));
-    (d.re, grad, hess)
+    with_derivatives(x, |p| objective(groups, p, modes, rule))
 }
 
 /// A converged fit of the GLMM at one quadrature rule.
