@@ -8,8 +8,9 @@
 //!
 //! Each model is called as `fit_all` calls it, from the same starts (`glmm_demo::bench::starts`);
 //! `full_refit` is `fit_all`, `surfaces` is `build_scene` with the default options, `glmm_start` is the
-//! first stage (lme4's nAGQ = 0 on a θ grid) that starts the Laplace fit. `glmm-demo bench` prints the
-//! same timings as JSON without criterion.
+//! first stage (lme4's nAGQ = 0 on a θ grid) that starts the Laplace fit; `standalone_laplace` and
+//! `standalone_agq` are one glmer() call from the data (first stage + fit at that nAGQ + report), the
+//! figures to compare with lme4. `glmm-demo bench` prints the same timings as JSON without criterion.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -19,7 +20,7 @@ use criterion::measurement::WallTime;
 use glmm_demo::bench::{starts, Starts};
 use glmm_demo::data::{simulate, Dataset, Preset, SimConfig};
 use glmm_demo::models::glm::glm;
-use glmm_demo::models::glmer::{default_start, glmer_optimum, glmm_report};
+use glmm_demo::models::glmer::{default_start, glmer, glmer_optimum, glmm_report};
 use glmm_demo::models::joint_mode::joint_mode;
 use glmm_demo::models::lm::lm;
 use glmm_demo::models::lmm::lmm;
@@ -61,6 +62,12 @@ fn models(g: &mut BenchmarkGroup<'_, WallTime>, data: &Dataset, opts: FitOptions
     });
     g.bench_function("glmm_agq", |b| {
         b.iter(|| glmer_optimum(black_box(data), opts.nagq, warm).map(|o| glmm_report(data, &o, opts.nagq)))
+    });
+    g.bench_function("standalone_laplace", |b| {
+        b.iter(|| glmer(black_box(data), 1, default_start(data, pooled.as_deref())))
+    });
+    g.bench_function("standalone_agq", |b| {
+        b.iter(|| glmer(black_box(data), opts.nagq, default_start(data, pooled.as_deref())))
     });
     g.bench_function("joint_mode", |b| b.iter(|| joint_mode(black_box(data))));
     g.bench_function("marginal_exact", |b| b.iter(|| marginal_exact(black_box(data), warm_agq)));

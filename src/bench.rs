@@ -4,7 +4,9 @@
 //! Each model is called as [`fit_all`] calls it, from the same starts: the starts that depend on other
 //! fits (the Laplace fit's start from lme4's first stage, the AGQ fit's from the Laplace optimum, the
 //! exact marginal's from the AGQ optimum) are computed once beforehand and are not part of the model's
-//! time; `glmm_start` times that first stage on its own. `full_refit` is [`fit_all`] itself (every model,
+//! time; `glmm_start` times that first stage on its own. `standalone_laplace` and `standalone_agq` time
+//! one `glmer()` call as R makes it, from the data: the first stage, then the fit at nAGQ = 1 or K (not
+//! from the Laplace optimum), then the report: the figures to compare with lme4. `full_refit` is [`fit_all`] itself (every model,
 //! every start) and `surfaces` is [`build_scene`] with the default options on `full_refit`'s report.
 //!
 //! Every entry is `{"median_ms", "p90_ms", "min_ms", "runs"}` (plus `"error"` when the model cannot be
@@ -18,7 +20,7 @@ use serde_json::{json, Map, Value};
 
 use crate::data::Dataset;
 use crate::models::glm::glm;
-use crate::models::glmer::{default_start, glmer_optimum, glmm_report};
+use crate::models::glmer::{default_start, glmer, glmer_optimum, glmm_report};
 use crate::models::joint_mode::joint_mode;
 use crate::models::lesson::summarise;
 use crate::models::lm::lm;
@@ -47,8 +49,8 @@ pub fn summary(times: &[f64]) -> (f64, f64, f64) {
     (median, t[rank - 1], t[0])
 }
 
-fn round3(v: f64) -> Value {
-    serde_json::Number::from_f64((v * 1000.0).round() / 1000.0).map_or(Value::Null, Value::Number)
+fn round4(v: f64) -> Value {
+    serde_json::Number::from_f64((v * 1e4).round() / 1e4).map_or(Value::Null, Value::Number)
 }
 
 /// Times `f` (after one untimed call): `runs` times, or automatically with `runs = 0`.
@@ -75,9 +77,9 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (Vec<f64>, T) {
 fn entry(times: &[f64], error: Option<String>) -> Value {
     let (median, p90, min) = summary(times);
     let mut m = Map::new();
-    m.insert("median_ms".into(), round3(median));
-    m.insert("p90_ms".into(), round3(p90));
-    m.insert("min_ms".into(), round3(min));
+    m.insert("median_ms".into(), round4(median));
+    m.insert("p90_ms".into(), round4(p90));
+    m.insert("min_ms".into(), round4(min));
     m.insert("runs".into(), json!(times.len()));
     if let Some(e) = error {
         m.insert("error".into(), Value::String(e));
@@ -133,7 +135,8 @@ pub fn starts(data: &Dataset, opts: &FitOptions) -> Starts {
 
 /// Times every model of [`fit_all`] separately, the full refit and the surfaces, each over `runs`
 /// repetitions (`runs = 0`: at least 5 and about a second per entry, at most 1000). Keys are those of
-/// `glmm-demo fit`'s output, plus `glmm_start`, `full_refit`, `surfaces` and `settings`.
+/// `glmm-demo fit`'s output, plus `glmm_start`, `standalone_laplace`, `standalone_agq`, `full_refit`,
+/// `surfaces` and `settings`.
 pub fn bench(data: &Dataset, opts: &FitOptions, runs: usize) -> Value {
     let mut out = Map::new();
     out.insert("data".into(), serde_json::to_value(summarise(data)).unwrap_or(Value::Null));
@@ -171,6 +174,13 @@ pub fn bench(data: &Dataset, opts: &FitOptions, runs: usize) -> Value {
     out.insert("joint_mode".into(), timed(runs, || joint_mode(data)));
     out.insert("marginal_exact".into(), timed(runs, || marginal_exact(data, warm_agq)));
 
+    // One glmer() call from the data, as R makes it: first stage, fit at this nAGQ, report.
+    out.insert("standalone_laplace".into(), timed(runs, || glmer(data, 1, default_start(data, pooled_coef))));
+    out.insert(
+        "standalone_agq".into(),
+        timed(runs, || glmer(data, opts.nagq, default_start(data, pooled_coef))),
+    );
+
     let (t_full, report) = time(runs, || fit_all(data, opts));
     out.insert("full_refit".into(), entry(&t_full, None));
     let scene_opts = SceneOptions::default();
@@ -196,7 +206,7 @@ mod tests {
         let v = bench(&data, &FitOptions { nagq: 5, reml: true }, 2);
         for key in [
             "lm_pooled", "lm_group", "lmm", "glm_pooled", "glm_group", "glmm_start", "glmm_laplace", "glmm_agq",
-            "joint_mode", "marginal_exact", "full_refit", "surfaces",
+            "joint_mode", "marginal_exact", "standalone_laplace", "standalone_agq", "full_refit", "surfaces",
         ] {
             let e = &v[key];
             assert_eq!(e["runs"], 2, "{key}: {e}");

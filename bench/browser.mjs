@@ -1,0 +1,347 @@
+#!/usr/bin/env node
+// In-browser benchmark of the teaching page (issue 5), in headless Debian chromium through playwright-core
+// (no browser download). Run after ./build.sh build:
+//
+//   node bench/browser.mjs [--positions 200] [--loads 5] [--big-runs 3] [--no-big] [--out FILE.json]
+//
+// Serves www/ itself on a free 127.0.0.1 port and measures:
+//   - first render: navigation start → glmmDemo.ready resolved (and → the frame after it painted), median
+//     of --loads fresh browser contexts;
+//   - 200 slider positions on the default page (answer preset, nAGQ = 100): glmmDemo.set({thresholds:
+//     [t, 0.1]}) with t from 0.2 to 0.8. Each set() is issued at a random phase of the 60 Hz frame (as
+//     input arrives), and timed to
+//       * painted: the end of the rendering step that drew the result (a MessageChannel message posted
+//         when the promise resolves inside a frame runs after that frame's style, layout and paint; when it
+//         resolves outside a frame, after the next frame's);
+//       * next_frame: the next requestAnimationFrame callback after the promise resolved (one vsync later:
+//         never below ~16.7 ms at 60 Hz, whatever the work);
+//     and the page's own glmmDemo.timings() split (refit = simulate + every model + every surface; draw =
+//     the six canvases);
+//   - 100,000 rows × 50 groups (nAGQ = 25): set() → resolved, the page's refit time, and the longest gap
+//     between animation frames meanwhile (how long the page stops responding);
+//   - the wasm size, raw and gzip -9.
+// Prints a readable table on stderr and one JSON object on stdout (and to --out).
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
+import { extname, join, normalize, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import os from 'node:os';
+import { chromium } from 'playwright-core';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const WWW = join(ROOT, 'www');
+
+// ------------------------------------------------------------------------------------------------------
+// Options
+
+const argv = process.argv.slice(2);
+function opt(name, dflt) {
+  const i = argv.indexOf(name);
+  if (i < 0) return dflt;
+  const v = argv[i + 1];
+  if (v === undefined) throw new Error(`${name} needs a value`);
+  return v;
+}
+const POSITIONS = Number(opt('--positions', 200));
+const LOADS = Number(opt('--loads', 5));
+const BIG_RUNS = Number(opt('--big-runs', 3));
+const NO_BIG = argv.includes('--no-big');
+const OUT = opt('--out', null);
+
+// ------------------------------------------------------------------------------------------------------
+// Static server for www/ (as ./build.sh serves it), with the right MIME types.
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+function serve() {
+  const server = createServer(async (req, res) => {
+    try {
+      let path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      if (path.endsWith('/')) path += 'index.html';
+      const file = normalize(join(WWW, path));
+      if (!file.startsWith(WWW)) throw new Error('outside www');
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': MIME[extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
+      res.end(body);
+    } catch {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
+}
+
+function chromiumPath() {
+  if (process.env.CHROMIUM) return process.env.CHROMIUM;
+  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
+    try {
+      return execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
+    } catch { /* next */ }
+  }
+  return '/usr/bin/chromium';
+}
+
+// ------------------------------------------------------------------------------------------------------
+// Statistics
+
+function quantile(xs, q) {
+  const s = [...xs].sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]; // nearest rank
+}
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  if (!n) return NaN;
+  return n % 2 ? s[n >> 1] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+}
+const r2 = (v) => Math.round(v * 100) / 100;
+function stats(xs) {
+  return { median_ms: r2(median(xs)), p95_ms: r2(quantile(xs, 0.95)), max_ms: r2(Math.max(...xs)), n: xs.length };
+}
+
+// ------------------------------------------------------------------------------------------------------
+// In the page, before app.js: when ready resolves (hooked as window.glmmDemo is assigned), and whether the
+// code runs inside a rendering step (requestAnimationFrame callbacks, and the microtasks after them).
+
+const INIT = () => {
+  window.__bench = { ready: null, readyPainted: null, inFrame: false };
+  const afterTask = (fn) => {
+    const c = new MessageChannel();
+    c.port1.onmessage = () => fn();
+    c.port2.postMessage(0);
+  };
+  const raf = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (cb) => raf((ts) => {
+    window.__bench.inFrame = true;
+    afterTask(() => { window.__bench.inFrame = false; }); // runs once this frame's rendering step is over
+    return cb(ts);
+  });
+  // After the frame that shows what was just drawn has been painted.
+  window.__bench.afterPaint = () => new Promise((ok) => {
+    if (window.__bench.inFrame) afterTask(ok);
+    else raf(() => afterTask(ok));
+  });
+  let api;
+  try {
+    Object.defineProperty(window, 'glmmDemo', {
+      configurable: true,
+      enumerable: true,
+      get() { return api; },
+      set(v) {
+        api = v;
+        Promise.resolve(v && v.ready).then(() => {
+          window.__bench.ready = performance.now();
+          return window.__bench.afterPaint();
+        }).then(() => { window.__bench.readyPainted = performance.now(); }, () => {});
+      },
+    });
+  } catch { /* the page defines glmmDemo otherwise: first render falls back to polling */ }
+};
+
+async function openPage(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.addInitScript(INIT);
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForFunction(() => window.glmmDemo && window.glmmDemo.ready, null, { timeout: 60_000 });
+  const first = await page.evaluate(async () => {
+    await window.glmmDemo.ready;
+    if (window.__bench.ready === null) { // the setter hook did not run: polling bound
+      window.__bench.ready = performance.now();
+      await window.__bench.afterPaint();
+      window.__bench.readyPainted = performance.now();
+      return { ready: window.__bench.ready, painted: window.__bench.readyPainted, hooked: false };
+    }
+    while (window.__bench.readyPainted === null) await new Promise((r) => setTimeout(r, 5));
+    return { ready: window.__bench.ready, painted: window.__bench.readyPainted, hooked: true };
+  });
+  return { context, page, errors, first };
+}
+
+// ------------------------------------------------------------------------------------------------------
+
+async function main() {
+  const pkg = join(WWW, 'pkg');
+  const wasmFiles = readdirSync(pkg).filter((f) => f.endsWith('.wasm'));
+  if (!wasmFiles.length) throw new Error('www/pkg has no .wasm: run ./build.sh build first');
+  const wasm = {};
+  for (const f of wasmFiles) {
+    const raw = (await stat(join(pkg, f))).size;
+    let gz;
+    try {
+      gz = execFileSync('gzip', ['-9c', join(pkg, f)], { maxBuffer: 1 << 28 }).length;
+    } catch {
+      gz = gzipSync(readFileSync(join(pkg, f)), { level: 9 }).length;
+    }
+    wasm[f] = { raw_bytes: raw, gzip9_bytes: gz };
+  }
+
+  const server = await serve();
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const out = {
+    machine: {
+      nproc: os.availableParallelism ? os.availableParallelism() : os.cpus().length,
+      cpu: os.cpus()[0]?.model,
+      chromium: browser.version(),
+      node: process.version,
+      date: new Date().toISOString(),
+    },
+    wasm,
+  };
+  const errors = [];
+  try {
+    // 1. First render, fresh contexts.
+    const firsts = [];
+    let hooked = true;
+    for (let i = 0; i < LOADS; i++) {
+      const { context, errors: e, first } = await openPage(browser, url);
+      firsts.push(first);
+      hooked &&= first.hooked;
+      errors.push(...e);
+      await context.close();
+    }
+    out.first_render = {
+      ready: stats(firsts.map((f) => f.ready)),
+      painted: stats(firsts.map((f) => f.painted)),
+      loads: LOADS,
+      measured: hooked ? 'navigation start → glmmDemo.ready resolved (hooked as the page defines it)'
+        : 'navigation start → glmmDemo.ready observed (polling: an upper bound)',
+    };
+
+    // 2. 200 slider positions on the default page.
+    const { context, page, errors: e } = await openPage(browser, url);
+    const params = await page.evaluate(() => window.glmmDemo.params());
+    const slider = await page.evaluate(async (n) => {
+      const frame = () => new Promise((r) => requestAnimationFrame(r));
+      const rows = [];
+      await frame();
+      for (let i = 0; i < n; i++) {
+        const t = 0.2 + (0.6 * i) / (n - 1);
+        await frame(); // a frame starts …
+        await new Promise((r) => setTimeout(r, Math.random() * 16.7)); // … the input comes at a random phase
+        const t0 = performance.now();
+        await window.glmmDemo.set({ thresholds: [t, 0.1] });
+        const t1 = performance.now();
+        const painted = window.__bench.afterPaint().then(() => performance.now());
+        const next = new Promise((r) => requestAnimationFrame(() => r(performance.now())));
+        const [t2, t3] = await Promise.all([painted, next]);
+        const tm = typeof window.glmmDemo.timings === 'function' ? window.glmmDemo.timings() : {};
+        rows.push({ t, resolved: t1 - t0, painted: t2 - t0, next_frame: t3 - t0, fit: tm.fit, draw: tm.draw });
+      }
+      const r = window.glmmDemo.results();
+      return { rows, last: r.glmm_agq && r.glmm_agq.fixef };
+    }, POSITIONS);
+    const rows = slider.rows;
+    const has = (k) => rows.every((r) => Number.isFinite(r[k]));
+    out.slider = {
+      positions: rows.length,
+      start_params: params,
+      input_to_painted: stats(rows.map((r) => r.painted)),
+      input_to_resolved: stats(rows.map((r) => r.resolved)),
+      input_to_next_frame: stats(rows.map((r) => r.next_frame)),
+      refit: has('fit') ? stats(rows.map((r) => r.fit)) : null,
+      draw: has('draw') ? stats(rows.map((r) => r.draw)) : null,
+      refit_plus_draw: has('fit') && has('draw') ? stats(rows.map((r) => r.fit + r.draw)) : null,
+    };
+
+    // 3. 100,000 rows × 50 groups, nAGQ = 25.
+    if (!NO_BIG) {
+      const big = await page.evaluate(async (runs) => {
+        const res = [];
+        for (let k = 0; k < runs; k++) {
+          // Animation-frame gaps while the refit runs: how long the page stops responding.
+          let last = performance.now();
+          let maxGap = 0;
+          let on = true;
+          const tick = () => {
+            const now = performance.now();
+            maxGap = Math.max(maxGap, now - last);
+            last = now;
+            if (on) requestAnimationFrame(tick);
+          };
+          requestAnimationFrame(tick);
+          await new Promise((r) => setTimeout(r, 50));
+          const partial = k === 0 ? { groups: 50, n: 2000, nagq: 25 } : { nagq: 25, seed: 1 };
+          const t0 = performance.now();
+          await window.glmmDemo.set(partial);
+          const t1 = performance.now();
+          await window.__bench.afterPaint();
+          const t2 = performance.now();
+          // The tick of the frame after the refit sees the gap the refit left.
+          for (let f = 0; f < 2; f++) await new Promise((r) => requestAnimationFrame(r));
+          on = false;
+          const tm = typeof window.glmmDemo.timings === 'function' ? window.glmmDemo.timings() : {};
+          res.push({ resolved: t1 - t0, painted: t2 - t0, fit: tm.fit, draw: tm.draw, max_frame_gap: maxGap });
+        }
+        const p = window.glmmDemo.params();
+        return { res, n_obs: p.groups * p.n, groups: p.groups, nagq: p.nagq };
+      }, BIG_RUNS);
+      const rs = big.res;
+      const steady = rs.length > 1 ? rs.slice(1) : rs; // the first also grows the buffers
+      out.big = {
+        rows: big.n_obs, groups: big.groups, nagq: big.nagq, runs: rs.length,
+        first: rs[0],
+        set_to_resolved: stats(steady.map((r) => r.resolved)),
+        set_to_painted: stats(steady.map((r) => r.painted)),
+        refit: steady.every((r) => Number.isFinite(r.fit)) ? stats(steady.map((r) => r.fit)) : null,
+        draw: steady.every((r) => Number.isFinite(r.draw)) ? stats(steady.map((r) => r.draw)) : null,
+        max_frame_gap: stats(steady.map((r) => r.max_frame_gap)),
+      };
+    }
+    errors.push(...e);
+    await context.close();
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  out.errors = errors;
+
+  // Readable table.
+  const w = Object.values(out.wasm)[0];
+  const line = (name, s, target) => (s ? `${name.padEnd(44)} ${String(s.median_ms).padStart(9)} ${String(s.p95_ms).padStart(9)}   ${target || ''}` : `${name.padEnd(44)} —`);
+  const t = [];
+  t.push(`glmm-demo in headless ${out.machine.chromium} · ${out.machine.nproc} cores · ${out.machine.cpu} · ${out.machine.date}`);
+  t.push(`${'measure'.padEnd(44)} ${'median ms'.padStart(9)} ${'p95 ms'.padStart(9)}   target`);
+  t.push(line(`first render (ready), ${LOADS} loads`, out.first_render.ready, '< 500 ms'));
+  t.push(line('first render, painted', out.first_render.painted));
+  const s = out.slider;
+  t.push(line(`slider (${s.positions} positions): input → painted`, s.input_to_painted, 'p95 < 16 ms'));
+  t.push(line('  input → promise resolved', s.input_to_resolved));
+  t.push(line('  input → next animation frame', s.input_to_next_frame));
+  t.push(line('  refit (page timings: every model + surface)', s.refit, 'median < 4 ms'));
+  t.push(line('  draw (page timings: six canvases)', s.draw));
+  t.push(line('  refit + draw', s.refit_plus_draw));
+  if (out.big) {
+    t.push(line(`${out.big.rows} rows × ${out.big.groups} groups, nAGQ ${out.big.nagq}: set → resolved`, out.big.set_to_resolved, '< 300 ms'));
+    t.push(line('  refit (page timings)', out.big.refit));
+    t.push(line('  longest gap between frames meanwhile', out.big.max_frame_gap, 'responsive'));
+  }
+  t.push(`wasm ${Object.keys(out.wasm)[0]}: ${w.raw_bytes} bytes raw, ${w.gzip9_bytes} bytes gzip -9 (${(w.gzip9_bytes / 1024).toFixed(1)} KB; target < 400 KB)`);
+  if (errors.length) t.push(`page errors: ${errors.join(' | ')}`);
+  process.stderr.write(`${t.join('\n')}\n`);
+  const json = JSON.stringify(out, null, 2);
+  if (OUT) writeFileSync(OUT, `${json}\n`);
+  process.stdout.write(`${json}\n`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench/browser.mjs: ${e && e.stack ? e.stack : e}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# glmm-demo against lme4 on the same data and machine (issue 5).
+#
+#   bench/compare-lme4.sh [--quick] [--no-big] [--no-opt2] [--out DIR]
+#
+# For the answer preset (400 rows), the question preset (1,000 rows) and 100,000 rows × 50 groups
+# (n = 2,000 per group): R simulates the data with the same seed (bit-identical to `glmm-demo simulate`:
+# checked on sum(y_bin) and x[1] to 17 digits) and bench/lme4_timing.R times lmer, glm and glmer
+# (nAGQ = 1, 25; and 100 on the presets) in-process over repeats; `glmm-demo bench` times our fits of the
+# same data in-process; `glmm-demo fit` gives our logLik, to check both stand at the same optimum.
+# The answer's opt2 (pracma::integral2 inside Nelder–Mead) is timed once on the answer preset.
+# Prints a table of medians and ratios (lme4 ÷ ours: how many times faster ours is); the raw JSON goes
+# to DIR (default: a fresh temporary directory). Without R (Rscript), only our timings are printed.
+#
+# Repeats: R 20 (presets) and 3 (100,000 rows); ours: at least 5 runs and about a second per entry.
+# --quick: R 5 and 1, ours 3 runs.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+QUICK=0 BIG=1 OPT2=1 OUT=
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) QUICK=1 ;;
+        --no-big) BIG=0 ;;
+        --no-opt2) OPT2=0 ;;
+        --out) OUT=$2; shift ;;
+        -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "compare-lme4.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+OUT=${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/glmm-bench.XXXXXX")}
+mkdir -p "$OUT"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+say "cargo build --release --bin glmm-demo"
+cargo build --release --bin glmm-demo >&2
+BIN="${CARGO_TARGET_DIR:-target}/release/glmm-demo"
+
+HAVE_R=0
+if command -v Rscript >/dev/null 2>&1 && Rscript -e 'quit(status = !all(c("lme4", "jsonlite") %in% rownames(installed.packages())))' >/dev/null 2>&1; then
+    HAVE_R=1
+else
+    echo "compare-lme4.sh: R with lme4 and jsonlite is not installed (Debian: apt-get install r-base-core r-cran-lme4 r-cran-jsonlite r-cran-pracma); timing glmm-demo only" >&2
+fi
+
+if [ "$QUICK" = 1 ]; then R_SMALL=5 R_BIG=1 OURS=3; else R_SMALL=20 R_BIG=3 OURS=0; fi
+
+# name | data options (glmm-demo and lme4_timing.R take the same) | nAGQ values for R | R repeats
+CASES=("answer|--preset answer|1,25,100|$R_SMALL" "question|--preset question|1,25,100|$R_SMALL")
+[ "$BIG" = 1 ] && CASES+=("rows100k_g50|--groups 50 --n 2000|1,25|$R_BIG")
+
+for c in "${CASES[@]}"; do
+    IFS='|' read -r name opts nagqs reps <<<"$c"
+    # shellcheck disable=SC2086
+    for k in ${nagqs//,/ }; do
+        [ "$k" = 1 ] && continue
+        say "$name: glmm-demo bench $opts --nagq $k"
+        "$BIN" bench $opts --nagq "$k" --runs "$OURS" >"$OUT/$name.ours.nagq$k.json"
+        say "$name: glmm-demo fit $opts --nagq $k"
+        "$BIN" fit $opts --nagq "$k" >"$OUT/$name.fit.nagq$k.json"
+    done
+    if [ "$HAVE_R" = 1 ]; then
+        extra=()
+        [ "$name" = answer ] && [ "$OPT2" = 1 ] && extra+=(--opt2)
+        say "$name: Rscript bench/lme4_timing.R $opts --nagq $nagqs --reps $reps ${extra[*]:-}"
+        Rscript bench/lme4_timing.R $opts --nagq "$nagqs" --reps "$reps" "${extra[@]}" --out "$OUT/$name.lme4.json"
+    fi
+done
+
+python3 - "$OUT" "$HAVE_R" "${CASES[@]}" <<'EOF'
+import json, os, platform, subprocess, sys, datetime
+
+out, have_r, cases = sys.argv[1], sys.argv[2] == "1", sys.argv[3:]
+
+def load(path):
+    return json.load(open(path)) if os.path.exists(path) else None
+
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+print(f"glmm-demo vs lme4 · {os.cpu_count()} cores · {cpu} · {datetime.date.today()} · load {os.getloadavg()[0]:.1f}")
+rows = []
+summary = {}
+for c in cases:
+    name, _, nagqs, _ = c.split("|")
+    ks = [int(k) for k in nagqs.split(",")]
+    ours = {k: load(f"{out}/{name}.ours.nagq{k}.json") for k in ks if k != 1}
+    fits = {k: load(f"{out}/{name}.fit.nagq{k}.json") for k in ks if k != 1}
+    r = load(f"{out}/{name}.lme4.json") if have_r else None
+    o25 = ours.get(25) or next(iter(ours.values()))
+    d = o25["data"]
+    check = ""
+    if r:
+        same = (r["data"]["sum_ybin"] == d["sum_ybin"] and float(r["data"]["x1"]) == d["head_x"][0])
+        check = "same data" if same else f"DATA DIFFER: R sum(y_bin) {r['data']['sum_ybin']} x[1] {r['data']['x1']}, ours {d['sum_ybin']} {d['head_x'][0]!r}"
+        if not same:
+            print(check, file=sys.stderr)
+    print(f"\n{name}: {d['n_obs']} rows, {d['groups']} groups, sum(y_bin) = {d['sum_ybin']:g}, x[1] = {d['head_x'][0]!r} ({check or 'R not run'})")
+    print(f"  {'model':<30} {'lme4 ms':>9} {'ours ms':>9} {'lme4/ours':>9}  {'in fit_all':>10}  logLik lme4 / ours")
+    # lme4's glmer() from the data against ours from the data (standalone_*: first stage + fit + report);
+    # 'in fit_all' is the model alone as the full refit runs it (from the previous fit's optimum).
+    pairs = [("lmer (REML)", "lmer", 25, "lmm", "lmm"), ("glm", "glm", 25, "glm_pooled", "glm_pooled"),
+             ("glmer nAGQ=1", "glmer_nagq1", 25, "standalone_laplace", "glmm_laplace")]
+    pairs += [(f"glmer nAGQ={k}", f"glmer_nagq{k}", k, "standalone_agq", "glmm_agq") for k in ks if k != 1]
+    summary[name] = {"n_obs": d["n_obs"], "groups": d["groups"]}
+    for label, rk, k, ok, fk in pairs:
+        o = ours[k][ok]["median_ms"]
+        inside = ours[k][fk]["median_ms"]
+        l = r[rk]["median_ms"] if r and rk in r else None
+        ratio = l / o if l and o else None
+        ll = ""
+        if r and rk in r and "loglik" in r[rk]:
+            f = fits[k][fk]
+            if "loglik" in f:
+                ll = f"{r[rk]['loglik']:.6f} / {f['loglik']:.6f}"
+        summary[name][label] = {"lme4_ms": l, "ours_ms": o, "ratio": ratio, "ours_in_fit_all_ms": inside}
+        print(f"  {label:<30} {l if l is not None else float('nan'):>9.1f} {o:>9.3f} {('%.0f×' % ratio) if ratio else '—':>9}  {inside:>10.3f}  {ll}")
+    for k, o in ours.items():
+        for key in ("glmm_start", "joint_mode", "marginal_exact", "full_refit", "surfaces"):
+            if key in ("glmm_start", "joint_mode", "marginal_exact") and k != min(ours):
+                continue  # the same at every nAGQ
+            label = "ours: " + key + (f" (nAGQ={k})" if key in ("full_refit", "surfaces") else "")
+            print(f"  {label:<30} {'':>9} {o[key]['median_ms']:>9.3f}")
+            summary[name][label] = o[key]["median_ms"]
+    if r and "opt2" in r:
+        m = ours[min(ours)]["marginal_exact"]["median_ms"]
+        print(f"  {'answer’s opt2 vs marginal_exact':<30} {r['opt2']['ms']:>9.0f} {m:>9.3f} {r['opt2']['ms'] / m:>8.0f}×  (opt2 once: {', '.join('%.7f' % v for v in r['opt2']['par'])}, {r['opt2']['evaluations']} integral2 calls)")
+        summary[name]["opt2"] = {"lme4_ms": r["opt2"]["ms"], "ours_ms": m, "ratio": r["opt2"]["ms"] / m, "par": r["opt2"]["par"]}
+json.dump(summary, open(f"{out}/summary.json", "w"), indent=1)
+print(f"\nRaw JSON: {out}/ (summary.json, *.lme4.json, *.ours.nagq*.json, *.fit.nagq*.json)")
+EOF
