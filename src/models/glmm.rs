@@ -11,6 +11,8 @@
 //! modes enter through two Newton steps taken in dual arithmetic from the converged û_g, which carries the
 //! implicit derivatives ∂û/∂(α, β, θ) to second order.
 
+use std::cell::{Ref, RefCell};
+
 use nalgebra::{DMatrix, DVector, SVector};
 use num_dual::{Dual2SVec64, DualNum};
 
@@ -32,13 +34,47 @@ pub struct Group {
     /// Σ y_i and Σ x_i·y_i: the linear part of the Bernoulli log-likelihood.
     pub sum_y: f64,
     pub sum_xy: f64,
+    /// e^{βx_i} for the last β asked for: every pass at that β (quadrature nodes, Newton steps for the mode)
+    /// then gets e^{η_i} = e^{a}·e^{βx_i} by a product instead of an exponential per observation.
+    exp_beta_x: RefCell<(f64, Vec<f64>)>,
 }
 
 impl Group {
     pub fn new(x: Vec<f64>, y: Vec<f64>) -> Group {
         let sum_y = y.iter().sum();
         let sum_xy = x.iter().zip(&y).map(|(a, b)| a * b).sum();
-        Group { x, y, sum_y, sum_xy }
+        Group { x, y, sum_y, sum_xy, exp_beta_x: RefCell::new((f64::NAN, Vec::new())) }
+    }
+
+    /// e^{βx_i} for every observation, computed once per β.
+    fn exp_beta_x(&self, beta: f64) -> Ref<'_, Vec<f64>> {
+        if self.exp_beta_x.borrow().0 != beta {
+            let mut cache = self.exp_beta_x.borrow_mut();
+            cache.0 = beta;
+            cache.1.clear();
+            cache.1.extend(self.x.iter().map(|&x| (beta * x).exp()));
+        }
+        Ref::map(self.exp_beta_x.borrow(), |c| &c.1)
+    }
+
+    /// Visit (x_i, log(1 + e^η_i), μ_i, μ_i(1 − μ_i)) for η_i = a + βx_i.
+    #[inline]
+    fn for_each_logistic(&self, a: f64, beta: f64, mut f: impl FnMut(f64, f64, f64, f64)) {
+        let ea = a.exp();
+        let e_bx = self.exp_beta_x(beta);
+        for (&x, &eb) in self.x.iter().zip(e_bx.iter()) {
+            let t = ea * eb;
+            if t.is_finite() {
+                // t = e^η: log(1 + t), t/(1 + t) and t/(1 + t)² are accurate for every finite t ≥ 0.
+                let mu = t / (1.0 + t);
+                f(x, t.ln_1p(), mu, mu / (1.0 + t));
+            } else {
+                // e^η overflowed (or ∞·0): the overflow-free forms.
+                let eta = a + beta * x;
+                let mu = logistic(eta);
+                f(x, log1pexp(eta), mu, mu * (1.0 - mu));
+            }
+        }
     }
 }
 
@@ -103,35 +139,27 @@ impl TaylorSums {
 /// Derivatives: (log1pexp)' = μ, μ' = w, w' = w(1 − 2μ), w'' = w(1 − 6w).
 fn group_pass(g: &Group, a: f64, beta: f64) -> [TaylorSums; 3] {
     let mut s = [TaylorSums::default(); 3];
-    for &x in &g.x {
-        let eta = a + beta * x;
-        let e = (-eta.abs()).exp();
-        let l = eta.max(0.0) + e.ln_1p();
-        let mu = if eta >= 0.0 { 1.0 / (1.0 + e) } else { e / (1.0 + e) };
-        let w = mu * (1.0 - mu);
+    g.for_each_logistic(a, beta, |x, l, mu, w| {
         let t = w * (1.0 - 2.0 * mu);
         s[0].add(x, l, mu, w);
         s[1].add(x, mu, w, t);
         s[2].add(x, w, t, w * (1.0 - 6.0 * w));
-    }
+    });
     s
 }
 
 /// Taylor sums of log(1 + e^η) alone: what φ_g at a quadrature node needs.
 fn group_log1pexp_pass(g: &Group, a: f64, beta: f64) -> TaylorSums {
     let mut s = TaylorSums::default();
-    for &x in &g.x {
-        let eta = a + beta * x;
-        let e = (-eta.abs()).exp();
-        let mu = if eta >= 0.0 { 1.0 / (1.0 + e) } else { e / (1.0 + e) };
-        s.add(x, eta.max(0.0) + e.ln_1p(), mu, mu * (1.0 - mu));
-    }
+    g.for_each_logistic(a, beta, |x, l, mu, w| s.add(x, l, mu, w));
     s
 }
 
 /// Only log(1 + e^η) summed: what the value of φ_g needs.
 fn group_log1pexp_sum(g: &Group, a: f64, beta: f64) -> f64 {
-    g.x.iter().map(|&x| log1pexp(a + beta * x)).sum()
+    let mut sum = 0.0;
+    g.for_each_logistic(a, beta, |_, l, _, _| sum += l);
+    sum
 }
 
 /// (φ_g(u), φ_g'(u), φ_g''(u)) in one pass, where φ_g(u) = 2 Σ[log(1 + e^η_i) − y_iη_i] + u²,
@@ -163,11 +191,10 @@ pub fn penalised_deviance(g: &Group, p: &GlmmParams<f64>, u: f64) -> f64 {
 pub fn penalised_deviance_slopes(g: &Group, p: &GlmmParams<f64>, u: f64) -> (f64, f64) {
     let a = p.alpha + p.theta * u;
     let (mut sum_mu, mut sum_w) = (0.0, 0.0);
-    for &x in &g.x {
-        let mu = logistic(a + p.beta * x);
+    g.for_each_logistic(a, p.beta, |_, _, mu, w| {
         sum_mu += mu;
-        sum_w += mu * (1.0 - mu);
-    }
+        sum_w += w;
+    });
     (2.0 * p.theta * (sum_mu - g.sum_y) + 2.0 * u, 2.0 * p.theta * p.theta * sum_w + 2.0)
 }
 
