@@ -15,7 +15,7 @@ use super::isolines::{border_max, isolines, nice_levels, superlevel_regions, Gri
 use super::newton::{maximise, Derivs};
 use crate::data::Dataset;
 use crate::error::Result;
-use crate::models::family::{bernoulli_loglik, logistic};
+use crate::models::family::{bernoulli_loglik, log1pexp, logistic};
 
 /// log N(z; 0, σ²) = −½ log(2π) − log σ − z² / (2σ²).
 pub fn log_normal_density(z: f64, sigma: f64) -> f64 {
@@ -27,22 +27,42 @@ pub fn log_normal_density(z: f64, sigma: f64) -> f64 {
 pub(crate) struct GroupTerm {
     /// α + βx_i of the group's observations.
     offset: Vec<f64>,
+    /// e^{offset_i}: at each grid point e^{offset_i + z} is then a product, not an exponential.
+    exp_offset: Vec<f64>,
     y: Vec<f64>,
+    /// Σ y_i·offset_i and Σ y_i: the linear part of the log-likelihood.
+    sum_y_offset: f64,
+    sum_y: f64,
     sigma: f64,
 }
 
 impl GroupTerm {
     pub(crate) fn new(data: &Dataset, members: &[usize], alpha: f64, beta: f64, sigma: f64) -> Self {
+        let offset: Vec<f64> = members.iter().map(|&i| alpha + beta * data.x[i]).collect();
+        let y: Vec<f64> = members.iter().map(|&i| data.y_bin[i]).collect();
         GroupTerm {
-            offset: members.iter().map(|&i| alpha + beta * data.x[i]).collect(),
-            y: members.iter().map(|&i| data.y_bin[i]).collect(),
+            exp_offset: offset.iter().map(|o| o.exp()).collect(),
+            sum_y_offset: offset.iter().zip(&y).map(|(o, y)| o * y).sum(),
+            sum_y: y.iter().sum(),
+            offset,
+            y,
             sigma,
         }
     }
 
-    /// Σ_i log p(y_i | offset_i + z) (the Bernoulli part alone).
+    /// Σ_i log p(y_i | offset_i + z) = Σ y_i(offset_i + z) − Σ log(1 + e^{offset_i + z}) (the Bernoulli part alone).
     pub(crate) fn bernoulli(&self, z: f64) -> f64 {
-        self.offset.iter().zip(&self.y).map(|(&o, &y)| bernoulli_loglik(y, o + z)).sum()
+        let ez = z.exp();
+        let log1pexp_sum: f64 = self
+            .exp_offset
+            .iter()
+            .zip(&self.offset)
+            .map(|(&e, &o)| {
+                let t = e * ez;
+                if t.is_finite() { t.ln_1p() } else { log1pexp(o + z) }
+            })
+            .sum();
+        self.sum_y_offset + z * self.sum_y - log1pexp_sum
     }
 
     /// f_g(z).
