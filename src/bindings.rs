@@ -5,11 +5,17 @@
 //! JSON as `glmm-demo fit`; `draw(figure, canvas, dpr)` draws a figure with plotters on a canvas and
 //! returns its pixel-to-data mapping. Every error reaches JavaScript as a `JsError` carrying the core's
 //! one-sentence message. No numerics live here.
+//!
+//! For large data the page fits in a Web Worker with its own `Demo`: `state()` there converts the
+//! parameters, fits and scene to a plain object, and `load_state(state)` on the main thread's `Demo` takes them over
+//! for drawing (the data are re-simulated from the parameters only if `csv()` asks for them).
+//! `merge_params`, `parse_hash`, `to_hash*` and `r_code` wrap [`Params::merge`], [`crate::url_state`] and
+//! [`crate::r_code`].
 
 use plotters::prelude::*;
 use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
 use plotters_canvas::CanvasBackend;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -19,8 +25,10 @@ use crate::error::{Error, Result};
 use crate::figures::{self, FigureId, PlotMapping};
 use crate::models;
 use crate::params::Params;
+use crate::r_code;
 use crate::report::FitReport;
-use crate::surfaces::{self, Scene, SceneOptions};
+use crate::surfaces::{self, FigureInfo, Scene, SceneOptions};
+use crate::url_state::{self, Panel, Theme, ViewState};
 
 thread_local! {
     /// The message of the last panic, kept for the page's notice (the instance is dead afterwards).
@@ -146,6 +154,53 @@ impl Demo {
         surfaces::build_scene(data, report, &opts).map_err(|e| e.to_string())
     }
 
+    /// The whole state but the data (for a worker's `Demo` to hand its fit to the page's), serialised by
+    /// `ser` (serde-wasm-bindgen in the browser: exact doubles, NaN kept, cloned by postMessage).
+    pub fn write_state<S: serde::Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
+        let state = StateRef { params: &self.params, pair: self.pair, report: self.report.as_ref(), scene: self.scene.as_ref() };
+        state.serialize(ser)
+    }
+
+    /// Takes over a state written by [`Demo::write_state`]; the data are simulated again only when asked
+    /// for ([`Demo::csv_string`]). On error nothing changes.
+    pub fn read_state<'de, D: serde::Deserializer<'de>>(&mut self, de: D) -> Result<()> {
+        let state =
+            StateOwned::deserialize(de).map_err(|e| Error::Usage(format!("The state could not be read: {e}.")))?;
+        state.params.validate()?;
+        self.params = state.params;
+        self.pair = Demo::pair_for(state.pair, self.params.groups);
+        self.report = state.report;
+        self.scene = state.scene;
+        self.data = None;
+        Ok(())
+    }
+
+    /// The current data as CSV; simulated again from the parameters after [`Demo::load_state_str`].
+    pub fn csv_string(&mut self) -> String {
+        if self.data.is_none() && self.report.is_some() {
+            self.data = data::simulate(&self.params.to_sim_config()).ok();
+        }
+        self.data.as_ref().map(data::csv::write_csv).unwrap_or_default()
+    }
+
+    /// The hash of the parameters plus the view settings that differ from the defaults (the pair of the
+    /// contour figures when it is not groups 1 and 2).
+    pub fn hash_with_view(&self, embed: bool, panels: &str, dark: Option<bool>) -> String {
+        let parsed: Vec<Panel> = panels.split(',').filter_map(Panel::parse).fold(Vec::new(), |mut v, p| {
+            if !v.contains(&p) {
+                v.push(p);
+            }
+            v
+        });
+        let view = ViewState {
+            embed,
+            panels: if parsed.is_empty() { Panel::ALL.to_vec() } else { parsed },
+            pair: (self.params.groups > 2 && self.pair != (0, 1)).then_some(self.pair),
+            theme: dark.map(|d| if d { Theme::Dark } else { Theme::Light }),
+        };
+        url_state::to_hash_with_view(&self.params, &view)
+    }
+
     /// Draws `figure` (1–6) on any plotters backend.
     pub fn draw_on<DB: DrawingBackend>(
         &self,
@@ -175,6 +230,24 @@ impl Demo {
     }
 }
 
+/// What [`Demo::write_state`] writes.
+#[derive(Serialize)]
+struct StateRef<'a> {
+    params: &'a Params,
+    pair: (usize, usize),
+    report: Option<&'a FitReport>,
+    scene: Option<&'a std::result::Result<Scene, String>>,
+}
+
+/// What [`Demo::read_state`] reads.
+#[derive(Deserialize)]
+struct StateOwned {
+    params: Params,
+    pair: (usize, usize),
+    report: Option<FitReport>,
+    scene: Option<std::result::Result<Scene, String>>,
+}
+
 fn figure_id(figure: u8) -> Result<FigureId> {
     Ok(match figure {
         1 => FigureId::LinearFits,
@@ -191,6 +264,31 @@ fn figure_id(figure: u8) -> Result<FigureId> {
             })
         }
     })
+}
+
+fn from_js_params(partial: JsValue) -> std::result::Result<serde_json::Value, JsError> {
+    if partial.is_undefined() || partial.is_null() {
+        return Ok(serde_json::Value::Null);
+    }
+    serde_wasm_bindgen::from_value(partial)
+        .map_err(|e| JsError::new(&format!("Parameters must be plain JSON values such as {{\"groups\": 5}} ({e}).")))
+}
+
+/// Reads a permalink hash (or query string) and never fails: `{params, view: {embed, panels, pair, theme},
+/// notices}`, where every malformed or unknown setting fell back to its default with a plain-text notice.
+#[wasm_bindgen]
+pub fn parse_hash(hash: &str) -> std::result::Result<JsValue, JsError> {
+    to_js(&url_state::parse_hash(hash))
+}
+
+/// `partial` merged into `base` (full parameters) and checked, without fitting; a bad value throws.
+#[wasm_bindgen]
+pub fn merge_params(base: JsValue, partial: JsValue) -> std::result::Result<JsValue, JsError> {
+    let base: Params = serde_wasm_bindgen::from_value(base)
+        .map_err(|e| JsError::new(&format!("The base parameters are not complete ({e}).")))?;
+    base.validate().map_err(js_err)?;
+    let v = from_js_params(partial)?;
+    to_js(&base.merge(&v).map_err(js_err)?)
 }
 
 fn js_err(e: Error) -> JsError {
@@ -214,13 +312,7 @@ impl Demo {
     /// Merges a partial set of parameters, refits every model and rebuilds the figures.
     /// Returns the full parameters; a bad value throws its sentence and changes nothing.
     pub fn set(&mut self, partial: JsValue) -> std::result::Result<JsValue, JsError> {
-        let v: serde_json::Value = if partial.is_undefined() || partial.is_null() {
-            serde_json::Value::Null
-        } else {
-            serde_wasm_bindgen::from_value(partial).map_err(|e| {
-                JsError::new(&format!("Parameters must be plain JSON values such as {{\"groups\": 5}} ({e})."))
-            })?
-        };
+        let v = from_js_params(partial)?;
         let params = self.apply(&v).map_err(js_err)?;
         to_js(params)
     }
@@ -272,8 +364,54 @@ impl Demo {
     }
 
     /// The current data as CSV (`group,y,y_bin,x`, as `glmm-demo simulate` prints it).
-    pub fn csv(&self) -> String {
-        self.data.as_ref().map(data::csv::write_csv).unwrap_or_default()
+    pub fn csv(&mut self) -> String {
+        self.csv_string()
+    }
+
+    /// `partial` merged into the current parameters, checked, without fitting (a bad value throws).
+    pub fn merge(&self, partial: JsValue) -> std::result::Result<JsValue, JsError> {
+        let v = from_js_params(partial)?;
+        to_js(&self.params.merge(&v).map_err(js_err)?)
+    }
+
+    /// Parameters, fits and scene (not the data) as a plain object: what a worker's `Demo` posts to the
+    /// page's.
+    pub fn state(&self) -> std::result::Result<JsValue, JsError> {
+        self.write_state(&serde_wasm_bindgen::Serializer::json_compatible())
+            .map_err(|e| JsError::new(&format!("The state could not be converted for JavaScript: {e}.")))
+    }
+
+    /// Takes over a `state()` from another `Demo` (e.g. in a Web Worker); on error nothing changes.
+    pub fn load_state(&mut self, state: JsValue) -> std::result::Result<(), JsError> {
+        self.read_state(serde_wasm_bindgen::Deserializer::from(state)).map_err(js_err)
+    }
+
+    /// The permalink hash of the current parameters, e.g. `#preset=answer&seed=1&…&nagq=100`.
+    pub fn to_hash(&self) -> String {
+        url_state::to_hash(&self.params)
+    }
+
+    /// The hash with view settings: `embed`, `panels` (e.g. "2,3,table"; empty for all), the pair of the
+    /// contour figures when it is not the first two groups, and `dark` (undefined: follow the system).
+    pub fn to_hash_with_view(&self, embed: bool, panels: &str, dark: Option<bool>) -> String {
+        self.hash_with_view(embed, panels, dark)
+    }
+
+    /// A self-contained R script (set.seed, the data, lm/lmer/glm/glmer with this nAGQ) that prints the
+    /// numbers the page shows.
+    pub fn r_code(&self) -> String {
+        r_code::r_script(&self.params)
+    }
+
+    /// The figures' descriptions from the scene: `[{number, title, x_label, y_label, alt, caption, notes,
+    /// unavailable, …}]` (empty before the first fit or when the scene could not be built).
+    pub fn figures(&self) -> std::result::Result<JsValue, JsError> {
+        let none: Vec<FigureInfo> = Vec::new();
+        let figs = match &self.scene {
+            Some(Ok(scene)) => &scene.figures,
+            _ => &none,
+        };
+        to_js(figs)
     }
 
     /// Chooses the two groups (0-based) of the contour figures 3 and 4.
@@ -400,7 +538,7 @@ mod tests {
 
     #[test]
     fn nothing_before_the_first_set() {
-        let d = Demo::default();
+        let mut d = Demo::default();
         assert!(d.report().is_none());
         assert!(d.scene().is_err());
         assert_eq!(d.csv(), "");
@@ -437,6 +575,51 @@ mod tests {
         let r = d.report().unwrap();
         assert!(r.lm_pooled.fit().is_some());
         assert!(r.glmm_agq.fit().is_none());
+    }
+
+    #[test]
+    fn a_state_moves_to_another_demo_whole() {
+        for partial in [json!({}), json!({"groups": 5, "n": 40}), json!({"groups": 1})] {
+            let mut worker = Demo::default();
+            worker.apply(&partial).unwrap();
+            if worker.current_params().groups >= 3 {
+                worker.choose_pair(2, 0).unwrap();
+            }
+            let state = worker.write_state(serde_json::value::Serializer).unwrap();
+            let mut page = Demo::default();
+            page.read_state(state).unwrap_or_else(|e| panic!("{partial}: {e}"));
+            assert_eq!(page.current_params(), worker.current_params(), "{partial}");
+            assert_eq!(page.pair, worker.pair, "{partial}");
+            assert_eq!(page.report(), worker.report(), "{partial}");
+            assert_eq!(page.scene.as_ref(), worker.scene.as_ref(), "{partial}");
+            assert!(page.dataset().is_none(), "the data stay behind");
+            assert_eq!(page.csv_string(), worker.csv_string(), "the data are simulated again on demand");
+            if worker.scene().is_ok() {
+                assert_eq!(page.svg_string(2, 320, 240).unwrap(), worker.svg_string(2, 320, 240).unwrap());
+            }
+        }
+        let mut d = Demo::default();
+        assert!(d.read_state(json!({})).unwrap_err().to_string().starts_with("The state could not be read"));
+        assert!(d.read_state(json!("not a state")).is_err());
+        assert_eq!(d.current_params(), &Params::default());
+    }
+
+    #[test]
+    fn hashes_and_r_code_come_from_the_core() {
+        let mut d = Demo::default();
+        d.apply(&json!({"groups": 3, "seed": 7})).unwrap();
+        let h = d.hash_with_view(false, "", None);
+        assert_eq!(h, url_state::to_hash(d.current_params()));
+        let back = url_state::parse_hash(&h);
+        assert_eq!(&back.params, d.current_params());
+        assert!(back.notices.is_empty());
+        d.choose_pair(2, 1).unwrap();
+        let h = d.hash_with_view(true, "2,table,2,bogus", Some(true));
+        assert!(h.ends_with("&embed=1&panels=2,table&pair=3,2&dark=1"), "{h}");
+        let v = url_state::parse_hash(&h).view;
+        assert!(v.embed);
+        assert_eq!(v.pair, Some((2, 1)));
+        assert!(r_code::r_script(d.current_params()).contains("set.seed(7)"));
     }
 
     #[test]

@@ -49,7 +49,7 @@ fn version_is_the_crates() {
 
 #[wasm_bindgen_test]
 fn new_is_the_answer_and_fits_nothing_yet() {
-    let d = Demo::new();
+    let mut d = Demo::new();
     assert!(d.results().unwrap().is_null());
     let p = d.params().unwrap();
     assert_eq!(get(&p, "preset").as_string().as_deref(), Some("answer"));
@@ -60,7 +60,7 @@ fn new_is_the_answer_and_fits_nothing_yet() {
 
 #[wasm_bindgen_test]
 fn set_fits_every_model_with_the_cli_keys() {
-    let d = fitted();
+    let mut d = fitted();
     let r = d.results().unwrap();
     for key in [
         "data", "lm_pooled", "lm_group", "lmm", "glm_pooled", "glm_group", "glmm_laplace", "glmm_agq",
