@@ -222,7 +222,7 @@ impl Demo {
         }
         let mut out = String::new();
         {
-            let root = SVGBackend::with_string(&mut out, (w, h)).into_drawing_area();
+            let root = Measured(SVGBackend::with_string(&mut out, (w, h))).into_drawing_area();
             self.draw_on(figure, &root)?;
             root.present().map_err(|e| Error::Usage(format!("The SVG could not be written: {e}.")))?;
         }
@@ -508,7 +508,126 @@ impl DrawingBackend for Scaled {
         text: &str,
         style: &S,
     ) -> std::result::Result<(u32, u32), DrawingErrorKind<CanvasErr>> {
-        self.inner.estimate_text_size(text, style)
+        match measure_text(text, style) {
+            Some(size) => Ok(size),
+            None => self.inner.estimate_text_size(text, style),
+        }
+    }
+}
+
+/// Text measured with a canvas's `measureText`, in the browser's main thread.
+///
+/// plotters measures text in the browser by adding a `<span>` with a `style` attribute to the page, which
+/// a strict Content-Security-Policy (`style-src 'self'`) refuses; a detached canvas's `measureText` gives
+/// the same box without touching the page. `None` natively and in a worker (no document): the backend's
+/// own estimate is used there.
+#[cfg(target_arch = "wasm32")]
+fn measure_text<S: BackendTextStyle>(text: &str, style: &S) -> Option<(u32, u32)> {
+    use js_sys::{Function, Reflect};
+    thread_local! {
+        static MEASURE: Option<(CanvasRenderingContext2d, Function)> = (|| {
+            let doc = web_sys::window()?.document()?;
+            let canvas: HtmlCanvasElement = doc.create_element("canvas").ok()?.dyn_into().ok()?;
+            let ctx: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+            let f: Function = Reflect::get(&ctx, &JsValue::from_str("measureText")).ok()?.dyn_into().ok()?;
+            Some((ctx, f))
+        })();
+    }
+    MEASURE.with(|m| {
+        let (ctx, f) = m.as_ref()?;
+        // The same font string as plotters-canvas draws with.
+        ctx.set_font(&format!("{} {}px {}", style.style().as_str(), style.size(), style.family().as_str()));
+        let metrics = f.call1(ctx, &JsValue::from_str(text)).ok()?;
+        let get = |k: &str| Reflect::get(&metrics, &JsValue::from_str(k)).ok().and_then(|v| v.as_f64());
+        let width = get("width")?;
+        let height = match (get("fontBoundingBoxAscent"), get("fontBoundingBoxDescent")) {
+            (Some(a), Some(d)) if a + d > 0.0 => a + d,
+            _ => style.size() * 1.15,
+        };
+        Some((width.round().max(0.0) as u32, height.round().max(0.0) as u32))
+    })
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn measure_text<S: BackendTextStyle>(_text: &str, _style: &S) -> Option<(u32, u32)> {
+    None
+}
+
+/// Any backend with text measured by [`measure_text`] (the SVG export in the browser).
+struct Measured<DB>(DB);
+
+impl<DB: DrawingBackend> DrawingBackend for Measured<DB> {
+    type ErrorType = DB::ErrorType;
+
+    fn get_size(&self) -> (u32, u32) {
+        self.0.get_size()
+    }
+    fn ensure_prepared(&mut self) -> std::result::Result<(), DrawingErrorKind<DB::ErrorType>> {
+        self.0.ensure_prepared()
+    }
+    fn present(&mut self) -> std::result::Result<(), DrawingErrorKind<DB::ErrorType>> {
+        self.0.present()
+    }
+    fn draw_pixel(&mut self, p: BackendCoord, c: BackendColor) -> std::result::Result<(), DrawingErrorKind<DB::ErrorType>> {
+        self.0.draw_pixel(p, c)
+    }
+    fn draw_line<S: BackendStyle>(
+        &mut self,
+        from: BackendCoord,
+        to: BackendCoord,
+        style: &S,
+    ) -> std::result::Result<(), DrawingErrorKind<DB::ErrorType>> {
+        self.0.draw_line(from, to, style)
+    }
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        ul: BackendCoord,
+        br: BackendCoord,
+        style: &S,
+        fill: bool,
+    ) -> std::result::Result<(), DrawingErrorKind<DB::ErrorType>> {
+        self.0.draw_rect(ul, br, style, fill)
+    }
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        style: &S,
+    ) -> std::result::Result<(), DrawingErrorKind<DB::ErrorType>> {
+        self.0.draw_path(path, style)
+    }
+    fn draw_circle<S: BackendStyle>(
+        &mut self,
+        center: BackendCoord,
+        radius: u32,
+        style: &S,
+        fill: bool,
+    ) -> std::result::Result<(), DrawingErrorKind<DB::ErrorType>> {
+        self.0.draw_circle(center, radius, style, fill)
+    }
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        vert: I,
+        style: &S,
+    ) -> std::result::Result<(), DrawingErrorKind<DB::ErrorType>> {
+        self.0.fill_polygon(vert, style)
+    }
+    fn draw_text<S: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &S,
+        pos: BackendCoord,
+    ) -> std::result::Result<(), DrawingErrorKind<DB::ErrorType>> {
+        self.0.draw_text(text, style, pos)
+    }
+    fn estimate_text_size<S: BackendTextStyle>(
+        &self,
+        text: &str,
+        style: &S,
+    ) -> std::result::Result<(u32, u32), DrawingErrorKind<DB::ErrorType>> {
+        match measure_text(text, style) {
+            Some(size) => Ok(size),
+            None => self.0.estimate_text_size(text, style),
+        }
     }
 }
 

@@ -7,52 +7,24 @@
 //                             rejected with the core's sentence for a bad value (nothing changes then)
 //   glmmDemo.params()         the current parameters {preset, seed, groups, n, thresholds, y_coef, spacing, center, nagq}
 //   glmmDemo.results()        every model's fit: the JSON of `glmm-demo fit`
-//   glmmDemo.svg(fig, w, h), glmmDemo.csv(), glmmDemo.version()
+//   glmmDemo.svg(fig, w, h), glmmDemo.png(fig) (Promise<Blob>), glmmDemo.csv(), glmmDemo.json(),
+//   glmmDemo.rCode()          the R script that reproduces the page (set.seed, data, lm/lmer/glm/glmer)
+//   glmmDemo.permalink(), glmmDemo.embedSnippet(panels), glmmDemo.version(), glmmDemo.timings()
 //   'update' event            on glmmDemo (and 'glmmdemo:update' on window) after every refit + redraw;
 //                             event.detail = {params, results}
+//
+// The URL: every parameter lives in the hash (Rust's url_state: `#preset=answer&seed=1&…`), rewritten
+// with history.replaceState as the page changes; `?embed=1&panels=2,3,table` (or the same in the hash)
+// shows only those panels, for an iframe. A framed page posts {type: 'glmm-demo:height', height} to its
+// parent on load and on resize.
 
-import { instantiate, isFatal, panicMessage } from './core.js';
+import { Engine } from './engine.js';
+import { Figures, h, download, stem } from './view.js';
 import { MODELS, renderTable } from './table.js';
-import { fixed, short, parseNumber } from './format.js';
+import { fixed, parseNumber } from './format.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
-
-/** The six figures of the answer, as figures::FigureId numbers them. */
-const FIGURES = {
-  1: {
-    title: 'Linear fits per group.',
-    caption: 'y against x, one colour per group. Dashed: lm(y ~ x + factor(group)), a free intercept for each group. Solid: lmer’s line for each group, α + b_g + βx, pulled towards the others.',
-    x: 'x', y: 'y',
-  },
-  2: {
-    title: 'Logistic fits per group.',
-    caption: 'y_bin against x. Dashed: glm with a fixed intercept per group. Solid: glmer’s curve for each group, logistic(α + βx + b_g). Thick black: the population-averaged curve, the group curve averaged over b ~ N(0, σ²), flatter than any group’s.',
-    x: 'x', y: 'P(y_bin = 1)',
-  },
-  3: {
-    title: 'The joint likelihood over two random effects.',
-    caption: 'At the fitted α, β, σ, as a function of two groups’ random effects. Dot: the maximum, the conditional modes that ranef() prints. Cross: the posterior means. Dashed: z_a = −z_b, every pair that sums to zero. The inset zooms in on the peak.',
-    more: 'With more than two groups, the means sum to zero over all groups, not over a pair.',
-    x: 'z_a', y: 'z_b',
-  },
-  4: {
-    title: 'The same with α shifted by the mean of the modes.',
-    caption: 'The peak moves onto z_a = −z_b and gets higher, yet the volume under the surface, which is the marginal likelihood, gets smaller.',
-    more: 'With more than two groups, the shift uses the mean of all the modes, so the peak of this pair need not land on the line.',
-    x: 'z_a', y: 'z_b',
-  },
-  5: {
-    title: 'The random-effects part along u.',
-    caption: 'The normal densities of the two random effects along u, the direction in which both move together, with their difference v fixed. Symmetric about u = 0, where the effects sum to zero.',
-    x: 'u', y: 'value',
-  },
-  6: {
-    title: 'The Bernoulli part along u.',
-    caption: 'The likelihood of the binary outcomes along u, for the fitted α (“highest total integral”) and for the α that puts the peak of the product at u = 0 (“highest peak”). The curve is skewed, so the α that maximises the integral does not centre the peak.',
-    x: 'u', y: 'value',
-  },
-};
 
 const PRESET_HINTS = {
   answer: 'The answer’s example: two groups of 200, thresholds 0.5 and 0.1, x = 0.5·y + noise + 2·group, centred.',
@@ -60,29 +32,47 @@ const PRESET_HINTS = {
   custom: 'Your own settings. Choose a preset to return to an example.',
 };
 
+const PANELS = ['1', '2', '3', '4', '5', '6', 'table'];
+
 // ---------------------------------------------------------------------------------------------------------
 // State
 
 const app = {
-  core: null, // the glue module's exports
-  demo: null, // the Demo instance
   params: null,
   results: null,
-  lastGood: null, // params of the last successful refit
-  queue: [], // pending requests: {partial, api, waiters: [{resolve, reject}]}
-  frame: 0,
-  needsDraw: false,
-  mappings: new Map(), // figure → PlotMapping
-  broken: { key: '', figures: new Set() }, // figures that panicked for these params
   hidden: new Set(),
-  recovering: null,
-  timings: { fit: 0, draw: 0 },
+  view: { embed: false, panels: PANELS, theme: null, pair: null },
+  fromQuery: new Set(), // view keys given in the query string (kept there, not repeated in the hash)
+  timings: { fit: 0, draw: 0, where: 'main' },
+  busy: false,
 };
 
 let resolveReady;
 let rejectReady;
 const ready = new Promise((res, rej) => { resolveReady = res; rejectReady = rej; });
 ready.catch(() => {}); // reported on the page; never an unhandled rejection
+
+const engine = new Engine({
+  onApplied: (info) => render(info),
+  onBusy: (busy, info) => setBusy(busy, info),
+  onRecovered: ({ message, where, restored, dead }) => {
+    if (dead) {
+      showNotice(`The engine could not be restarted (${message}). Please reload the page.`, 'error');
+      setStatus('stopped');
+      return;
+    }
+    showNotice(`Something went wrong during the ${where} (${message}). The page restarted its engine`
+      + (restored ? ' and restored the last working parameters.' : '.'), 'error');
+    if (!restored) setStatus('waiting for new parameters');
+  },
+  onStatus: (text) => setStatus(text),
+});
+
+const figures = new Figures(document, {
+  getDemo: () => engine.demo,
+  getParams: () => app.params,
+  onNotice: (text, kind) => showNotice(text, kind),
+});
 
 // ---------------------------------------------------------------------------------------------------------
 // The public API
@@ -93,238 +83,65 @@ class GlmmDemo extends EventTarget {
     if (partial === null || typeof partial !== 'object' || Array.isArray(partial)) {
       return Promise.reject(new TypeError('glmmDemo.set expects an object such as {groups: 5}.'));
     }
-    return request(structuredClone(partial), true);
+    return engine.request(structuredClone(partial));
   }
   params() { return app.params ? structuredClone(app.params) : null; }
   results() { return app.results ? structuredClone(app.results) : null; }
-  version() { return app.core ? app.core.version() : null; }
-  svg(figure, w = 640, h = 480) { return call(() => app.demo.svg(figure, w, h)); }
-  csv() { return call(() => app.demo.csv()); }
-  /** Timings of the last refit and redraw, in milliseconds. */
+  version() { return engine.core ? engine.core.version() : null; }
+  svg(figure, w = 640, h = 480) { return engine.call((demo) => demo.svg(figure, w, h)); }
+  /** A PNG of figure `figure` at twice its size on screen. */
+  png(figure) { return figures.png(figure); }
+  csv() { return engine.call((demo) => demo.csv()); }
+  json() { return JSON.stringify({ params: app.params, results: app.results }, null, 2); }
+  rCode() { return engine.call((demo) => demo.r_code()); }
+  /** The link to this exact state (every parameter in the hash). */
+  permalink() { return new URL(currentPath(false), location.href).href; }
+  /** An iframe snippet for the current state showing `panels` (e.g. "2,3,table"). */
+  embedSnippet(panels = '2,3,table') { return iframeSnippet(panels); }
+  /** Timings of the last refit and redraw in milliseconds; `where` is 'main' or 'worker'. */
   timings() { return { ...app.timings }; }
+  /** Whether a refit is running in the worker. */
+  busy() { return app.busy; }
   /** For tests: make the core panic, and resolve once the page has recovered. */
-  async panicForTest(message = 'a test panic') {
-    try {
-      call(() => app.core.panic_for_test(message));
-    } catch {
-      // expected: recovery is under way
-    }
-    if (app.recovering) await app.recovering;
-  }
+  panicForTest(message = 'a test panic') { return engine.panicForTest(message); }
 }
 
 const api = new GlmmDemo();
 window.glmmDemo = api;
 
-/** Calls into the core outside the refit loop; a panic there also triggers recovery. */
-function call(fn) {
-  if (!app.demo) throw new Error('The page is still loading.');
-  try {
-    return fn();
-  } catch (e) {
-    if (isFatal(e)) {
-      recover(e, 'computation');
-      throw new Error('The computation failed; the page has restarted its engine.');
-    }
-    throw e;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Requests: inputs coalesce to the newest values; each frame applies what is pending, then redraws once.
-
-function request(partial, fromApi = false) {
-  const last = app.queue[app.queue.length - 1];
-  let job;
-  if (!fromApi && last && !last.api) {
-    job = last;
-    Object.assign(job.partial, partial); // a newer value of the same control replaces the older one
-  } else {
-    job = { partial, api: fromApi, waiters: [] };
-    app.queue.push(job);
-  }
-  schedule();
-  if (!fromApi) return undefined;
-  return new Promise((resolve, reject) => job.waiters.push({ resolve, reject }));
-}
-
-function schedule() {
-  if (!app.frame) app.frame = requestAnimationFrame(flush);
-}
-
-function flush() {
-  app.frame = 0;
-  if (!app.demo || app.recovering) return; // picked up again once the core is (re)loaded
-  const jobs = app.queue.splice(0);
-  const done = [];
-  let changed = false;
-  const t0 = performance.now();
-  for (const job of jobs) {
-    try {
-      app.demo.set(job.partial);
-      changed = true;
-      done.push([job, null]);
-    } catch (e) {
-      if (isFatal(e)) {
-        // What this frame applied is lost with the instance: reject it; later requests wait for the new one.
-        app.queue.unshift(...jobs.slice(jobs.indexOf(job) + 1));
-        const err = panicError(e);
-        settle([...done, [job, null]].map(([j]) => [j, err]), false);
-        recover(e, 'refit');
-        return;
-      }
-      done.push([job, e instanceof Error ? e : new Error(String(e))]);
-      if (!job.api) showNotice(messageOf(e), 'error');
-    }
-  }
-  app.timings.fit = performance.now() - t0;
-  if (changed || (app.needsDraw && app.params)) {
-    try {
-      if (changed) render();
-      else draw();
-    } catch (e) {
-      if (isFatal(e)) {
-        settle(done.map(([job]) => [job, panicError(e)]), false);
-        recover(e, 'drawing');
-        return;
-      }
-      throw e;
-    }
-  }
-  settle(done, changed);
-}
-
-function settle(done, changed) {
-  if (changed) {
-    const detail = { params: api.params(), results: api.results() };
-    api.dispatchEvent(new CustomEvent('update', { detail }));
-    window.dispatchEvent(new CustomEvent('glmmdemo:update', { detail }));
-  }
-  for (const [job, err] of done) {
-    for (const w of job.waiters) {
-      if (err) w.reject(err);
-      else w.resolve(api.params());
-    }
-  }
-}
-
 function messageOf(e) {
   return (e && e.message) || String(e);
 }
 
-function panicError(e) {
-  const m = panicMessage(app.core);
-  return new Error(`The computation failed (${m || messageOf(e)}); the page has restarted its engine and kept the last working parameters.`);
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Recovery from a Rust panic: a fresh instance, the last good parameters, a notice.
-
-function recover(e, where) {
-  if (app.recovering) return app.recovering;
-  const message = panicMessage(app.core) || messageOf(e);
-  const dead = app.demo;
-  app.demo = null;
-  app.recovering = (async () => {
-    try { dead?.free(); } catch { /* the instance is gone */ }
-    setStatus('restarting the engine…');
-    let restored = false;
-    for (let attempt = 0; attempt < 8; attempt++) {
-      try {
-        app.core = await instantiate();
-        app.demo = new app.core.Demo();
-      } catch (e2) {
-        app.demo = null;
-        app.recovering = null;
-        showNotice(`The engine could not be restarted (${messageOf(e2)}). Please reload the page.`, 'error');
-        setStatus('stopped');
-        return;
-      }
-      if (!app.lastGood) break;
-      try {
-        app.demo.set(app.lastGood);
-      } catch (e3) {
-        app.lastGood = null; // even the last good parameters fail now: start empty
-        if (isFatal(e3)) continue;
-        break;
-      }
-      try {
-        render(); // a figure that panicked for these parameters is skipped from now on
-        restored = true;
-        break;
-      } catch (e4) {
-        if (!isFatal(e4)) throw e4;
-      }
-    }
-    app.recovering = null;
-    showNotice(`Something went wrong during the ${where} (${message}). The page restarted its engine`
-      + (restored ? ' and restored the last working parameters.' : '.'), 'error');
-    if (!restored) setStatus('waiting for new parameters');
-    if (app.queue.length) schedule();
-  })();
-  return app.recovering;
+function request(partial) {
+  engine.request(partial).catch((e) => showNotice(messageOf(e), 'error'));
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Rendering
 
-function render() {
-  const params = app.demo.params();
-  const results = app.demo.results();
-  app.params = params;
-  app.results = results;
-  app.lastGood = params;
-  const key = JSON.stringify(params);
-  if (app.broken.key !== key) app.broken = { key, figures: new Set() };
-
-  syncControls(params);
-  for (const fig of $$('figure.fig')) {
-    const f = FIGURES[fig.dataset.figure];
-    $('.fig-text', fig).textContent = params.groups > 2 && f.more ? `${f.caption} ${f.more}` : f.caption;
+function render({ params, results, where, fitMs, redraw }) {
+  if (!redraw) {
+    app.params = params;
+    app.results = results;
+    syncControls(engine.target ? engine.target.params : params);
+    figures.describe(params);
+    renderTable($('#results-table'), results, { groups: params.groups, nagq: params.nagq, hidden: app.hidden });
+    renderLive(params, results);
   }
-  renderTable($('#results-table'), results, { groups: params.groups, nagq: params.nagq, hidden: app.hidden });
-  renderLive(params, results);
-  draw();
-}
-
-function draw() {
-  app.needsDraw = false;
-  const t0 = performance.now();
-  const dpr = window.devicePixelRatio || 1;
-  for (const fig of $$('figure.fig')) {
-    const n = Number(fig.dataset.figure);
-    const canvas = $('canvas', fig);
-    const err = $('.fig-error', fig);
-    if (app.broken.figures.has(n)) {
-      err.textContent = 'This figure could not be drawn for these settings.';
-      err.hidden = false;
-      continue;
-    }
-    try {
-      const mapping = app.demo.draw(n, canvas, dpr);
-      app.mappings.set(n, mapping);
-      err.hidden = true;
-      fig.classList.remove('has-error');
-    } catch (e) {
-      if (isFatal(e)) {
-        app.broken.figures.add(n);
-        throw e;
-      }
-      app.mappings.delete(n);
-      clearCanvas(canvas);
-      err.textContent = messageOf(e);
-      err.hidden = false;
-      fig.classList.add('has-error');
-    }
+  const drawMs = figures.draw(params);
+  app.timings = { fit: fitMs, draw: drawMs, where };
+  if (!app.busy) {
+    setStatus(`refit ${fitMs.toFixed(1)} ms${where === 'worker' ? ' (in a background thread)' : ''} · drawn ${drawMs.toFixed(1)} ms`);
   }
-  app.timings.draw = performance.now() - t0;
-  setStatus(`refit ${app.timings.fit.toFixed(1)} ms · drawn ${app.timings.draw.toFixed(1)} ms`);
-}
-
-function clearCanvas(canvas) {
-  const ctx = canvas.getContext('2d');
-  ctx.setTransform(1, 0, 0, 1, 0, 0);
-  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  if (!redraw) {
+    const detail = { params: api.params(), results: api.results() };
+    api.dispatchEvent(new CustomEvent('update', { detail }));
+    window.dispatchEvent(new CustomEvent('glmmdemo:update', { detail }));
+    schedulePermalink();
+    scheduleAnnouncement();
+  }
+  postHeight();
 }
 
 function get(obj, path) {
@@ -338,7 +155,7 @@ function renderLive(params, results) {
     if (path === 'nagq-label') text = `(nAGQ = ${params.nagq})`;
     else if (path === 'pair-modes') {
       const re = results?.glmm_agq?.ranef;
-      const [a, b] = app.demo.pair();
+      const [a, b] = engine.demo ? engine.demo.pair() : [0, 1];
       text = re && re.length > b ? `${fixed(re[a], 4)}, ${fixed(re[b], 4)}` : 'not available';
     } else {
       const fit = results?.[path.split('.')[0]];
@@ -350,8 +167,215 @@ function renderLive(params, results) {
   }
   const d = results?.data;
   $('#data-summary').textContent = d
-    ? `${d.n_obs.toLocaleString('en')} observations in ${d.groups} group${d.groups === 1 ? '' : 's'}; ${d.sum_ybin} of them have y_bin = 1.`
+    ? `${d.n_obs.toLocaleString('en')} observations in ${d.groups} group${d.groups === 1 ? '' : 's'}; ${d.sum_ybin.toLocaleString('en')} of them have y_bin = 1.`
     : '';
+}
+
+function setBusy(busy, info) {
+  app.busy = busy;
+  document.documentElement.classList.toggle('computing', busy);
+  $('#busy').hidden = !busy;
+  if (busy && info) {
+    const n = info.params.groups * info.params.n;
+    setStatus(`fitting ${n.toLocaleString('en')} observations in a background thread…`);
+  }
+}
+
+// A polite live region: the key numbers, once the input has settled (not on every frame of a drag).
+let announceTimer = 0;
+function scheduleAnnouncement() {
+  clearTimeout(announceTimer);
+  announceTimer = setTimeout(() => {
+    const r = app.results;
+    if (!r) return;
+    const agq = r.glmm_agq;
+    let text;
+    if (agq && agq.error === undefined) {
+      text = `glmer with nAGQ ${agq.nagq}: intercept ${fixed(agq.fixef[0], 4)}, slope ${fixed(agq.fixef[1], 4)}, `
+        + `sum of conditional modes ${fixed(agq.ranef_sum, 4)}, sum of conditional means ${fixed(agq.cond_means_sum, 4)}.`;
+    } else {
+      text = `glmer could not be fitted: ${agq?.error ?? 'no fit'}.`;
+    }
+    if (r.lmm && r.lmm.error === undefined) text += ` lmer sum of random intercepts ${fixed(r.lmm.ranef_sum, 4)}.`;
+    $('#announce').textContent = text;
+  }, 500);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Permalinks
+
+function hasQueryKey(k) {
+  return app.fromQuery.has(k);
+}
+
+/** The path, query and hash of the current state; `embed` keeps the embed view settings. */
+function currentPath(embed = app.view.embed, panels = app.view.panels.join(',')) {
+  if (!engine.demo) return location.pathname + location.search + location.hash;
+  const inQuery = embed && (hasQueryKey('embed') || hasQueryKey('panels'));
+  let search = location.search;
+  if (!embed && search) {
+    const q = new URLSearchParams(search);
+    for (const k of ['embed', 'panels']) q.delete(k);
+    search = q.toString() ? `?${q}` : '';
+  }
+  const dark = app.view.theme === 'dark' ? true : app.view.theme === 'light' ? false : undefined;
+  const hash = engine.call((demo) => demo.to_hash_with_view(
+    embed && !inQuery,
+    embed && !inQuery ? panels : '',
+    hasQueryKey('dark') ? undefined : dark,
+  ));
+  return location.pathname + search + hash;
+}
+
+let permalinkTimer = 0;
+let lastHash = null;
+function schedulePermalink() {
+  clearTimeout(permalinkTimer);
+  // No history entries (replaceState), and not on every frame of a drag.
+  permalinkTimer = setTimeout(writePermalink, 250);
+}
+
+function writePermalink() {
+  try {
+    const path = currentPath();
+    const hash = path.slice(path.indexOf('#'));
+    if (hash !== location.hash) history.replaceState(history.state, '', path);
+    lastHash = location.hash;
+  } catch (e) {
+    // a sandboxed frame may refuse replaceState: the page works without it
+    lastHash = location.hash;
+  }
+}
+
+/** Reads the query and hash: parameters, view, notices (Rust's url_state never fails). */
+function readLocation() {
+  const parsed = engine.core.parse_hash(location.search + location.hash);
+  app.fromQuery = new Set([...new URLSearchParams(location.search).keys()]);
+  return parsed;
+}
+
+function onHashChange() {
+  if (location.hash === lastHash) return;
+  const parsed = readLocation();
+  if (parsed.notices.length) showNotice(parsed.notices, 'info');
+  applyTheme(parsed.view.theme);
+  api.set(parsed.params).catch((e) => showNotice(messageOf(e), 'error'));
+  if (parsed.view.pair) engine.setPair(parsed.view.pair[0], parsed.view.pair[1]).catch(() => {});
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Embed mode and the height message
+
+function applyView(view) {
+  app.view = { ...app.view, embed: !!view.embed, panels: (view.panels || PANELS).map(String) };
+  if (!app.view.embed) return;
+  document.documentElement.classList.add('embed');
+  const grid = $('#embed-grid');
+  const chosen = app.view.panels;
+  for (const fig of $$('figure.fig')) fig.hidden = !chosen.includes(fig.dataset.figure);
+  for (const p of chosen) {
+    if (p === 'table') grid.append($('#results'));
+    else grid.append($(`figure.fig[data-figure="${p}"]`));
+  }
+  if (!chosen.includes('table')) $('#results').hidden = true;
+  grid.hidden = false;
+  const full = $('#embed-full');
+  full.href = currentFullLink();
+}
+
+function currentFullLink() {
+  return new URL(currentPath(false), location.href).href;
+}
+
+let lastHeight = 0;
+function postHeight() {
+  if (window.parent === window) return;
+  const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+  if (height === lastHeight) return;
+  lastHeight = height;
+  window.parent.postMessage({ type: 'glmm-demo:height', height }, '*');
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Theme
+
+function effectiveDark() {
+  const t = app.view.theme;
+  if (t === 'dark') return true;
+  if (t === 'light') return false;
+  return window.matchMedia('(prefers-color-scheme: dark)').matches;
+}
+
+function applyTheme(theme) {
+  app.view.theme = theme || null;
+  const root = document.documentElement;
+  if (theme) root.dataset.theme = theme;
+  else delete root.dataset.theme;
+  const dark = effectiveDark();
+  const button = $('#theme-toggle');
+  button.setAttribute('aria-pressed', String(dark));
+  $('.theme-label', button).textContent = dark ? 'Dark' : 'Light';
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Dialogs: embed snippet, R code
+
+function embedURL(panels) {
+  const base = new URL(location.pathname, location.href);
+  return `${base.href}?embed=1&panels=${panels}${engine.call((demo) => demo.to_hash())}`;
+}
+
+function iframeSnippet(panels) {
+  return `<iframe src="${embedURL(panels)}" title="glmm-demo: random intercepts in a logistic mixed model" width="100%" height="640" loading="lazy" style="border:0"></iframe>`;
+}
+
+function elementSnippet(panels) {
+  const p = app.params;
+  const script = new URL('glmm-demo-element.js', new URL(location.pathname, location.href)).href;
+  const attrs = [`preset="${p.preset}"`, `seed="${p.seed}"`];
+  if (p.preset === 'custom') {
+    attrs.push(`groups="${p.groups}"`, `n="${p.n}"`, `thresholds="${p.thresholds.join(',')}"`,
+      `y-coef="${p.y_coef}"`, `spacing="${p.spacing}"`, `center="${p.center}"`);
+  }
+  attrs.push(`nagq="${p.nagq}"`, `panels="${panels}"`);
+  return `<script type="module" src="${script}"></script>\n<glmm-demo ${attrs.join(' ')}></glmm-demo>`;
+}
+
+function embedPanels() {
+  return $$('#embed-panels input:checked').map((i) => i.value).join(',') || '2';
+}
+
+function updateEmbedDialog() {
+  const panels = embedPanels();
+  $('#embed-iframe').value = iframeSnippet(panels);
+  $('#embed-element').value = elementSnippet(panels);
+  $('#embed-link').value = embedURL(panels);
+}
+
+function openEmbed() {
+  if (!app.params) return;
+  updateEmbedDialog();
+  $('#embed-dialog').showModal();
+}
+
+function openRCode() {
+  if (!app.params) return;
+  $('#rcode-text').textContent = api.rCode();
+  $('#rcode-dialog').showModal();
+}
+
+async function copyText(text, button) {
+  let ok = false;
+  try {
+    await navigator.clipboard.writeText(text);
+    ok = true;
+  } catch {
+    // no clipboard permission (e.g. an insecure context): select the text for Ctrl+C
+  }
+  const label = button.textContent;
+  button.textContent = ok ? 'Copied' : 'Press Ctrl+C';
+  setTimeout(() => { button.textContent = label; }, 1500);
+  return ok;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -367,6 +391,18 @@ function setValue(input, value) {
   if (focused(input) && input.type === 'number') return; // never fight the user's typing
   const s = String(value);
   if (input.value !== s) input.value = s;
+  if (input.type === 'range') input.setAttribute('aria-valuetext', valueText(input, value));
+}
+
+/** What a screen reader says for a slider's value. */
+function valueText(input, value) {
+  const p = input.dataset.param;
+  if (input.dataset.group !== undefined) return `threshold ${Number(value).toFixed(2)} for group ${Number(input.dataset.group) + 1}`;
+  if (p === 'groups') return `${value} group${Number(value) === 1 ? '' : 's'}`;
+  if (p === 'n') return `${value} observations per group`;
+  if (p === 'nagq') return Number(value) === 1 ? '1 node, the Laplace approximation' : `${value} quadrature nodes`;
+  if (p === 'seed') return `seed ${value}`;
+  return String(value);
 }
 
 function syncControls(p) {
@@ -379,10 +415,10 @@ function syncControls(p) {
   }
   buildThresholds(p.thresholds);
   buildPairChooser(p.groups);
-  $('#data-formula').replaceChildren(...rCode(p));
+  $('#data-formula').replaceChildren(...rData(p));
 }
 
-function rCode(p) {
+function rData(p) {
   const t = p.thresholds.every((x) => x === p.thresholds[0])
     ? String(p.thresholds[0])
     : `c(${p.thresholds.join(', ')})[group]`;
@@ -394,20 +430,14 @@ function rCode(p) {
     `x <- ${p.y_coef}*y + rnorm(${p.groups * p.n}) + ${p.spacing}*group`,
   ];
   if (p.center) lines.push('x <- x - mean(x)');
-  const pre = document.createElement('pre');
-  const code = document.createElement('code');
-  code.textContent = lines.join('\n');
-  pre.append(code);
-  const label = document.createElement('span');
-  label.className = 'label';
-  label.textContent = 'The same data in R';
-  return [label, pre];
+  return [
+    h('span', { class: 'label', text: 'The same data in R' }),
+    h('pre', {}, [h('code', { text: lines.join('\n') })]),
+  ];
 }
 
 function thresholdsNow() {
-  const last = app.queue[app.queue.length - 1];
-  const pending = last && !last.api ? last.partial.thresholds : undefined;
-  return [...(pending ?? app.params?.thresholds ?? [])];
+  return [...(engine.target?.params?.thresholds ?? app.params?.thresholds ?? [])];
 }
 
 function buildThresholds(thresholds) {
@@ -415,22 +445,15 @@ function buildThresholds(thresholds) {
   const rows = $$('.threshold', box);
   if (rows.length !== thresholds.length) {
     box.replaceChildren(...thresholds.map((t, g) => {
-      const row = document.createElement('div');
-      row.className = 'threshold';
       const id = `t${g + 1}`;
-      const label = document.createElement('label');
-      label.htmlFor = `${id}-range`;
-      label.innerHTML = `<span class="swatch c${g % 7}"></span>Group ${g + 1}`;
-      const range = Object.assign(document.createElement('input'), {
-        type: 'range', id: `${id}-range`, min: 0, max: 1, step: 0.01, value: t,
-      });
-      const num = Object.assign(document.createElement('input'), {
-        type: 'number', id, min: 0, max: 1, step: 0.01, value: t,
-      });
-      num.setAttribute('aria-label', `Threshold of group ${g + 1}`);
+      const label = h('label', { for: `${id}-range` }, [h('span', { class: `swatch c${g % 7}` }), `Group ${g + 1}`]);
+      const range = h('input', { type: 'range', id: `${id}-range`, min: 0, max: 1, step: 0.01, value: t });
+      const num = h('input', { type: 'number', id, min: 0, max: 1, step: 0.01, value: t, 'aria-label': `Threshold of group ${g + 1}` });
       range.dataset.group = num.dataset.group = String(g);
-      row.append(label, range, num);
-      return row;
+      range.value = String(t);
+      num.value = String(t);
+      range.setAttribute('aria-valuetext', valueText(range, t));
+      return h('div', { class: 'threshold' }, [label, range, num]);
     }));
     box.classList.toggle('many', thresholds.length > 8);
   } else {
@@ -443,7 +466,7 @@ function buildThresholds(thresholds) {
 function buildPairChooser(groups) {
   const chooser = $('#pair-chooser');
   chooser.hidden = groups <= 2;
-  const [a, b] = app.demo ? app.demo.pair() : [0, 1];
+  const [a, b] = engine.target?.pair ?? (engine.demo ? engine.demo.pair() : [0, 1]);
   for (const [sel, v] of [[$('#pair-a'), a], [$('#pair-b'), b]]) {
     if (sel.options.length !== groups) {
       sel.replaceChildren(...Array.from({ length: groups }, (_, g) => new Option(`group ${g + 1}`, String(g))));
@@ -460,21 +483,18 @@ function onPairChange() {
     buildPairChooser(app.params.groups);
     return;
   }
-  try {
-    call(() => app.demo.set_pair(a, b));
-    app.needsDraw = true;
-    renderLive(app.params, app.results);
-    schedule();
-  } catch (e) {
-    showNotice(messageOf(e), 'error');
-  }
+  engine.setPair(a, b).catch((e) => showNotice(messageOf(e), 'error'));
 }
 
 function mirror(input) {
   // Keep a slider and its number box together while the user moves one of them.
   const row = input.closest('.slider-row, .threshold');
   if (!row) return;
-  for (const other of $$('input', row)) if (other !== input && other.type !== input.type) other.value = input.value;
+  for (const other of $$('input', row)) {
+    if (other !== input && other.type !== input.type) other.value = input.value;
+    if (other.type === 'range') other.setAttribute('aria-valuetext', valueText(other, other.value));
+  }
+  if (input.type === 'range') input.setAttribute('aria-valuetext', valueText(input, input.value));
 }
 
 function valueOf(input) {
@@ -534,8 +554,9 @@ function onChange(ev) {
 }
 
 function restore(input) {
-  if (!app.params) return;
-  const v = input.dataset.group !== undefined ? app.params.thresholds[Number(input.dataset.group)] : app.params[input.dataset.param];
+  const p = engine.target?.params ?? app.params;
+  if (!p) return;
+  const v = input.dataset.group !== undefined ? p.thresholds[Number(input.dataset.group)] : p[input.dataset.param];
   if (v !== undefined) input.value = String(v);
   mirror(input);
 }
@@ -543,95 +564,33 @@ function restore(input) {
 function buildToggles() {
   const box = $('#model-toggles');
   box.replaceChildren(...MODELS.map((m) => {
-    const label = document.createElement('label');
-    label.className = 'toggle';
-    const cb = Object.assign(document.createElement('input'), { type: 'checkbox', checked: true, value: m.key });
+    const cb = h('input', { type: 'checkbox', checked: true, value: m.key });
     cb.addEventListener('change', () => {
       if (cb.checked) app.hidden.delete(m.key);
       else app.hidden.add(m.key);
       if (app.results) renderTable($('#results-table'), app.results, { groups: app.params.groups, nagq: app.params.nagq, hidden: app.hidden });
+      postHeight();
     });
-    const span = document.createElement('span');
-    span.textContent = m.label;
-    label.append(cb, span);
-    return label;
+    return h('label', { class: 'toggle' }, [cb, h('span', { text: m.label })]);
   }));
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Figures: canvases, captions, hover read-outs
-
-function buildFigures() {
-  for (const fig of $$('figure.fig')) {
-    const n = Number(fig.dataset.figure);
-    const f = FIGURES[n];
-    fig.innerHTML = `
-      <div class="canvas-wrap">
-        <canvas role="img"></canvas>
-        <div class="cross cross-x" hidden></div><div class="cross cross-y" hidden></div>
-        <div class="readout" hidden></div>
-        <p class="fig-error" hidden></p>
-      </div>
-      <figcaption><span class="fig-num">${n}</span> <strong class="fig-title"></strong> <span class="fig-text"></span></figcaption>`;
-    $('.fig-title', fig).textContent = f.title;
-    $('.fig-text', fig).textContent = f.caption;
-    const canvas = $('canvas', fig);
-    canvas.setAttribute('aria-label', `Figure ${n}: ${f.title}`);
-    canvas.addEventListener('pointermove', (e) => hover(fig, n, e));
-    canvas.addEventListener('pointerleave', () => unhover(fig));
-  }
-}
-
-function hover(fig, n, e) {
-  const m = app.mappings.get(n);
-  if (!m) return unhover(fig);
-  const canvas = e.currentTarget;
-  const rect = canvas.getBoundingClientRect();
-  const px = e.clientX - rect.left;
-  const py = e.clientY - rect.top;
-  const [left, top, right, bottom] = m.px;
-  if (px < left || px > right || py < top || py > bottom || right <= left || bottom <= top) return unhover(fig);
-  const [x0, x1, y0, y1] = m.data;
-  const fx = (px - left) / (right - left);
-  const fy = (bottom - py) / (bottom - top);
-  const x = x0 + fx * (x1 - x0);
-  const y = m.log_y && y0 > 0 && y1 > 0 ? Math.exp(Math.log(y0) + fy * (Math.log(y1) - Math.log(y0))) : y0 + fy * (y1 - y0);
-  const f = FIGURES[n];
-  const out = $('.readout', fig);
-  out.textContent = `${f.x} = ${short(x)}   ${f.y} = ${short(y)}`;
-  out.hidden = false;
-  const flip = px > rect.width * 0.6;
-  out.style.setProperty('left', `${flip ? px - 12 : px + 12}px`);
-  out.style.setProperty('top', `${Math.max(4, py - 34)}px`);
-  out.classList.toggle('flip', flip);
-  const cx = $('.cross-x', fig);
-  const cy = $('.cross-y', fig);
-  cx.hidden = cy.hidden = false;
-  cx.style.setProperty('left', `${px}px`);
-  cx.style.setProperty('top', `${top}px`);
-  cx.style.setProperty('height', `${bottom - top}px`);
-  cy.style.setProperty('top', `${py}px`);
-  cy.style.setProperty('left', `${left}px`);
-  cy.style.setProperty('width', `${right - left}px`);
-}
-
-function unhover(fig) {
-  $('.readout', fig).hidden = true;
-  $('.cross-x', fig).hidden = true;
-  $('.cross-y', fig).hidden = true;
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Notices and status
 
 let noticeTimer = 0;
+/** Shows one sentence or a list of them, always as text (never markup). */
 function showNotice(text, kind = 'info') {
   const box = $('#notice');
-  $('#notice-text').textContent = text;
+  const list = [].concat(text).filter(Boolean);
+  const body = $('#notice-text');
+  if (list.length === 1) body.replaceChildren(list[0]);
+  else body.replaceChildren(h('ul', {}, list.map((t) => h('li', { text: t }))));
   box.dataset.kind = kind;
   box.hidden = false;
   clearTimeout(noticeTimer);
-  if (kind === 'info') noticeTimer = setTimeout(() => { box.hidden = true; }, 6000);
+  if (kind === 'info' && list.length === 1) noticeTimer = setTimeout(() => { box.hidden = true; postHeight(); }, 8000);
+  postHeight();
 }
 
 function setStatus(text) {
@@ -648,37 +607,78 @@ function wire() {
   $('#reset').addEventListener('click', () => {
     api.set({ preset: 'answer', nagq: 100 }).catch((e) => showNotice(messageOf(e), 'error'));
   });
-  $('#notice-close').addEventListener('click', () => { $('#notice').hidden = true; });
+  $('#notice-close').addEventListener('click', () => { $('#notice').hidden = true; postHeight(); });
   $('#pair-a').addEventListener('change', onPairChange);
   $('#pair-b').addEventListener('change', onPairChange);
+
+  $('#theme-toggle').addEventListener('click', () => {
+    applyTheme(effectiveDark() ? 'light' : 'dark');
+    schedulePermalink();
+  });
+  window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => applyTheme(app.view.theme));
+
+  $('#copy-link').addEventListener('click', (ev) => copyText(api.permalink(), ev.currentTarget));
+  $('#open-embed').addEventListener('click', openEmbed);
+  $('#open-rcode').addEventListener('click', openRCode);
+  $('#export-csv').addEventListener('click', () => {
+    try {
+      download(`${stem(app.params)}-data.csv`, new Blob([api.csv()], { type: 'text/csv' }));
+    } catch (e) { showNotice(messageOf(e), 'error'); }
+  });
+  $('#export-json').addEventListener('click', () => {
+    download(`${stem(app.params)}-results.json`, new Blob([api.json()], { type: 'application/json' }));
+  });
+  $('#embed-panels').addEventListener('change', updateEmbedDialog);
+  for (const [button, field] of [['#copy-iframe', '#embed-iframe'], ['#copy-element', '#embed-element'], ['#copy-embed-link', '#embed-link']]) {
+    $(button).addEventListener('click', (ev) => {
+      $(field).select();
+      copyText($(field).value, ev.currentTarget);
+    });
+  }
+  $('#copy-rcode').addEventListener('click', (ev) => copyText($('#rcode-text').textContent, ev.currentTarget));
+  $('#download-rcode').addEventListener('click', () => {
+    download(`${stem(app.params)}.R`, new Blob([$('#rcode-text').textContent], { type: 'text/plain' }));
+  });
+  for (const d of $$('dialog')) {
+    for (const b of $$('[data-close]', d)) b.addEventListener('click', () => d.close());
+  }
+  window.addEventListener('hashchange', onHashChange);
+
   let width = 0;
   new ResizeObserver((entries) => {
     const w = Math.round(entries[0].contentRect.width);
     if (w !== width) {
       width = w;
-      app.needsDraw = true;
-      schedule();
+      engine.redraw();
     }
   }).observe($('#main'));
+  new ResizeObserver(() => postHeight()).observe(document.documentElement);
+  window.addEventListener('load', postHeight);
 }
 
 async function start() {
-  buildFigures();
-  buildToggles();
   wire();
   try {
-    app.core = await instantiate();
-    app.demo = new app.core.Demo();
-    $('#version').textContent = app.core.version();
+    await engine.loaded;
+    $('#version').textContent = engine.core.version();
   } catch (e) {
     showNotice(`The page could not start its engine: ${messageOf(e)}`, 'error');
     setStatus('not loaded');
     rejectReady(e);
     return;
   }
-  // The first fit: the answer's example, or whatever glmmDemo.set() asked for meanwhile.
-  const first = request({}, true);
-  first.then(() => resolveReady(api), (e) => {
+  const parsed = readLocation();
+  applyTheme(parsed.view.theme);
+  applyView(parsed.view);
+  buildToggles();
+  if (parsed.notices.length) showNotice(parsed.notices, 'info');
+  const jobs = [engine.request(parsed.params)];
+  if (parsed.view.pair) jobs.push(engine.setPair(parsed.view.pair[0], parsed.view.pair[1]).catch(() => {}));
+  lastHash = location.hash;
+  Promise.all(jobs).then(() => {
+    $('#embed-full').href = currentFullLink();
+    resolveReady(api);
+  }, (e) => {
     showNotice(messageOf(e), 'error');
     rejectReady(e);
   });

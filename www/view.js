@@ -1,0 +1,267 @@
+// The six figures: canvases drawn by the Rust core, captions, text descriptions for screen readers, hover
+// read-outs, and SVG/PNG downloads. Shared by the page (app.js) and the custom element
+// (glmm-demo-element.js); `root` is the document or a shadow root. No numerics here.
+
+import { short } from './format.js';
+import { isFatal } from './core.js';
+
+/** The six figures of the answer, as figures::FigureId numbers them. */
+export const FIGURES = {
+  1: {
+    title: 'Linear fits per group.',
+    caption: 'y against x, one colour per group. Dashed: lm(y ~ x + factor(group)), a free intercept for each group. Solid: lmer’s line for each group, α + b_g + βx, pulled towards the others.',
+    x: 'x', y: 'y',
+  },
+  2: {
+    title: 'Logistic fits per group.',
+    caption: 'y_bin against x. Dashed: glm with a fixed intercept per group. Solid: glmer’s curve for each group, logistic(α + βx + b_g). Thick black: the population-averaged curve, the group curve averaged over b ~ N(0, σ²), flatter than any group’s.',
+    x: 'x', y: 'P(y_bin = 1)',
+  },
+  3: {
+    title: 'The joint likelihood over two random effects.',
+    caption: 'At the fitted α, β, σ, as a function of two groups’ random effects. Dot: the maximum, the conditional modes that ranef() prints. Cross: the posterior means. Dashed: z_a = −z_b, every pair that sums to zero. The inset zooms in on the peak.',
+    more: 'With more than two groups, the means sum to zero over all groups, not over a pair.',
+    x: 'z_a', y: 'z_b',
+  },
+  4: {
+    title: 'The same with α shifted by the mean of the modes.',
+    caption: 'The peak moves onto z_a = −z_b and gets higher, yet the volume under the surface, which is the marginal likelihood, gets smaller.',
+    more: 'With more than two groups, the shift uses the mean of all the modes, so the peak of this pair need not land on the line.',
+    x: 'z_a', y: 'z_b',
+  },
+  5: {
+    title: 'The random-effects part along u.',
+    caption: 'The normal densities of the two random effects along u, the direction in which both move together, with their difference v fixed. Symmetric about u = 0, where the effects sum to zero.',
+    x: 'u', y: 'value',
+  },
+  6: {
+    title: 'The Bernoulli part along u.',
+    caption: 'The likelihood of the binary outcomes along u, for the fitted α (“highest total integral”) and for the α that puts the peak of the product at u = 0 (“highest peak”). The curve is skewed, so the α that maximises the integral does not centre the peak.',
+    x: 'u', y: 'value',
+  },
+};
+
+const FILE_NAMES = {
+  1: 'linear-fits', 2: 'logistic-fits', 3: 'joint-likelihood', 4: 'joint-likelihood-shifted',
+  5: 'random-effects-part', 6: 'bernoulli-part',
+};
+
+function h(tag, attrs = {}, children = []) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else e.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of [].concat(children)) if (c !== null && c !== undefined) e.append(c);
+  return e;
+}
+export { h };
+
+/** Saves a Blob under `name` (a download; nothing leaves the browser). */
+export function download(name, blob) {
+  const url = URL.createObjectURL(blob);
+  const a = h('a', { href: url, download: name, class: 'visually-hidden' });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** A short file-name stem for the current parameters, e.g. "glmm-demo-answer-seed1". */
+export function stem(params) {
+  if (!params) return 'glmm-demo';
+  const base = params.preset === 'custom' ? `g${params.groups}-n${params.n}` : params.preset;
+  return `glmm-demo-${base}-seed${params.seed}`;
+}
+
+/**
+ * The figures under `root` (elements `figure.fig[data-figure]`): builds their contents once, draws them
+ * with a Demo, keeps their text descriptions current.
+ *   getDemo()         the Demo to draw with (may change after a recovery)
+ *   getParams()       the current parameters (for file names)
+ *   onNotice(text, kind)
+ */
+export class Figures {
+  constructor(root, { getDemo, getParams, onNotice, idPrefix = 'fig' }) {
+    this.root = root;
+    this.getDemo = getDemo;
+    this.getParams = getParams;
+    this.onNotice = onNotice || (() => {});
+    this.idPrefix = idPrefix;
+    this.mappings = new Map();
+    this.broken = { key: '', figures: new Set() };
+    this.lastDraw = 0;
+    for (const fig of this.all()) this.build(fig);
+  }
+
+  all() {
+    return [...this.root.querySelectorAll('figure.fig[data-figure]')];
+  }
+
+  build(fig) {
+    const n = Number(fig.dataset.figure);
+    const f = FIGURES[n];
+    const id = `${this.idPrefix}-${n}`;
+    const canvas = h('canvas', { role: 'img', 'aria-label': `Figure ${n}: ${f.title}`, 'aria-describedby': `${id}-desc` });
+    const wrap = h('div', { class: 'canvas-wrap' }, [
+      canvas,
+      h('div', { class: 'cross cross-x', hidden: true }),
+      h('div', { class: 'cross cross-y', hidden: true }),
+      h('div', { class: 'readout', hidden: true, 'aria-hidden': 'true' }),
+      h('p', { class: 'fig-error', hidden: true }),
+    ]);
+    const svg = h('button', { type: 'button', class: 'tool', 'data-export': 'svg', 'aria-label': `Download figure ${n} as SVG`, text: 'SVG' });
+    const png = h('button', { type: 'button', class: 'tool', 'data-export': 'png', 'aria-label': `Download figure ${n} as PNG`, text: 'PNG' });
+    const caption = h('figcaption', { id: `${id}-cap` }, [
+      h('span', { class: 'fig-num', text: String(n) }), ' ',
+      h('strong', { class: 'fig-title', text: f.title }), ' ',
+      h('span', { class: 'fig-text', text: f.caption }), ' ',
+      h('span', { class: 'fig-scene' }),
+      h('span', { class: 'fig-tools' }, [h('span', { class: 'tools-label', text: 'Download' }), svg, png]),
+    ]);
+    const desc = h('p', { class: 'visually-hidden fig-desc', id: `${id}-desc` });
+    fig.replaceChildren(wrap, caption, desc);
+    canvas.addEventListener('pointermove', (e) => this.hover(fig, n, e));
+    canvas.addEventListener('pointerleave', () => this.unhover(fig));
+    svg.addEventListener('click', () => this.exportSvg(n));
+    png.addEventListener('click', () => this.exportPng(n));
+  }
+
+  /** Captions and descriptions from the scene's sentences (Rust: FigureInfo.alt and .caption). */
+  describe(params) {
+    let infos = [];
+    try { infos = this.getDemo().figures() || []; } catch (e) { if (isFatal(e)) throw e; }
+    for (const fig of this.all()) {
+      const n = Number(fig.dataset.figure);
+      const f = FIGURES[n];
+      const info = infos.find((i) => i.number === n);
+      fig.querySelector('.fig-text').textContent = params && params.groups > 2 && f.more ? `${f.caption} ${f.more}` : f.caption;
+      const scene = [info?.caption, ...(info?.notes || [])].filter(Boolean).join(' ');
+      fig.querySelector('.fig-scene').textContent = scene;
+      const alt = info?.unavailable || info?.alt || '';
+      fig.querySelector('.fig-desc').textContent = alt;
+      fig.querySelector('canvas').setAttribute('aria-label', `Figure ${n}: ${info?.title || f.title}${alt ? ` ${alt}` : ''}`);
+    }
+  }
+
+  /** Draws every figure that is shown. A panic in one figure marks it broken for these parameters. */
+  draw(params) {
+    const t0 = performance.now();
+    const demo = this.getDemo();
+    const key = JSON.stringify(params);
+    if (this.broken.key !== key) this.broken = { key, figures: new Set() };
+    const dpr = window.devicePixelRatio || 1;
+    for (const fig of this.all()) {
+      if (fig.hidden) continue;
+      const n = Number(fig.dataset.figure);
+      const canvas = fig.querySelector('canvas');
+      const err = fig.querySelector('.fig-error');
+      if (this.broken.figures.has(n)) {
+        err.textContent = 'This figure could not be drawn for these settings.';
+        err.hidden = false;
+        continue;
+      }
+      try {
+        this.mappings.set(n, demo.draw(n, canvas, dpr));
+        err.hidden = true;
+        fig.classList.remove('has-error');
+      } catch (e) {
+        if (isFatal(e)) {
+          this.broken.figures.add(n);
+          throw e;
+        }
+        this.mappings.delete(n);
+        const ctx = canvas.getContext('2d');
+        ctx.setTransform(1, 0, 0, 1, 0, 0);
+        ctx.clearRect(0, 0, canvas.width, canvas.height);
+        err.textContent = (e && e.message) || String(e);
+        err.hidden = false;
+        fig.classList.add('has-error');
+      }
+    }
+    this.lastDraw = performance.now() - t0;
+    return this.lastDraw;
+  }
+
+  hover(fig, n, e) {
+    const m = this.mappings.get(n);
+    if (!m) return this.unhover(fig);
+    const canvas = e.currentTarget;
+    const rect = canvas.getBoundingClientRect();
+    const px = e.clientX - rect.left;
+    const py = e.clientY - rect.top;
+    const [left, top, right, bottom] = m.px;
+    if (px < left || px > right || py < top || py > bottom || right <= left || bottom <= top) return this.unhover(fig);
+    const [x0, x1, y0, y1] = m.data;
+    const fx = (px - left) / (right - left);
+    const fy = (bottom - py) / (bottom - top);
+    const x = x0 + fx * (x1 - x0);
+    const y = m.log_y && y0 > 0 && y1 > 0 ? Math.exp(Math.log(y0) + fy * (Math.log(y1) - Math.log(y0))) : y0 + fy * (y1 - y0);
+    const f = FIGURES[n];
+    const out = fig.querySelector('.readout');
+    out.textContent = `${f.x} = ${short(x)}   ${f.y} = ${short(y)}`;
+    out.hidden = false;
+    const flip = px > rect.width * 0.6;
+    out.style.setProperty('left', `${flip ? px - 12 : px + 12}px`);
+    out.style.setProperty('top', `${Math.max(4, py - 34)}px`);
+    out.classList.toggle('flip', flip);
+    const cx = fig.querySelector('.cross-x');
+    const cy = fig.querySelector('.cross-y');
+    cx.hidden = cy.hidden = false;
+    cx.style.setProperty('left', `${px}px`);
+    cx.style.setProperty('top', `${top}px`);
+    cx.style.setProperty('height', `${bottom - top}px`);
+    cy.style.setProperty('top', `${py}px`);
+    cy.style.setProperty('left', `${left}px`);
+    cy.style.setProperty('width', `${right - left}px`);
+  }
+
+  unhover(fig) {
+    fig.querySelector('.readout').hidden = true;
+    fig.querySelector('.cross-x').hidden = true;
+    fig.querySelector('.cross-y').hidden = true;
+  }
+
+  /** The size a figure is exported at: its size on screen, at least 640 × 480 CSS pixels. */
+  exportSize(n) {
+    const c = this.root.querySelector(`figure.fig[data-figure="${n}"] canvas`);
+    let w = c?.clientWidth || 0;
+    let hgt = c?.clientHeight || 0;
+    if (w < 640 || hgt < 200) { w = 640; hgt = 480; }
+    return [Math.round(w), Math.round(hgt)];
+  }
+
+  /** Figure n as an SVG document, drawn by the same Rust code through plotters' SVG backend. */
+  svg(n) {
+    const [w, hh] = this.exportSize(n);
+    return this.getDemo().svg(n, w, hh);
+  }
+
+  /** Figure n as a PNG Blob at twice its size (a detached canvas drawn at device pixel ratio 2). */
+  png(n, scale = 2) {
+    const [w, hh] = this.exportSize(n);
+    const c = document.createElement('canvas');
+    c.width = w;
+    c.height = hh;
+    this.getDemo().draw(n, c, scale);
+    return new Promise((resolve, reject) => c.toBlob((b) => (b ? resolve(b) : reject(new Error('The PNG could not be made.'))), 'image/png'));
+  }
+
+  exportSvg(n) {
+    try {
+      download(`${stem(this.getParams())}-figure${n}-${FILE_NAMES[n]}.svg`, new Blob([this.svg(n)], { type: 'image/svg+xml' }));
+    } catch (e) {
+      this.onNotice(`Figure ${n} could not be exported: ${(e && e.message) || e}`, 'error');
+    }
+  }
+
+  async exportPng(n) {
+    try {
+      download(`${stem(this.getParams())}-figure${n}-${FILE_NAMES[n]}.png`, await this.png(n));
+    } catch (e) {
+      this.onNotice(`Figure ${n} could not be exported: ${(e && e.message) || e}`, 'error');
+    }
+  }
+}

@@ -1,0 +1,59 @@
+// The fitting worker: its own Demo fits large data off the main thread. The page sends the compiled
+// WebAssembly.Module once ({type: 'init'}), then full parameters ({type: 'fit', seq, params, pair});
+// the worker answers with the Demo's state as JSON (parameters, fits, scene — not the data), which the
+// page's Demo takes over with load_state() and draws. No numerics here either.
+
+import init, { Demo, last_panic as lastPanic } from './pkg/glmm_demo.js';
+
+let demo = null;
+let broken = false;
+
+function post(msg) {
+  self.postMessage(msg);
+}
+
+function messageOf(e) {
+  return (e && e.message) || String(e);
+}
+
+async function start(module) {
+  await init({ module_or_path: module });
+  demo = new Demo();
+}
+
+let starting = null;
+
+self.onmessage = async (ev) => {
+  const m = ev.data || {};
+  if (m.type === 'init') {
+    starting = start(m.module).then(
+      () => post({ type: 'ready' }),
+      (e) => post({ type: 'error', seq: 0, message: messageOf(e), fatal: true }),
+    );
+    return;
+  }
+  if (m.type !== 'fit') return;
+  await starting;
+  if (broken || !demo) {
+    post({ type: 'error', seq: m.seq, message: 'The fitting worker is not available.', fatal: true });
+    return;
+  }
+  const t0 = performance.now();
+  try {
+    demo.set(m.params);
+    if (Array.isArray(m.pair)) {
+      const [a, b] = m.pair;
+      const cur = demo.pair();
+      if ((cur[0] !== a || cur[1] !== b) && a !== b && a < m.params.groups && b < m.params.groups) demo.set_pair(a, b);
+    }
+    const fitMs = performance.now() - t0;
+    const state = demo.state();
+    post({ type: 'fit', seq: m.seq, state, fitMs, totalMs: performance.now() - t0 });
+  } catch (e) {
+    const fatal = e instanceof WebAssembly.RuntimeError;
+    if (fatal) broken = true;
+    let panic = '';
+    try { panic = fatal ? lastPanic() : ''; } catch { /* the instance is gone */ }
+    post({ type: 'error', seq: m.seq, message: panic || messageOf(e), fatal });
+  }
+};
