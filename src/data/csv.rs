@@ -29,6 +29,27 @@ struct Record {
     fields: Vec<Field>,
 }
 
+/// Longest piece of the user's text quoted in an error message, in characters.
+const SHOWN_CHARS: usize = 40;
+
+/// The user's text as an error message quotes it: control characters (line breaks, tabs, …) escaped
+/// so that the message stays on one line, and cut after [`SHOWN_CHARS`] characters.
+fn shown(s: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == SHOWN_CHARS {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn csv_error(line: usize, column: impl Into<String>, message: impl Into<String>) -> Error {
     Error::Csv {
         line,
@@ -83,7 +104,7 @@ fn parse_records(text: &str) -> Result<Vec<Record>> {
                     return Err(csv_error(
                         line,
                         (fields.len() + 1).to_string(),
-                        format!("unexpected character '{c}' after the closing quote"),
+                        format!("unexpected character '{}' after the closing quote", shown(&c.to_string())),
                     ));
                 }
             }
@@ -141,12 +162,12 @@ fn parse_number(field: &Field, line: usize, column: &str) -> Result<f64> {
     }
     let v: f64 = s
         .parse()
-        .map_err(|_| csv_error(line, column, format!("\"{s}\" is not a number")))?;
+        .map_err(|_| csv_error(line, column, format!("\"{}\" is not a number", shown(s))))?;
     if !v.is_finite() {
         return Err(csv_error(
             line,
             column,
-            format!("the value must be a finite number, but it is {s}"),
+            format!("the value must be a finite number, but it is {}", shown(s)),
         ));
     }
     Ok(v)
@@ -162,7 +183,7 @@ fn parse_binary(field: &Field, line: usize, column: &str) -> Result<f64> {
             _ => Err(csv_error(
                 line,
                 column,
-                format!("\"{s}\" is not a binary outcome (use 0/1 or TRUE/FALSE)"),
+                format!("\"{}\" is not a binary outcome (use 0/1 or TRUE/FALSE)", shown(s)),
             )),
         },
     }
@@ -205,7 +226,7 @@ pub fn read_csv(text: &str) -> Result<Dataset> {
                 name,
                 format!(
                     "the header has no column named {name} (columns group, x and y_bin are required; found: {})",
-                    names.join(", ")
+                    shown(&names.join(", "))
                 ),
             ));
         }
@@ -568,6 +589,17 @@ mod tests {
         // A multi-line quoted label shifts the line numbers of later rows correctly.
         let (line, column, _) = csv_err("group,x,y_bin\n\"a\nb\",2,1\nc,oops,1\n");
         assert_eq!((line, column.as_str()), (4, "x"));
+    }
+
+    #[test]
+    fn quoted_user_text_stays_on_one_line_and_is_cut() {
+        let msg = read_csv("group,x,y_bin\n1,\"1\n2\",0\n").unwrap_err().to_string();
+        assert_eq!(msg, "CSV line 2, column x: \"1\\n2\" is not a number.");
+        let msg = read_csv("\u{e}\r\u{e}").unwrap_err().to_string();
+        assert!(!msg.contains(['\r', '\u{e}']), "{msg:?}");
+        let long = "a".repeat(100);
+        let msg = read_csv(&format!("group,x,y_bin\n1,{long},0\n")).unwrap_err().to_string();
+        assert!(msg.contains(&format!("\"{}…\"", "a".repeat(SHOWN_CHARS))), "{msg}");
     }
 
     #[test]
