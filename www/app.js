@@ -19,7 +19,7 @@
 // parent on load and on resize.
 
 import { Engine } from './engine.js';
-import { Figures, h, download, stem } from './view.js';
+import { Figures, h, download, stem, layoutPanels } from './view.js';
 import { MODELS, renderTable } from './table.js';
 import { fixed, parseNumber } from './format.js';
 
@@ -273,10 +273,7 @@ function applyView(view) {
   const grid = $('#embed-grid');
   const chosen = app.view.panels;
   for (const fig of $$('figure.fig')) fig.hidden = !chosen.includes(fig.dataset.figure);
-  for (const p of chosen) {
-    if (p === 'table') grid.append($('#results'));
-    else grid.append($(`figure.fig[data-figure="${p}"]`));
-  }
+  layoutPanels(grid, chosen, (p) => $(`figure.fig[data-figure="${p}"]`), chosen.includes('table') ? $('#results') : null);
   if (!chosen.includes('table')) $('#results').hidden = true;
   grid.hidden = false;
   const full = $('#embed-full');

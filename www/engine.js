@@ -53,7 +53,8 @@ export class Engine {
     this.waiters = [];
     this.frame = 0;
     this.needsDraw = false;
-    this.lastMain = null; // {ms, nobs}
+    this.mainFits = 0;
+    this.perObs = []; // ms per observation of the last warm main-thread refits
     this.lastGood = null;
     this.lastGoodPair = null;
     this.recovering = null;
@@ -129,8 +130,8 @@ export class Engine {
     if (this.where === 'worker' && sameParams(target.params, this.applied)) return true; // the data live there
     const nobs = target.params.groups * target.params.n;
     if (nobs >= BIG_OBS) return true;
-    if (!this.lastMain || this.lastMain.nobs <= 0) return false;
-    return (this.lastMain.ms / this.lastMain.nobs) * nobs > FRAME_BUDGET;
+    if (!this.perObs.length) return false;
+    return Math.min(...this.perObs) * nobs > FRAME_BUDGET;
   }
 
   pump() {
@@ -170,7 +171,14 @@ export class Engine {
       return;
     }
     const ms = performance.now() - t0;
-    if (!same) this.lastMain = { ms, nobs: target.params.groups * target.params.n };
+    if (!same) {
+      // The first refit of an instance is cold (quadrature rules, allocations): not a prediction.
+      this.mainFits += 1;
+      if (this.mainFits > 1) {
+        this.perObs.push(ms / (target.params.groups * target.params.n));
+        if (this.perObs.length > 3) this.perObs.shift();
+      }
+    }
     this.where = 'main';
     this.timings.fit = ms;
     this.timings.where = 'main';

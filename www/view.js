@@ -59,6 +59,28 @@ function h(tag, attrs = {}, children = []) {
 }
 export { h };
 
+/**
+ * Lays out `panels` ("1"–"6", "table") in order inside `container`: runs of figures share a grid (auto-fill
+ * columns of at least 300 px, so one figure does not fill a wide frame), the table takes the full width.
+ */
+export function layoutPanels(container, panels, figureFor, table) {
+  const items = [];
+  let run = null;
+  for (const p of panels) {
+    if (p === 'table') {
+      run = null;
+      if (table) items.push(table);
+      continue;
+    }
+    if (!run) {
+      run = h('div', { class: 'panel-figs' });
+      items.push(run);
+    }
+    run.append(figureFor(p));
+  }
+  container.replaceChildren(...items);
+}
+
 /** Saves a Blob under `name` (a download; nothing leaves the browser). */
 export function download(name, blob) {
   const url = URL.createObjectURL(blob);

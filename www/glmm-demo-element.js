@@ -1,0 +1,162 @@
+// <glmm-demo>: the page's figures and table on any course page, with one script tag:
+//
+//   <script type="module" src="https://your.host/glmm-demo/glmm-demo-element.js"></script>
+//   <glmm-demo preset="answer" seed="1" panels="2,3,table"></glmm-demo>
+//
+// The wasm, the stylesheet and the worker load relative to this script's own URL (import.meta.url), so
+// the element works wherever www/ is served (a host that serves the script to other origins needs CORS,
+// as any module script does; the fitting worker is then not used and large data fit on the main thread).
+// Attributes (the permalink's names work too): preset, seed, groups, n, thresholds ("0.5,0.1"),
+// y-coef (or y_coef, yc), spacing (sp), center (c: true/false/1/0), nagq, panels ("1,2,3,4,5,6,table"),
+// pair ("1,2"). A malformed value falls back to its default with a notice, as in a permalink. Each element
+// has its own engine and shadow DOM; several on one page work side by side.
+// Element API: el.ready, el.set(partial), el.params(), el.results(), el.rCode(), and an 'update' event.
+
+import { Engine } from './engine.js';
+import { Figures, h, layoutPanels } from './view.js';
+import { renderTable } from './table.js';
+import { fixed } from './format.js';
+
+const STYLE = new URL('./style.css', import.meta.url).href;
+
+/** Attribute → permalink key (Rust's url_state reads and checks them). */
+const KEYS = {
+  preset: 'preset', seed: 'seed', groups: 'groups', n: 'n', thresholds: 't', t: 't',
+  'y-coef': 'yc', y_coef: 'yc', yc: 'yc', spacing: 'sp', sp: 'sp', center: 'c', c: 'c', nagq: 'nagq',
+  panels: 'panels', pair: 'pair',
+};
+
+let count = 0;
+
+function messageOf(e) {
+  return (e && e.message) || String(e);
+}
+
+class GlmmDemoElement extends HTMLElement {
+  static get observedAttributes() { return Object.keys(KEYS); }
+
+  constructor() {
+    super();
+    this.attachShadow({ mode: 'open' });
+    this.uid = ++count;
+    this.engine = null;
+    this._ready = new Promise((res, rej) => { this._resolve = res; this._reject = rej; });
+    this._ready.catch(() => {});
+  }
+
+  get ready() { return this._ready; }
+  params() { return this._params ? structuredClone(this._params) : null; }
+  results() { return this._results ? structuredClone(this._results) : null; }
+  set(partial) { return this.engine ? this.engine.request(structuredClone(partial)) : this._ready.then(() => this.set(partial)); }
+  rCode() { return this.engine.call((demo) => demo.r_code()); }
+
+  /** The attributes as a permalink hash (parsed leniently by Rust's url_state). */
+  hash() {
+    const parts = [];
+    for (const attr of this.getAttributeNames()) {
+      const key = KEYS[attr.toLowerCase()];
+      if (!key) continue;
+      let v = this.getAttribute(attr).trim();
+      if (key === 'c') v = /^(true|1|yes)$/i.test(v) ? '1' : /^(false|0|no)$/i.test(v) ? '0' : v;
+      parts.push(`${key}=${encodeURIComponent(v).replace(/%2C/gi, ',')}`);
+    }
+    return `#${parts.join('&')}`;
+  }
+
+  connectedCallback() {
+    if (this.engine) return;
+    const root = this.shadowRoot;
+    const link = h('link', { rel: 'stylesheet', href: STYLE });
+    this.notice = h('div', { class: 'notice', role: 'alert', hidden: true });
+    this.grid = h('div', { class: 'gd-grid' });
+    this.foot = h('p', { class: 'gd-foot', 'aria-live': 'polite' });
+    root.replaceChildren(link, h('div', { class: 'gd', part: 'container' }, [this.notice, this.grid, this.foot]));
+
+    this.engine = new Engine({
+      onApplied: (info) => this.render(info),
+      onBusy: (busy) => this.classList.toggle('computing', busy),
+      onRecovered: ({ message }) => this.showNotice(`The engine restarted after an error (${message}).`),
+    });
+    this.start();
+  }
+
+  async start() {
+    try {
+      await this.engine.loaded;
+    } catch (e) {
+      this.showNotice(`glmm-demo could not start: ${messageOf(e)}`);
+      this._reject(e);
+      return;
+    }
+    const parsed = this.engine.core.parse_hash(this.hash());
+    if (parsed.notices.length) this.showNotice(parsed.notices.join(' '));
+    this.buildPanels(parsed.view.panels.map(String));
+    const jobs = [this.engine.request(parsed.params)];
+    if (parsed.view.pair) jobs.push(this.engine.setPair(parsed.view.pair[0], parsed.view.pair[1]).catch(() => {}));
+    Promise.all(jobs).then(() => this._resolve(this), (e) => { this.showNotice(messageOf(e)); this._reject(e); });
+    let width = 0;
+    new ResizeObserver((entries) => {
+      const w = Math.round(entries[0].contentRect.width);
+      if (w !== width) { width = w; this.engine.redraw(); }
+    }).observe(this);
+  }
+
+  buildPanels(panels) {
+    this.panels = panels;
+    this.table = null;
+    let section = null;
+    if (panels.includes('table')) {
+      this.table = h('table', { class: 'results-table' }, [h('thead'), h('tbody')]);
+      section = h('section', { class: 'results', 'aria-label': 'Every model on the same data' }, [
+        h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Results table' }, [this.table]),
+      ]);
+    }
+    layoutPanels(this.grid, panels, (p) => h('figure', { class: 'fig', 'data-figure': p }), section);
+    this.figures = new Figures(this.shadowRoot, {
+      getDemo: () => this.engine.demo,
+      getParams: () => this._params,
+      onNotice: (t) => this.showNotice(t),
+      idPrefix: `gd${this.uid}`,
+    });
+  }
+
+  render({ params, results, redraw }) {
+    if (!redraw) {
+      this._params = params;
+      this._results = results;
+      this.figures.describe(params);
+      if (this.table) renderTable(this.table, results, { groups: params.groups, nagq: params.nagq });
+      const agq = results?.glmm_agq;
+      this.foot.replaceChildren(
+        h('span', { text: agq && agq.error === undefined
+          ? `glmer (nAGQ = ${agq.nagq}): sum of conditional modes ${fixed(agq.ranef_sum, 6)}, of conditional means ${fixed(agq.cond_means_sum, 6)}. `
+          : '' }),
+        h('span', { class: 'gd-brand', text: 'glmm-demo' }),
+      );
+    }
+    this.figures.draw(params);
+    if (!redraw) this.dispatchEvent(new CustomEvent('update', { detail: { params: this.params(), results: this.results() } }));
+  }
+
+  showNotice(text) {
+    this.notice.textContent = text;
+    this.notice.hidden = false;
+  }
+
+  attributeChangedCallback(name, old, value) {
+    if (!this.engine || !this.engine.core || old === value) return;
+    const parsed = this.engine.core.parse_hash(this.hash());
+    if (parsed.notices.length) this.showNotice(parsed.notices.join(' '));
+    if (KEYS[name] === 'panels') {
+      this.buildPanels(parsed.view.panels.map(String));
+      this.engine.redraw();
+      if (this._params) this.render({ params: this._params, results: this._results, redraw: false });
+      return;
+    }
+    this.engine.request(parsed.params).catch((e) => this.showNotice(messageOf(e)));
+  }
+}
+
+if (!customElements.get('glmm-demo')) customElements.define('glmm-demo', GlmmDemoElement);
+
+export { GlmmDemoElement };
