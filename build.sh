@@ -4,6 +4,8 @@
 #   ./build.sh serve   set up what is missing, build the wasm page, serve www/ on http://127.0.0.1:8000/
 #   ./build.sh test    native tests, the wasm build, browser tests (Playwright + Debian chromium)
 #   ./build.sh build   the wasm build alone (www/pkg)
+#   ./build.sh single  the build, then dist/glmm-demo.html: one file with the wasm (base64), the JavaScript
+#                      and the stylesheet inlined, for opening from disk or uploading to an LMS
 #   ./build.sh setup   install what is missing (idempotent)
 #
 # Environment: PORT (serve, default 8000), WASM_PROFILE (cargo profile of the wasm build, default
@@ -155,6 +157,111 @@ build() {
         "$raw" "$raw_bindgen" "$gz" "$((gz / 1024))" "$out" "$((SECONDS - t0))" >&2
 }
 
+# One HTML file: the page's ES modules bundled into one inline module script (each module wrapped in a
+# function; the wasm-bindgen glue as a factory, so that every instance and the worker get a fresh copy),
+# the wasm as base64, the worker as a classic-script source string (started from a blob: URL), the
+# stylesheet inline.
+single() {
+    local out=dist/glmm-demo.html
+    mkdir -p dist
+    say "bundling www/ into $out"
+    node --input-type=module - "$out" <<'JS'
+import { readFileSync, writeFileSync } from 'node:fs';
+import { posix } from 'node:path';
+const out = process.argv[2];
+const read = (f) => readFileSync(`www/${f}`, 'utf8');
+const GLUE = 'pkg/glmm_demo.js';
+
+/** A module's source with its imports turned into lookups and its exports into a returned object. */
+function transform(file) {
+  let src = read(file);
+  const deps = [];
+  const head = [];
+  src = src.replace(/^import\s+([\s\S]*?)\s+from\s+'([^']+)';[ \t]*$/gm, (m, clause, from) => {
+    const key = posix.normalize(posix.join(posix.dirname(file), from));
+    deps.push(key);
+    const lookup = key === GLUE ? '__glue()' : `__m[${JSON.stringify(key)}]`;
+    const tmp = `__i${head.length}`;
+    head.push(`const ${tmp} = ${lookup};`);
+    const named = clause.match(/\{([\s\S]*)\}/);
+    const def = clause.replace(/\{[\s\S]*\}/, '').replace(/,\s*$/, '').trim();
+    if (def) head.push(`const ${def} = ${tmp}.default;`);
+    if (named) {
+      const parts = named[1].split(',').map((x) => x.trim()).filter(Boolean)
+        .map((x) => x.replace(/^(\w+)\s+as\s+(\w+)$/, '$1: $2'));
+      head.push(`const { ${parts.join(', ')} } = ${tmp};`);
+    }
+    return '';
+  });
+  const names = [];
+  src = src.replace(/^export\s+((?:async\s+)?function\*?|class|const|let|var)\s+(\w+)/gm, (m, kind, name) => {
+    names.push(`${name}: ${name}`);
+    return `${kind} ${name}`;
+  });
+  src = src.replace(/^export\s*\{([^}]*)\};?[ \t]*$/gm, (m, list) => {
+    for (const x of list.split(',').map((y) => y.trim()).filter(Boolean)) {
+      const [a, b] = x.split(/\s+as\s+/);
+      names.push(`${b || a}: ${a}`);
+    }
+    return '';
+  });
+  if (/^\s*(import|export)\s/m.test(src)) throw new Error(`${file}: an import or export the bundler does not understand`);
+  return { deps, body: `${head.join('\n')}\n${src}\nreturn { ${names.join(', ')} };` };
+}
+
+/** Modules reachable from `entry`, dependencies first. */
+function order(entry) {
+  const seen = new Set();
+  const list = [];
+  const visit = (f) => {
+    if (seen.has(f)) return;
+    seen.add(f);
+    if (f === GLUE) return;
+    const t = transform(f);
+    t.deps.forEach(visit);
+    list.push([f, t]);
+  };
+  visit(entry);
+  return list;
+}
+
+function bundle(entry, prelude = '') {
+  const mods = order(entry);
+  const glue = transform(GLUE);
+  return [
+    '"use strict";',
+    `const __glue = () => {\n${glue.body}\n};`,
+    'const __m = {};',
+    prelude,
+    ...mods.map(([f, t]) => `// ---- ${f}\n__m[${JSON.stringify(f)}] = (() => {\n${t.body}\n})();`),
+  ].join('\n');
+}
+
+const wasm = readFileSync('www/pkg/glmm_demo_bg.wasm').toString('base64');
+// A classic worker (module workers from blob: URLs fail on file:// pages): no import.meta there.
+const worker = bundle('worker.js').replace(/import\.meta\.url/g, 'self.location.href');
+const prelude = `globalThis.__glmmDemoInline = { wasm: ${JSON.stringify(wasm)}, glue: __glue, worker: ${JSON.stringify(worker)} };`;
+const app = bundle('app.js', prelude).replace(/<\/(script)/gi, '<\\/$1');
+const css = read('style.css').replace(/<\/(style)/gi, '<\\/$1');
+const icon = `data:image/svg+xml;base64,${Buffer.from(read('favicon.svg')).toString('base64')}`;
+let html = read('index.html');
+const swap = (from, to) => {
+  if (!html.includes(from)) throw new Error(`index.html no longer contains ${from}`);
+  html = html.replace(from, () => to);
+};
+swap('<link rel="stylesheet" href="style.css">', `<style>\n${css}\n</style>`);
+swap('<script type="module" src="app.js"></script>', '');
+swap('<link rel="icon" href="favicon.svg" type="image/svg+xml">', `<link rel="icon" href="${icon}" type="image/svg+xml">`);
+swap('</body>', `<script type="module">\n${app}\n</script>\n</body>`);
+writeFileSync(out, html);
+JS
+    local raw gz
+    raw=$(stat -c %s "$out")
+    gz=$(gzip -9c "$out" | wc -c)
+    printf 'single file: %s — %s bytes (%d KB), %s bytes gzipped (%d KB)\n' \
+        "$out" "$raw" "$((raw / 1024))" "$gz" "$((gz / 1024))" >&2
+}
+
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
@@ -227,6 +334,11 @@ case "$cmd" in
         setup
         build
         ;;
+    single)
+        setup
+        build
+        single
+        ;;
     serve)
         setup
         build
@@ -252,9 +364,9 @@ case "$cmd" in
         printf '  %s\n' "${TIMINGS[@]}" >&2
         ;;
     help | -h | --help)
-        sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
         ;;
     *)
-        die "unknown command '$cmd' (setup | build | serve | test)"
+        die "unknown command '$cmd' (setup | build | single | serve | test)"
         ;;
 esac

@@ -6,7 +6,7 @@
 // - served (www/ on a static host, or the custom element on any page): the glue and the wasm are fetched
 //   relative to this module's own URL (import.meta.url), so a script tag pointing here is all it takes;
 // - one file (dist/glmm-demo.html from `./build.sh single`): the bundle sets globalThis.__glmmDemoInline =
-//   {wasm: base64, glue: () => fresh glue exports, worker: worker source}, and nothing is fetched.
+//   {wasm: base64, glue: () => fresh glue exports, worker: classic worker source}, and nothing is fetched.
 
 const GLUE = new URL('./pkg/glmm_demo.js', import.meta.url);
 const WASM = new URL('./pkg/glmm_demo_bg.wasm', import.meta.url);
@@ -65,7 +65,7 @@ export function createWorker() {
     const one = inline();
     if (one) {
       const url = URL.createObjectURL(new Blob([one.worker], { type: 'text/javascript' }));
-      return new Worker(url, { type: 'module', name: 'glmm-demo fit' });
+      return new Worker(url, { name: 'glmm-demo fit' }); // a classic script: works from file:// too
     }
     if (new URL(WORKER).origin !== location.origin) return null;
     return new Worker(WORKER, { type: 'module', name: 'glmm-demo fit' });

@@ -292,6 +292,7 @@ export class Engine {
         this.timings.where = 'worker';
         this.timings.load = performance.now() - t0;
         this.timings.roundTrip = performance.now() - worker.sent;
+        if (this.targetSeq <= m.seq) this.hooks.onBusy?.(false);
         this.emit(m.seq, { fitMs: m.fitMs });
       }
     } else if (m.type === 'error') {
