@@ -262,44 +262,13 @@ JS
         "$out" "$raw" "$((raw / 1024))" "$gz" "$((gz / 1024))" >&2
 }
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-wait_for() {
-    local url=$1 i
-    for i in $(seq 1 100); do
-        if python3 -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1], timeout=1)" "$url" 2>/dev/null; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    die "the static server at $url did not come up"
-}
-
-SERVER_PID=
-stop_server() {
-    if [ -n "$SERVER_PID" ]; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-        SERVER_PID=
-    fi
-}
-
 browser_tests() {
-    local port
-    port=$(free_port)
-    python3 -m http.server "$port" --bind 127.0.0.1 --directory www >/dev/null 2>&1 &
-    SERVER_PID=$!
-    trap stop_server EXIT INT TERM
-    wait_for "http://127.0.0.1:$port/"
-    say "node --test tests/browser/ (static server on 127.0.0.1:$port)"
+    # helpers.mjs serves www/ itself on a free 127.0.0.1 port, with the strict Content-Security-Policy.
+    say "node --test tests/browser/ (www/ under the strict CSP, and dist/glmm-demo.html from file://)"
     local chromium
     chromium=$(chromium_bin) || die "chromium is needed for the browser tests (apt-get install chromium)"
-    GLMM_BASE_URL="http://127.0.0.1:$port/" CHROMIUM="$chromium" \
+    GLMM_SINGLE_FILE="$ROOT/dist/glmm-demo.html" CHROMIUM="$chromium" \
         node --test tests/browser/*.test.mjs
-    stop_server
-    trap - EXIT INT TERM
 }
 
 wasm_bindgen_tests() {
@@ -358,6 +327,7 @@ case "$cmd" in
             timed "cargo test (native)" cargo test
         fi
         timed "wasm build" build
+        timed "single file" single
         timed "browser tests" browser_tests
         timed "wasm-bindgen-test" wasm_bindgen_tests
         say "all tests passed in $((SECONDS - T0))s"

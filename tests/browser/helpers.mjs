@@ -1,9 +1,15 @@
 // Shared set-up for the browser tests: Debian's chromium through playwright-core (no browser download),
-// the page served by ./build.sh on 127.0.0.1 (GLMM_BASE_URL), and a record of everything that went wrong.
+// www/ served on a free 127.0.0.1 port by server.mjs with the strict Content-Security-Policy
+// (`default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'`), and a record of
+// everything that went wrong: console errors, page errors, failed requests, every request URL and every
+// CSP violation (securitypolicyviolation events).
 import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
+import { startServer } from './server.mjs';
 
-export const BASE_URL = process.env.GLMM_BASE_URL || 'http://127.0.0.1:8000/';
+/** The base URL of the static server (started by launch()). */
+export let BASE_URL = process.env.GLMM_BASE_URL || '';
+let server = null;
 
 function chromiumPath() {
   if (process.env.CHROMIUM) return process.env.CHROMIUM;
@@ -16,11 +22,28 @@ function chromiumPath() {
 }
 
 export async function launch() {
-  return chromium.launch({
+  if (!BASE_URL) {
+    server = await startServer();
+    server.server.unref();
+    BASE_URL = server.url;
+  }
+  const browser = await chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  browser.on('disconnected', () => { server?.close(); server = null; });
+  return browser;
+}
+
+/** Records CSP violations of every frame of `page` into `list`. */
+export async function watchViolations(page, list) {
+  await page.exposeFunction('__cspViolation', (v) => list.push(v));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__cspViolation(`${e.violatedDirective} blocked ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`);
+    });
   });
 }
 
@@ -28,10 +51,13 @@ export async function launch() {
  * Opens the page and records console errors, page errors, failed requests and every request URL.
  * Resolves once glmmDemo.ready has settled (a page error fails fast instead of timing out).
  */
-export async function openPage(browser, { url = BASE_URL, viewport = { width: 1440, height: 1000 }, deviceScaleFactor = 1 } = {}) {
-  const context = await browser.newContext({ viewport, deviceScaleFactor });
+export async function openPage(browser, {
+  url = BASE_URL, path = '', viewport = { width: 1440, height: 1000 }, deviceScaleFactor = 1, wait = true, contextOptions = {},
+} = {}) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor, acceptDownloads: true, ...contextOptions });
   const page = await context.newPage();
-  const log = { consoleErrors: [], pageErrors: [], requests: [], failed: [] };
+  const log = { consoleErrors: [], pageErrors: [], requests: [], failed: [], violations: [] };
+  await watchViolations(page, log.violations);
   page.on('console', (msg) => {
     if (msg.type() === 'error') log.consoleErrors.push(msg.text());
   });
@@ -41,7 +67,8 @@ export async function openPage(browser, { url = BASE_URL, viewport = { width: 14
   page.on('response', (res) => {
     if (res.status() >= 400) log.failed.push(`${res.url()} HTTP ${res.status()}`);
   });
-  await page.goto(url, { waitUntil: 'load' });
+  await page.goto(url + path, { waitUntil: 'load' });
+  if (!wait) return { page, context, log };
   const pageError = new Promise((_, reject) => page.once('pageerror', (e) => reject(new Error(`page error: ${e}`))));
   pageError.catch(() => {});
   await Promise.race([
@@ -92,3 +119,16 @@ export function onlyLocal(urls) {
     return hostname !== '127.0.0.1';
   });
 }
+
+/** Everything that must be empty after a clean run. */
+export function problems(log) {
+  return {
+    pageErrors: log.pageErrors,
+    consoleErrors: log.consoleErrors,
+    failed: log.failed,
+    offHost: onlyLocal(log.requests),
+    violations: log.violations,
+  };
+}
+
+export const CLEAN = { pageErrors: [], consoleErrors: [], failed: [], offHost: [], violations: [] };

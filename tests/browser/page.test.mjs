@@ -1,6 +1,6 @@
 // The teaching page in headless Debian chromium: the answer's numbers, live controls, G = 5, no errors,
-// no request off 127.0.0.1, recovery from a Rust panic. Run by ./build.sh test (which serves www/ and sets
-// GLMM_BASE_URL); alone: serve www/ and `GLMM_BASE_URL=http://127.0.0.1:8000/ node --test tests/browser/`.
+// no request off 127.0.0.1, recovery from a Rust panic. Run by ./build.sh test; alone, after
+// ./build.sh build: `node --test tests/browser/` (helpers.mjs serves www/ under the strict CSP).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, openPage, canvasHash, canvasColours, tableNumbers, onlyLocal } from './helpers.mjs';
@@ -30,6 +30,7 @@ function assertClean(log) {
   assert.deepEqual(log.consoleErrors, [], 'no console error');
   assert.deepEqual(log.failed, [], 'no failed request');
   assert.deepEqual(onlyLocal(log.requests), [], 'every request stays on 127.0.0.1');
+  assert.deepEqual(log.violations, [], 'no Content-Security-Policy violation');
   assert.ok(log.requests.length > 0);
 }
 
