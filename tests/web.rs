@@ -2,7 +2,7 @@
 //! `cargo test --target wasm32-unknown-unknown --test web` (see `./build.sh test`).
 #![cfg(target_arch = "wasm32")]
 
-use glmm_demo::bindings::{last_panic, version, Demo};
+use glmm_demo::bindings::{last_panic, merge_params, parse_hash, version, Demo};
 use js_sys::{Array, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -141,4 +141,47 @@ fn svg_is_drawn_by_the_same_code() {
     let svg = d.svg(2, 640, 480).unwrap();
     assert!(svg.contains("<svg"));
     assert!(svg.contains("640"));
+}
+
+#[wasm_bindgen_test]
+fn a_state_moves_to_another_demo() {
+    let mut worker = Demo::new();
+    worker.set(json(r#"{"groups": 4, "n": 50}"#)).unwrap();
+    worker.set_pair(3, 1).unwrap();
+    let state = worker.state().unwrap();
+    let mut page = Demo::new();
+    page.load_state(state).unwrap();
+    assert_eq!(JSON::stringify(&page.params().unwrap()).unwrap(), JSON::stringify(&worker.params().unwrap()).unwrap());
+    assert_eq!(JSON::stringify(&page.results().unwrap()).unwrap(), JSON::stringify(&worker.results().unwrap()).unwrap());
+    assert_eq!(page.pair(), vec![3, 1]);
+    assert_eq!(page.svg(3, 320, 240).unwrap(), worker.svg(3, 320, 240).unwrap(), "the same scene");
+    assert_eq!(page.csv(), worker.csv(), "the data simulated again");
+    assert!(page.load_state(json("{}")).is_err());
+}
+
+#[wasm_bindgen_test]
+fn permalinks_r_code_and_descriptions() {
+    let mut d = fitted();
+    assert_eq!(d.to_hash(), "#preset=answer&seed=1&groups=2&n=200&t=0.5,0.1&yc=0.5&sp=2&c=1&nagq=100");
+    d.set(json(r#"{"seed": 9, "groups": 3}"#)).unwrap();
+    d.set_pair(2, 0).unwrap();
+    let h = d.to_hash_with_view(true, "3,table", Some(true));
+    assert!(h.ends_with("&embed=1&panels=3,table&pair=3,1&dark=1"), "{h}");
+    let parsed = parse_hash(&h).unwrap();
+    assert_eq!(num(&parsed, &["params", "seed"]), 9.0);
+    assert_eq!(get(&get(&parsed, "view"), "embed").as_bool(), Some(true));
+    assert_eq!(Array::from(&get(&parsed, "notices")).length(), 0);
+    let bad = parse_hash("#groups=<b>&seed=2").unwrap();
+    assert_eq!(num(&bad, &["params", "groups"]), 2.0);
+    assert_eq!(num(&bad, &["params", "seed"]), 2.0);
+    let notice = Array::from(&get(&bad, "notices")).get(0).as_string().unwrap();
+    assert!(notice.contains("groups") && !notice.contains('<'), "{notice}");
+    assert!(d.r_code().contains("set.seed(9)"));
+    let figs = Array::from(&d.figures().unwrap());
+    assert_eq!(figs.length(), 6);
+    assert!(get(&figs.get(0), "alt").as_string().unwrap().len() > 20);
+    let merged = merge_params(d.params().unwrap(), json(r#"{"nagq": 5}"#)).unwrap();
+    assert_eq!(num(&merged, &["nagq"]), 5.0);
+    assert_eq!(num(&merged, &["seed"]), 9.0);
+    assert!(d.merge(json(r#"{"nagq": 0}"#)).is_err());
 }
