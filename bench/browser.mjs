@@ -209,6 +209,7 @@ async function main() {
       chromium: browser.version(),
       node: process.version,
       date: new Date().toISOString(),
+      loadavg_at_start: os.loadavg().map((v) => Math.round(v * 100) / 100),
     },
     wasm,
   };
@@ -321,12 +322,13 @@ async function main() {
     server.close();
   }
   out.errors = errors;
+  out.machine.loadavg_at_end = os.loadavg().map((v) => Math.round(v * 100) / 100);
 
   // Readable table.
   const w = Object.values(out.wasm)[0];
   const line = (name, s, target) => (s ? `${name.padEnd(44)} ${String(s.median_ms).padStart(9)} ${String(s.p95_ms).padStart(9)}   ${target || ''}` : `${name.padEnd(44)} —`);
   const t = [];
-  t.push(`glmm-demo in headless ${out.machine.chromium} · ${out.machine.nproc} cores · ${out.machine.cpu} · ${out.machine.date}`);
+  t.push(`glmm-demo in headless ${out.machine.chromium} · ${out.machine.nproc} cores · ${out.machine.cpu} · ${out.machine.date} · load average ${out.machine.loadavg_at_start[0]} → ${out.machine.loadavg_at_end[0]}`);
   t.push(`${'measure'.padEnd(44)} ${'median ms'.padStart(9)} ${'p95 ms'.padStart(9)}   target`);
   t.push(line(`first render (ready), ${LOADS} loads`, out.first_render.ready, '< 500 ms'));
   t.push(line('first render, painted', out.first_render.painted));
