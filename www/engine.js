@@ -15,6 +15,8 @@ import { instantiate, createWorker, compile, isFatal, panicMessage } from './cor
 
 export const BIG_OBS = 20_000;
 export const FRAME_BUDGET = 10;
+/** A worker refit running this long is abandoned (the worker restarted) once newer values are waiting. */
+export const STUCK_MS = 8_000;
 
 function messageOf(e) {
   return (e && e.message) || String(e);
@@ -140,6 +142,13 @@ export class Engine {
       const seq = this.targetSeq;
       const target = this.target;
       if (this.offMain(target) && this.ensureWorker()) {
+        if (this.worker.busy && performance.now() - this.worker.sent > STUCK_MS) {
+          // Newer values wait behind a refit that does not finish: start over with a fresh worker.
+          try { this.worker.w.terminate(); } catch { /* gone */ }
+          this.worker = null;
+          this.hooks.onStatus?.('a refit took too long; restarted the fitting worker with the newest values');
+          if (!this.ensureWorker()) { this.fitMain(seq, target); return; }
+        }
         if (!this.worker.busy) this.dispatch(seq, target);
         return;
       }
