@@ -9,7 +9,8 @@
 # (nAGQ = 1, 25; and 100 on the presets) in-process over repeats; `glmm-demo bench` times our fits of the
 # same data in-process; `glmm-demo fit` gives our logLik, to check both stand at the same optimum.
 # The answer's opt2 (pracma::integral2 inside Nelder–Mead) is timed once on the answer preset.
-# Prints a table of medians and ratios (lme4 ÷ ours: how many times faster ours is); the raw JSON goes
+# Prints a table of medians and ratios (lme4 ÷ ours: how many times faster ours is), of wall-clock time
+# and of CPU time (R's process, our thread: robust to other processes sharing the cores); the raw JSON goes
 # to DIR (default: a fresh temporary directory). Without R (Rscript), only our timings are printed.
 #
 # Repeats: R 20 (presets) and 3 (100,000 rows); ours: at least 5 runs and about a second per entry.
@@ -96,7 +97,7 @@ for c in cases:
         if not same:
             print(check, file=sys.stderr)
     print(f"\n{name}: {d['n_obs']} rows, {d['groups']} groups, sum(y_bin) = {d['sum_ybin']:g}, x[1] = {d['head_x'][0]!r} ({check or 'R not run'})")
-    print(f"  {'model':<30} {'lme4 ms':>9} {'ours ms':>9} {'lme4/ours':>9}  {'in fit_all':>10} {'chain':>9} {'lme4/chain':>10}  logLik lme4 / ours")
+    print(f"  {'model':<30} {'lme4 ms':>9} {'ours ms':>9} {'lme4/ours':>9}  {'in fit_all':>10} {'chain':>9} {'lme4/chain':>10}  {'CPU ms lme4 / ours':>20} {'CPU ratio':>9}  logLik lme4 / ours")
     # lme4's glmer() from the data against ours from the data (standalone_*: first stage + fit at this
     # nAGQ + report, as one glmer() call); 'in fit_all' is the model alone as the full refit runs it (from
     # the previous fit's optimum); 'chain' is what fit_all spends to get it from the data (first stage,
@@ -119,9 +120,15 @@ for c in cases:
         chain = {"glmm_laplace": oo["glmm_start"]["median_ms"] + oo["glmm_laplace"]["median_ms"],
                  "glmm_agq": oo["glmm_start"]["median_ms"] + oo["glmm_laplace"]["median_ms"] + oo["glmm_agq"]["median_ms"]}.get(fk, inside)
         ratio2 = l / chain if l and chain else None
+        # CPU time of the process (R) and of the thread (ours): what each costs when others share the cores.
+        lc = r[rk].get("cpu_median_ms") if r and rk in r else None
+        oc = ours[k][ok].get("cpu_median_ms")
+        ratio3 = lc / oc if lc and oc else None
         summary[name][label] = {"lme4_ms": l, "ours_ms": o, "ratio": ratio, "ours_in_fit_all_ms": inside,
-                                "ours_chain_ms": chain, "ratio_chain": ratio2}
-        print(f"  {label:<30} {l if l is not None else float('nan'):>9.1f} {o:>9.3f} {('%.0f×' % ratio) if ratio else '—':>9}  {inside:>10.3f} {chain:>9.3f} {('%.0f×' % ratio2) if ratio2 else '—':>10}  {ll}")
+                                "ours_chain_ms": chain, "ratio_chain": ratio2, "lme4_cpu_ms": lc, "ours_cpu_ms": oc,
+                                "ratio_cpu": ratio3}
+        cpu = f"{lc:.1f} / {oc:.3f}" if lc is not None and oc is not None else "—"
+        print(f"  {label:<30} {l if l is not None else float('nan'):>9.1f} {o:>9.3f} {('%.0f×' % ratio) if ratio else '—':>9}  {inside:>10.3f} {chain:>9.3f} {('%.0f×' % ratio2) if ratio2 else '—':>10}  {cpu:>20} {('%.0f×' % ratio3) if ratio3 else '—':>9}  {ll}")
     for k, o in ours.items():
         for key in ("glmm_start", "joint_mode", "marginal_exact", "full_refit", "surfaces"):
             if key in ("glmm_start", "joint_mode", "marginal_exact") and k != min(ours):
