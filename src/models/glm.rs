@@ -71,9 +71,10 @@ pub fn glm(data: &Dataset, by_group: bool) -> Result<GlmFit> {
         let sep = separated_groups(data);
         if !sep.is_empty() {
             let list: Vec<String> = sep.iter().map(|(l, v)| format!("group {l} (all {v})")).collect();
+            let whose = if sep.len() == 1 { "that group's coefficient diverges" } else { "those groups' coefficients diverge" };
             return Err(Error::NotEstimable(format!(
-                "{model} has no finite estimate: the outcomes of {} are all equal, so that group's coefficient \
-                 diverges (complete separation); glmer still fits because its random intercept is shrunk toward 0.",
+                "{model} has no finite estimate: the outcomes of {} are all equal, so {whose} (complete separation); \
+                 a random intercept is shrunk toward 0 instead, so glmer can still fit.",
                 list.join(", ")
             )));
         }

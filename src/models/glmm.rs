@@ -17,7 +17,7 @@ use nalgebra::{DMatrix, DVector, SVector};
 use num_dual::{Dual2SVec64, DualNum};
 
 use super::family::{log1pexp, logistic};
-use super::glm::check_outcomes_vary;
+use super::glm::{check_outcomes_vary, separated_groups};
 use super::optimize::{newton_minimize, Minimum};
 use super::quadrature::GaussHermite;
 use crate::data::Dataset;
@@ -25,6 +25,8 @@ use crate::error::{Error, Result};
 
 /// lme4's `isSingular` tolerance on θ.
 pub const SINGULAR_THETA: f64 = 1e-4;
+/// Largest random-intercept SD the search may try (on the logit scale, e^100 is beyond any probability).
+pub const MAX_THETA: f64 = 100.0;
 
 /// One group's observations.
 #[derive(Debug, Clone, PartialEq)]
@@ -345,6 +347,12 @@ pub fn check_estimable(data: &Dataset, model: &str) -> Result<()> {
             "{model} cannot be fitted with one group: a random intercept needs at least two groups to have a variance."
         )));
     }
+    if separated_groups(data).len() == data.n_groups() {
+        return Err(Error::NotEstimable(format!(
+            "{model} has no finite estimate: in every group the outcomes are all equal (some groups all 0, others \
+             all 1), so the groups alone explain y_bin and the random-intercept SD grows without bound."
+        )));
+    }
     super::design::check_x_varies(data, model)
 }
 
@@ -359,6 +367,10 @@ pub fn minimise_objective(groups: &[Group], rule: &GaussHermite, start: [f64; 3]
     };
     let value = |x: &DVector<f64>| {
         let p = GlmmParams::from_vector(x);
+        if !(p.theta.abs() <= MAX_THETA) {
+            // σ_b this large makes every probability 0 or 1; the search must not wander off to infinity.
+            return f64::INFINITY;
+        }
         objective(groups, &p, &modes_at(&p), rule)
     };
     let derivs = |x: &DVector<f64>| {
@@ -423,6 +435,22 @@ mod tests {
                 assert!((fd2 - h[(i, i)]).abs() < 1e-3 * h[(i, i)].abs().max(1.0), "k={k} hess {i}: {fd2} vs {}", h[(i, i)]);
             }
         }
+    }
+
+    #[test]
+    fn groups_that_each_separate_the_outcomes_are_a_sentence_not_a_runaway_search() {
+        let data = Dataset {
+            group: vec![0, 0, 0, 1, 1, 1],
+            group_labels: vec!["1".into(), "2".into()],
+            x: vec![0.1, 0.5, 0.9, 0.2, 0.4, 0.8],
+            y: None,
+            y_bin: vec![1.0, 1.0, 1.0, 0.0, 0.0, 0.0],
+        };
+        let e = check_estimable(&data, "glmer").unwrap_err().to_string();
+        assert!(e.contains("grows without bound"), "{e}");
+        // One mixed group bounds σ: then it fits.
+        let mixed = Dataset { y_bin: vec![1.0, 0.0, 1.0, 0.0, 0.0, 0.0], ..data };
+        assert!(check_estimable(&mixed, "glmer").is_ok());
     }
 
     #[test]

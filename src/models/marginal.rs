@@ -14,7 +14,7 @@ use num_dual::DualNum;
 
 use super::glmm::{
     check_estimable, conditional_modes, penalised_deviance, penalised_deviance_dual, penalised_deviance_slopes,
-    split_by_group, with_derivatives, GlmmParams, Group,
+    split_by_group, with_derivatives, GlmmParams, Group, MAX_THETA,
 };
 use super::optimize::newton_minimize;
 use crate::data::Dataset;
@@ -28,6 +28,8 @@ const FIRST_STEP: f64 = 0.5;
 /// Nodes are added outward until the integrand is below e^−CUTOFF of its value at the mode.
 const CUTOFF: f64 = 50.0;
 const MAX_HALVINGS: usize = 6;
+/// Nodes on each side of the mode before the integral is declared not to converge.
+const MAX_NODES_PER_SIDE: i64 = 20_000;
 
 /// The trapezoid sums of one group with step h: log ∫ e^{−φ_g(u)/2} du/√(2π), and the posterior mean of u
 /// with step h and with step 2h (the even nodes), whose difference estimates its error.
@@ -55,8 +57,12 @@ fn group_log_marginal<D: DualNum<Primitive = f64> + Copy>(g: &Group, p: &GlmmPar
                 moment[j] += w * u;
             }
             // φ is convex and u moves away from its minimum, so every further node is smaller still.
-            if half_drop > CUTOFF || k.abs() > 1_000_000 {
+            if half_drop > CUTOFF {
                 break;
+            }
+            if (k - start).abs() > MAX_NODES_PER_SIDE {
+                // The integrand has not decayed: no finite integral at these parameters.
+                return (D::from(f64::NAN), [f64::NAN; 2]);
             }
             k += dir;
         }
@@ -107,17 +113,23 @@ pub fn conditional_means_exact(groups: &[Group], p: &GlmmParams<f64>, modes: &[f
     (means, error)
 }
 
-/// Minimise the exact −2 log L over (α, β, σ) from `start`, the steps fixed during the search.
+/// Minimise the exact −2 log L over (α, β, σ) from `start`.
+///
+/// The steps follow the parameters (each evaluation takes them from its own modes and σ), so the rule stays
+/// as accurate wherever the search goes; within an evaluation they are constants, so the derivatives are exact.
 fn minimise(groups: &[Group], start: [f64; 3], fraction: f64) -> Result<(GlmmParams<f64>, Vec<f64>, Vec<f64>)> {
-    let p0 = GlmmParams::from_vector(&DVector::from_vec(start.to_vec()));
-    let h = steps(groups, &p0, &conditional_modes(groups, &p0, None), fraction);
     let value = |x: &DVector<f64>| {
         let p = GlmmParams::from_vector(x);
-        deviance(groups, &p, &conditional_modes(groups, &p, None), &h)
+        if !(p.theta.abs() <= MAX_THETA) {
+            return f64::INFINITY;
+        }
+        let modes = conditional_modes(groups, &p, None);
+        deviance(groups, &p, &modes, &steps(groups, &p, &modes, fraction))
     };
     let derivs = |x: &DVector<f64>| {
         let p = GlmmParams::from_vector(x);
         let modes = conditional_modes(groups, &p, None);
+        let h = steps(groups, &p, &modes, fraction);
         let d = with_derivatives(x, |pd| deviance(groups, pd, &modes, &h));
         d.0.is_finite().then_some(d)
     };
@@ -126,6 +138,7 @@ fn minimise(groups: &[Group], start: [f64; 3], fraction: f64) -> Result<(GlmmPar
     let mut p = GlmmParams::from_vector(&min.x);
     p.theta = p.theta.abs();
     let modes = conditional_modes(groups, &p, None);
+    let h = steps(groups, &p, &modes, fraction);
     Ok((p, modes, h))
 }
 
