@@ -200,6 +200,11 @@ pub fn penalised_deviance_slopes(g: &Group, p: &GlmmParams<f64>, u: f64) -> (f64
     (2.0 * p.theta * (sum_mu - g.sum_y) + 2.0 * u, 2.0 * p.theta * p.theta * sum_w + 2.0)
 }
 
+/// a ≤ b, false when either is NaN (so a NaN trial point never counts as a decrease).
+fn not_above(a: f64, b: f64) -> bool {
+    matches!(a.partial_cmp(&b), Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal))
+}
+
 /// The conditional mode û_g = argmin_u φ_g(u) by Newton's method with step halving (φ_g is strictly convex).
 pub fn conditional_mode(g: &Group, p: &GlmmParams<f64>, start: f64) -> f64 {
     let mut u = if start.is_finite() { start } else { 0.0 };
@@ -224,13 +229,13 @@ pub fn conditional_mode(g: &Group, p: &GlmmParams<f64>, start: f64) -> f64 {
         let mut next = u - step;
         let mut phi_next = penalised_deviance(g, p, next);
         let mut halvings = 0;
-        while !(phi_next <= phi) && halvings < 60 {
+        while !not_above(phi_next, phi) && halvings < 60 {
             step *= 0.5;
             next = u - step;
             phi_next = penalised_deviance(g, p, next);
             halvings += 1;
         }
-        if !(phi_next <= phi) {
+        if !not_above(phi_next, phi) {
             break;
         }
         u = next;
@@ -367,7 +372,7 @@ pub fn minimise_objective(groups: &[Group], rule: &GaussHermite, start: [f64; 3]
     };
     let value = |x: &DVector<f64>| {
         let p = GlmmParams::from_vector(x);
-        if !(p.theta.abs() <= MAX_THETA) {
+        if p.theta.is_nan() || p.theta.abs() > MAX_THETA {
             // σ_b this large makes every probability 0 or 1; the search must not wander off to infinity.
             return f64::INFINITY;
         }

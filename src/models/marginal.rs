@@ -120,7 +120,7 @@ pub fn conditional_means_exact(groups: &[Group], p: &GlmmParams<f64>, modes: &[f
 fn minimise(groups: &[Group], start: [f64; 3], fraction: f64) -> Result<(GlmmParams<f64>, Vec<f64>, Vec<f64>)> {
     let value = |x: &DVector<f64>| {
         let p = GlmmParams::from_vector(x);
-        if !(p.theta.abs() <= MAX_THETA) {
+        if p.theta.is_nan() || p.theta.abs() > MAX_THETA {
             return f64::INFINITY;
         }
         let modes = conditional_modes(groups, &p, None);

@@ -62,7 +62,8 @@ fn escape_negative_curvature(value: &impl Fn(&DVector<f64>) -> f64, x: &DVector<
     let eig = h.clone().symmetric_eigen();
     let (k, lowest) = eig.eigenvalues.iter().enumerate().fold((0, f64::INFINITY), |m, (i, &v)| if v < m.1 { (i, v) } else { m });
     let scale = h.diagonal().iter().fold(0.0f64, |m, d| m.max(d.abs())).max(1e-300);
-    if !(lowest < -1e-10 * scale) {
+    // `scale` is never NaN (f64::max drops NaN), so this is !(lowest < −1e-10·scale), NaN included.
+    if lowest.is_nan() || lowest >= -1e-10 * scale {
         return None;
     }
     let dir = eig.eigenvectors.column(k).into_owned();
