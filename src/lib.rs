@@ -5,6 +5,9 @@
 //! → [`surfaces`] (likelihood grids, decomposition curves, fitted curves) → [`figures`] (plotters drawing
 //! for any backend) → [`bindings`] (the only `#[wasm_bindgen]` file) and the `glmm-demo` CLI ([`cli`]).
 
+// No panics across the boundary (issue 6): the core reports errors as sentences, never by unwinding.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
 pub mod error;
 pub mod data;
 pub mod models;
