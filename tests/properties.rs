@@ -1,0 +1,736 @@
+//! Property tests of issue 6 ("never breaks"): random configurations through every model of the lesson,
+//! and random text through the CSV reader.
+//!
+//! Configurations: G 1–50 and n 1–500 per group (G·n capped, see [`MAX_ROWS`], so that the suite stays
+//! well under a minute on two cores), thresholds drawn per group with exactly 0 and exactly 1 among
+//! them (or the preset's defaults), any `set.seed` seed, nAGQ 1–100, both presets, and custom y
+//! coefficient, spacing and centring.
+//!
+//! Reproducibility: every `proptest!` block runs with [`config`]: the ChaCha generator from the fixed
+//! seed [`SEED`], so CI draws the same cases on every run and on every machine. `PROPTEST_RNG_SEED=<u64>`
+//! and `PROPTEST_CASES=<n>` override the seed and the number of cases for a longer local search; a failure
+//! found that way is saved in `tests/properties.proptest-regressions` (commit it) and replayed first on
+//! every later run.
+//!
+//! Properties (each failure message carries the configuration):
+//! - no panic, and `fit_all` returns within [`FIT_BUDGET`];
+//! - every number of the `FitReport` is finite, or the model is `Outcome::Failed` with a one-sentence error;
+//! - the LMM's BLUPs sum to zero: |Σ b_g| ≤ 1e-10 · max(1, Σ |b_g|);
+//! - the joint mode's z sum to zero: |Σ z_g| ≤ 1e-8 · max(1, Σ |z_g|);
+//! - the conditional MEANS sum to zero at a converged optimum, |Σ E[b_g|y]| ≤ 1e-6 · max(1, Σ |E[b_g|y]|):
+//!   always at the exact marginal optimum (`marginal_exact`), and at `glmm_agq`'s optimum when nAGQ ≥ 25,
+//!   the fit is not singular and no group is separated (with a group whose outcomes are all equal, that
+//!   group's posterior is so skewed that K-node adaptive Gauss–Hermite is not the exact integral, so the
+//!   AGQ optimum is not the exact optimum: up to 0.4 in the sum was seen at nAGQ = 100). The conditional
+//!   modes need not sum to zero (the lesson), so nothing is asserted about them;
+//! - glmm_agq approaches marginal_exact as nAGQ grows ([`agq_approaches_the_exact_marginal`]);
+//! - the GLMM log-likelihood (Laplace and AGQ) is never below the pooled glm's − 1e-9, and at σ_b = 0
+//!   lme4's Laplace/AGQ deviance is the glm deviance;
+//! - CSV: `write_csv` → `read_csv` gives back simulated data bit for bit (also with arbitrary finite
+//!   numbers and awkward labels); `read_csv` never panics, and every error is one line naming a line.
+//!
+//! Every model case runs in a child process (this test binary, re-run on [`child_process_entry`]) that
+//! the parent kills after [`FIT_BUDGET`]: a hang is a failure naming its configuration, not a stuck CI job.
+//!
+//! Known bugs in src/models, reported, each pinned by an ignored test that fails today:
+//! - [`known_bug_marginal_exact_runs_for_minutes`]: when the marginal likelihood keeps rising as σ_b grows
+//!   (few observations per group, separated groups dominating) the fits can run for seconds to minutes.
+//!   While [`TOLERATE_KNOWN_MARGINAL_HANG`] is true, a case that runs out of time is re-run with every
+//!   model but `marginal_exact`, and passes if that is quick and every property holds (the skipped case
+//!   is reported on stderr); an AGQ-vs-exact case that runs out of time is skipped;
+//! - [`known_bug_lmm_blups_lose_digits`]: the LMM's BLUPs can sum to 1e-8 rather than 0.
+//!
+//! `tests/properties.proptest-regressions` holds the cases earlier searches shrank to; they replay first.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, FileFailurePersistence, RngAlgorithm, RngSeed};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use glmm_demo::data::csv::{read_csv, write_csv};
+use glmm_demo::data::{simulate, Dataset, Preset, SimConfig};
+use glmm_demo::models::glm::{glm, separated_groups};
+use glmm_demo::models::glmer::{default_start, glmer, glmer_optimum, glmm_report};
+use glmm_demo::models::glmm::{conditional_modes, objective, split_by_group, GlmmParams};
+use glmm_demo::models::joint_mode::joint_mode;
+use glmm_demo::models::lesson::summarise;
+use glmm_demo::models::lm::lm;
+use glmm_demo::models::lmm::lmm;
+use glmm_demo::models::marginal::{conditional_means_exact, marginal_exact};
+use glmm_demo::models::quadrature::gauss_hermite;
+use glmm_demo::models::{fit_all, FitOptions};
+use glmm_demo::report::{FitReport, Outcome};
+use glmm_demo::Error;
+
+/// The seed of the ChaCha generator behind every property (fixed so that CI is reproducible).
+const SEED: u64 = 0x676c_6d6d_2d64_656d; // "glmm-dem"
+/// Upper bound on G·n in the model properties.
+const MAX_ROWS: usize = 2500;
+/// `fit_all` on at most [`MAX_ROWS`] rows takes well under a second; this much means it is stuck.
+const FIT_BUDGET: Duration = Duration::from_secs(10);
+/// Set to false once `marginal_exact` no longer runs for minutes when σ_b is unbounded (see the module
+/// docs); `PROPERTIES_NO_TOLERANCE=1` does the same for one run.
+const TOLERATE_KNOWN_MARGINAL_HANG: bool = true;
+
+fn tolerate_known_hang() -> bool {
+    TOLERATE_KNOWN_MARGINAL_HANG && std::env::var_os("PROPERTIES_NO_TOLERANCE").is_none()
+}
+
+/// Deterministic proptest configuration with `cases` cases (env overrides: see the module docs).
+fn config(cases: u32) -> Config {
+    let env = |k: &str| std::env::var(k).ok();
+    Config {
+        cases: env("PROPTEST_CASES").and_then(|s| s.parse().ok()).unwrap_or(cases),
+        rng_algorithm: RngAlgorithm::ChaCha,
+        rng_seed: RngSeed::Fixed(env("PROPTEST_RNG_SEED").and_then(|s| s.parse().ok()).unwrap_or(SEED)),
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("proptest-regressions"))),
+        // A model case costs up to a second: shrink, but not for ever.
+        max_shrink_iters: 256,
+        max_shrink_time: 300_000,
+        ..Config::default()
+    }
+}
+
+fn verbose() -> bool {
+    std::env::var_os("PROPERTIES_VERBOSE").is_some()
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Configurations
+// ---------------------------------------------------------------------------------------------------
+
+/// A data configuration and the nAGQ of `glmm_agq`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Case {
+    sim: SimConfig,
+    nagq: usize,
+}
+
+impl Case {
+    fn describe(&self) -> String {
+        let s = &self.sim;
+        format!(
+            "preset {:?}, seed {}, G {}, n {}, thresholds {:?}, y_coef {}, spacing {}, center {}, nAGQ {}",
+            s.preset, s.seed, s.groups, s.n, s.thresholds, s.y_coef, s.spacing, s.center, self.nagq
+        )
+    }
+}
+
+/// One threshold: exactly 0 (every y_bin 1), exactly 1 (every y_bin 0), the question's 0.5, or any.
+fn threshold() -> impl Strategy<Value = f64> {
+    prop_oneof![1 => Just(0.0), 1 => Just(1.0), 1 => Just(0.5), 5 => 0.0..=1.0f64]
+}
+
+/// G groups of n, with G·n ≤ `max_rows`; very small n about as often as the rest.
+fn sizes(max_rows: usize) -> impl Strategy<Value = (usize, usize)> {
+    (1..=50usize, prop_oneof![1..=5usize, 1..=500usize]).prop_map(move |(g, n)| (g, n.min((max_rows / g).max(1))))
+}
+
+fn case(max_rows: usize, nagq: BoxedStrategy<usize>) -> impl Strategy<Value = Case> {
+    (
+        prop_oneof![Just(Preset::Answer), Just(Preset::Question), Just(Preset::Custom)],
+        any::<i32>(),
+        sizes(max_rows),
+        // Some: one drawn threshold per group; None: the preset's defaults for G.
+        proptest::option::weighted(0.6, proptest::collection::vec(threshold(), 50)),
+        prop_oneof![Just(None), Just(Some((0.0, 0.0))), (-3.0..3.0f64, -5.0..5.0f64).prop_map(Some)],
+        any::<bool>(),
+        nagq,
+    )
+        .prop_map(|(preset, seed, (groups, n), thresholds, coefs, center, nagq)| {
+            let mut sim = SimConfig::preset(preset).with_groups(groups);
+            sim.seed = seed;
+            sim.n = n;
+            if let Some(t) = thresholds {
+                sim.thresholds = t[..groups].to_vec();
+            }
+            if preset == Preset::Custom {
+                if let Some((y_coef, spacing)) = coefs {
+                    sim.y_coef = y_coef;
+                    sim.spacing = spacing;
+                }
+                sim.center = center;
+            }
+            Case { sim, nagq }
+        })
+}
+
+/// nAGQ 1–100, with both ends and lme4's 25 often.
+fn any_nagq() -> BoxedStrategy<usize> {
+    prop_oneof![Just(1usize), Just(25usize), Just(100usize), 1..=100usize].boxed()
+}
+
+fn data_of(case: &Case) -> Dataset {
+    simulate(&case.sim).unwrap_or_else(|e| panic!("every drawn configuration is valid, but {}: {e}", case.describe()))
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Jobs, run in a child process with a time budget
+// ---------------------------------------------------------------------------------------------------
+
+/// What a child process does with a case.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+enum Job {
+    /// `fit_all` and every model property.
+    Models,
+    /// Every model but `marginal_exact` (the same steps as `fit_all` otherwise) and every property.
+    ModelsButMarginal,
+    /// `marginal_exact` against glmer at nAGQ 25, 50 and 100.
+    AgqVsExact,
+}
+
+/// How a job in a child process ended.
+#[derive(Debug)]
+enum Ended {
+    Passed,
+    Failed(String),
+    TimedOut,
+}
+
+const CHILD_ENV: &str = "GLMM_DEMO_PROPERTIES_CHILD";
+const RESULT_MARK: &str = "@@properties-result ";
+
+/// Runs `job` on `case` in a child process, killed after [`FIT_BUDGET`].
+fn in_child(job: Job, case: &Case) -> Ended {
+    let spec = match serde_json::to_string(&(job, case)) {
+        Ok(s) => s,
+        Err(e) => return Ended::Failed(format!("the case cannot be written as JSON: {e}")),
+    };
+    let exe = match std::env::current_exe() {
+        Ok(p) => p,
+        Err(e) => return Ended::Failed(format!("cannot find the test binary: {e}")),
+    };
+    let child = Command::new(exe)
+        .args(["--exact", "child_process_entry", "--ignored", "--nocapture", "--test-threads=1"])
+        .env(CHILD_ENV, spec)
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) => return Ended::Failed(format!("cannot start the child process: {e}")),
+    };
+    let drain = |r: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut s = String::new();
+            if let Some(mut r) = r {
+                let _ = r.read_to_string(&mut s);
+            }
+            s
+        })
+    };
+    let out = drain(child.stdout.take().map(|r| Box::new(r) as Box<dyn Read + Send>));
+    let err = drain(child.stderr.take().map(|r| Box::new(r) as Box<dyn Read + Send>));
+    let start = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if start.elapsed() < FIT_BUDGET => std::thread::sleep(Duration::from_millis(5)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+        }
+    };
+    let (out, err) = (out.join().unwrap_or_default(), err.join().unwrap_or_default());
+    let Some(status) = status else { return Ended::TimedOut };
+    // libtest prints "test child_process_entry ... " on the same line before the test's own output.
+    match out.lines().find_map(|l| l.split_once(RESULT_MARK).map(|(_, r)| r)) {
+        Some("ok") if status.success() => Ended::Passed,
+        Some(msg) => Ended::Failed(msg.to_string()),
+        None => Ended::Failed(format!("the child process ended without a result ({status}); it said: {}", err.trim())),
+    }
+}
+
+/// The child's side: run the job of [`CHILD_ENV`] and print its result (nothing to do without it).
+#[test]
+#[ignore = "run by the property tests in a child process"]
+fn child_process_entry() {
+    let Ok(spec) = std::env::var(CHILD_ENV) else { return };
+    let (job, case): (Job, Case) = serde_json::from_str(&spec).unwrap_or_else(|e| panic!("bad job {spec}: {e}"));
+    let data = data_of(&case);
+    let result = match job {
+        Job::Models => check_models(&case, &data, &fit_all(&data, &FitOptions { nagq: case.nagq, reml: true })),
+        Job::ModelsButMarginal => check_models(&case, &data, &fit_all_but_marginal(&data, case.nagq)),
+        Job::AgqVsExact => check_agq_vs_exact(&case, &data),
+    };
+    match result {
+        Ok(()) => println!("{RESULT_MARK}ok"),
+        Err(e) => println!("{RESULT_MARK}{}", e.to_string().replace('\n', " ")),
+    }
+}
+
+/// Every model but `marginal_exact`, with the same starts as `models::lesson::fit_all`.
+fn fit_all_but_marginal(d: &Dataset, nagq: usize) -> FitReport {
+    let glm_pooled: Outcome<_> = glm(d, false).into();
+    let start = default_start(d, glm_pooled.fit().map(|f| f.coef.as_slice()));
+    let laplace = glmer_optimum(d, 1, start);
+    let warm = laplace.as_ref().map_or(start, |o| [o.params.alpha, o.params.beta, o.params.theta]);
+    let agq = glmer_optimum(d, nagq, warm);
+    FitReport {
+        data: summarise(d),
+        lm_pooled: lm(d, false).into(),
+        lm_group: lm(d, true).into(),
+        lmm: lmm(d, true).into(),
+        glm_group: glm(d, true).into(),
+        glm_pooled,
+        glmm_laplace: laplace.map(|o| glmm_report(d, &o, 1)).into(),
+        glmm_agq: agq.map(|o| glmm_report(d, &o, nagq)).into(),
+        joint_mode: joint_mode(d).into(),
+        marginal_exact: Outcome::Failed { error: "Not fitted by this test (known bug: it runs for minutes here).".into() },
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Checks
+// ---------------------------------------------------------------------------------------------------
+
+/// One sentence: non-empty, one line, ends with a full stop, and no second sentence after ". ".
+fn check_sentence(what: &str, s: &str) -> Result<(), TestCaseError> {
+    prop_assert!(!s.trim().is_empty(), "{what}: empty error");
+    prop_assert!(s.ends_with('.'), "{what}: the error does not end with '.': {s:?}");
+    prop_assert!(!s.contains(['\n', '\r']), "{what}: the error spans lines: {s:?}");
+    let second = s.match_indices(". ").any(|(i, _)| s[i + 2..].starts_with(|c: char| c.is_uppercase()));
+    prop_assert!(!second, "{what}: more than one sentence: {s:?}");
+    Ok(())
+}
+
+/// Every number in `v` is finite (serde_json writes NaN and ±inf as null) and every `{"error": …}` a sentence.
+fn check_json(path: &str, v: &Value) -> Result<(), TestCaseError> {
+    match v {
+        Value::Null => prop_assert!(false, "{path} is null (a NaN or an infinity)"),
+        Value::Number(n) => prop_assert!(n.as_f64().is_some_and(f64::is_finite), "{path} = {n} is not finite"),
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                check_json(&format!("{path}[{i}]"), x)?;
+            }
+        }
+        Value::Object(m) => {
+            if let Some(e) = m.get("error") {
+                prop_assert_eq!(m.len(), 1, "{}: a failed model carries its sentence only", path);
+                check_sentence(path, e.as_str().unwrap_or_default())?;
+            }
+            for (k, x) in m {
+                check_json(&format!("{path}.{k}"), x)?;
+            }
+        }
+        Value::String(_) | Value::Bool(_) => {}
+    }
+    Ok(())
+}
+
+fn check_finite(report: &FitReport) -> Result<(), TestCaseError> {
+    let v = serde_json::to_value(report).map_err(|e| TestCaseError::fail(format!("the report is not JSON: {e}")))?;
+    check_json("report", &v)
+}
+
+fn abs_sum(v: &[f64]) -> f64 {
+    v.iter().map(|x| x.abs()).sum()
+}
+
+fn check_lmm_ranef(report: &FitReport) -> Result<(), TestCaseError> {
+    if let Some(f) = report.lmm.fit() {
+        let scale = abs_sum(&f.ranef).max(1.0);
+        let sum: f64 = f.ranef.iter().sum();
+        prop_assert!(sum.abs() <= 1e-10 * scale, "lmm ranef sum {sum:e} (scale {scale})");
+        prop_assert!((f.ranef_sum - sum).abs() <= 1e-12 * scale, "lmm ranef_sum {} but Σ ranef {sum}", f.ranef_sum);
+    }
+    Ok(())
+}
+
+fn check_joint_mode(report: &FitReport) -> Result<(), TestCaseError> {
+    if let Some(f) = report.joint_mode.fit() {
+        let scale = abs_sum(&f.re).max(1.0);
+        let sum: f64 = f.re.iter().sum();
+        prop_assert!(sum.abs() <= 1e-8 * scale, "joint mode z sum {sum:e} (scale {scale}, σ {})", f.sigma);
+    }
+    Ok(())
+}
+
+fn check_cond_means(report: &FitReport, data: &Dataset) -> Result<(), TestCaseError> {
+    if let Some(f) = report.glmm_agq.fit() {
+        if f.nagq >= 25 && !f.singular && separated_groups(data).is_empty() {
+            let scale = abs_sum(&f.cond_means).max(1.0);
+            let sum: f64 = f.cond_means.iter().sum();
+            prop_assert!(
+                sum.abs() <= 1e-6 * scale,
+                "glmm_agq (nAGQ {}) conditional means sum {sum:e} (scale {scale}, σ_b {}, modes sum {:e})",
+                f.nagq,
+                f.sigma_b,
+                f.ranef_sum
+            );
+            prop_assert!((f.cond_means_sum - sum).abs() <= 1e-12 * scale);
+        }
+    }
+    if let Some(m) = report.marginal_exact.fit() {
+        let groups = split_by_group(data);
+        let p = GlmmParams { alpha: m.alpha, beta: m.beta, theta: m.sigma };
+        let (means, error) = conditional_means_exact(&groups, &p, &conditional_modes(&groups, &p, None));
+        let scale = abs_sum(&means).max(1.0);
+        let sum: f64 = means.iter().sum();
+        prop_assert!(
+            sum.abs() <= 1e-6 * scale,
+            "at the exact marginal optimum the conditional means sum to {sum:e} (scale {scale}, σ {}, error {error:e})",
+            m.sigma
+        );
+    }
+    Ok(())
+}
+
+/// logLik(GLMM) ≥ logLik(glm) − 1e-9, and lme4's deviance at (α̂_glm, β̂_glm, θ = 0) is the glm deviance.
+fn check_glmm_above_glm(report: &FitReport, data: &Dataset, nagq: usize) -> Result<(), TestCaseError> {
+    let Some(glm) = report.glm_pooled.fit() else { return Ok(()) };
+    for (name, o) in [("glmm_laplace", &report.glmm_laplace), ("glmm_agq", &report.glmm_agq)] {
+        if let Some(f) = o.fit() {
+            prop_assert!(
+                f.loglik >= glm.loglik - 1e-9,
+                "{name} logLik {} below the pooled glm's {} (σ_b = 0 is inside the model)",
+                f.loglik,
+                glm.loglik
+            );
+        }
+    }
+    let groups = split_by_group(data);
+    let p = GlmmParams { alpha: glm.coef[0], beta: glm.coef[1], theta: 0.0 };
+    let modes = conditional_modes(&groups, &p, None);
+    prop_assert!(modes.iter().all(|&u| u == 0.0), "at θ = 0 every conditional mode is 0: {modes:?}");
+    for k in [1, nagq] {
+        let dev: f64 = objective(&groups, &p, &modes, &gauss_hermite(k));
+        prop_assert!(
+            (dev - glm.deviance).abs() <= 1e-10 * glm.deviance.max(1.0),
+            "nAGQ {k}: lme4's deviance at σ_b = 0 is {dev}, the glm's {}",
+            glm.deviance
+        );
+    }
+    Ok(())
+}
+
+/// Every model property of one fitted case, in-process (the child's work for [`Job::Models`]).
+fn check_models(case: &Case, data: &Dataset, report: &FitReport) -> Result<(), TestCaseError> {
+    let what = case.describe();
+    let tag = |e: TestCaseError| TestCaseError::fail(format!("{e} [{what}]"));
+    check_finite(report).map_err(tag)?;
+    check_lmm_ranef(report).map_err(tag)?;
+    check_joint_mode(report).map_err(tag)?;
+    check_cond_means(report, data).map_err(tag)?;
+    check_glmm_above_glm(report, data, case.nagq).map_err(tag)
+}
+
+/// glmm_agq approaches marginal_exact as nAGQ grows (the child's work for [`Job::AgqVsExact`]).
+///
+/// The rule found (Δ_K = logLik at the nAGQ = K optimum − the exact marginal's maximum):
+/// - with no separated group, |Δ_100| ≤ 1e-6 (seen: below 1e-12), and |Δ_100| ≤ |Δ_25| + 1e-9: more nodes
+///   never lose accuracy. Δ_25 itself is usually below 1e-10 but not always below 1e-6 (−1.09e-6 seen with
+///   groups of 100 where 92% of the outcomes are equal);
+/// - with a separated group (its outcomes all equal, so its posterior is skewed) K-node adaptive
+///   Gauss–Hermite can be off by more than 1e-3 at K = 25 and 1e-4 at K = 100, above or below the exact
+///   value, and not monotonically in K (|Δ_100| > |Δ_50| seen); what holds is |Δ_100| ≤ |Δ_25| + 1e-9.
+fn check_agq_vs_exact(case: &Case, data: &Dataset) -> Result<(), TestCaseError> {
+    let what = case.describe();
+    let glm_pooled = glm(data, false).ok();
+    let start = default_start(data, glm_pooled.as_ref().map(|f| f.coef.as_slice()));
+    let Ok(exact) = marginal_exact(data, start) else {
+        // A model that cannot be fitted says why: that is the other property's business.
+        return Ok(());
+    };
+    let warm = [exact.alpha, exact.beta, exact.sigma];
+    let mut delta = [0.0; 3];
+    for (d, k) in delta.iter_mut().zip([25usize, 50, 100]) {
+        match glmer(data, k, warm) {
+            Ok(f) => *d = f.loglik - exact.loglik,
+            Err(_) => return Ok(()),
+        }
+    }
+    let [d25, d50, d100] = delta;
+    let separated = !separated_groups(data).is_empty();
+    if verbose() {
+        eprintln!("Δ25 {d25:+.2e} Δ50 {d50:+.2e} Δ100 {d100:+.2e} separated {separated} σ {:.3}  {what}", exact.sigma);
+    }
+    prop_assert!(exact.quad_error < 1e-8, "marginal_exact quad_error {} [{what}]", exact.quad_error);
+    prop_assert!(d100.abs() <= d25.abs() + 1e-9, "more nodes, further off: Δ25 {d25:e} Δ50 {d50:e} Δ100 {d100:e} [{what}]");
+    if !separated {
+        prop_assert!(d100.abs() <= 1e-6, "nAGQ 100: logLik − exact = {d100:e} (Δ25 {d25:e} Δ50 {d50:e}) [{what}]");
+    }
+    Ok(())
+}
+
+/// Runs `job` on `case` in a child process; a hang of `marginal_exact` is tolerated while the known bug is.
+fn run_case(job: Job, case: &Case) -> Result<(), TestCaseError> {
+    let t = Instant::now();
+    let ended = in_child(job, case);
+    if verbose() {
+        eprintln!("{job:?} {:.2}s {ended:?}  {}", t.elapsed().as_secs_f64(), case.describe());
+    }
+    match ended {
+        Ended::Passed => Ok(()),
+        Ended::Failed(msg) => Err(TestCaseError::fail(msg)),
+        Ended::TimedOut if tolerate_known_hang() => {
+            eprintln!("known bug: {job:?} took more than {FIT_BUDGET:?}; marginal_exact skipped on {}", case.describe());
+            match job {
+                Job::AgqVsExact => Ok(()),
+                Job::Models | Job::ModelsButMarginal => match in_child(Job::ModelsButMarginal, case) {
+                    Ended::Passed => Ok(()),
+                    Ended::Failed(msg) => Err(TestCaseError::fail(msg)),
+                    Ended::TimedOut => Err(TestCaseError::fail(format!(
+                        "even without marginal_exact the models took more than {FIT_BUDGET:?} on {}",
+                        case.describe()
+                    ))),
+                },
+            }
+        }
+        Ended::TimedOut => Err(TestCaseError::fail(format!("{job:?} took more than {FIT_BUDGET:?} on {}", case.describe()))),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Model properties
+// ---------------------------------------------------------------------------------------------------
+
+proptest! {
+    #![proptest_config(config(160))]
+
+    /// fit_all never panics or hangs, every number is finite or a sentence, and the sums behave as the
+    /// lesson says.
+    #[test]
+    fn every_model_finite_or_a_sentence_and_the_sums_hold(case in case(MAX_ROWS, any_nagq())) {
+        run_case(Job::Models, &case)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(config(48))]
+
+    /// glmm_agq approaches marginal_exact as nAGQ grows (the rule: [`check_agq_vs_exact`]).
+    #[test]
+    fn agq_approaches_the_exact_marginal(case in case(800, Just(100usize).boxed())) {
+        run_case(Job::AgqVsExact, &case)?;
+    }
+}
+
+/// Known bug, reported: when the marginal likelihood keeps rising as σ_b → ∞ (one or two observations per
+/// group, or separated groups dominating) `marginal_exact` climbs after it for minutes (the first
+/// configuration, 4 rows: more than 10 minutes), while the AGQ fit stops at an arbitrary σ_b. Remove the
+/// `ignore`, and set [`TOLERATE_KNOWN_MARGINAL_HANG`] to false, once every one returns within the budget
+/// with a fit or a sentence.
+#[test]
+#[ignore = "known bug in src/models/marginal.rs: runs for minutes when σ_b is unbounded"]
+fn known_bug_marginal_exact_runs_for_minutes() {
+    let answer = |groups: usize, n: usize, seed: i32, thresholds: Option<Vec<f64>>| {
+        let mut sim = SimConfig::preset(Preset::Answer).with_groups(groups);
+        sim.n = n;
+        sim.seed = seed;
+        if let Some(t) = thresholds {
+            sim.thresholds = t;
+        }
+        Case { sim, nagq: 100 }
+    };
+    let cases = [
+        answer(2, 2, 1, None),
+        answer(3, 4, 1649587368, Some(vec![0.7694959555409587, 1.0, 0.0])),
+        answer(4, 50, 1, Some(vec![0.0, 1.0, 0.0, 1.0])),
+        answer(50, 1, 2, None),
+    ];
+    let mut failures = Vec::new();
+    for case in &cases {
+        match in_child(Job::Models, case) {
+            Ended::Passed => {}
+            other => failures.push(format!("{other:?}: {}", case.describe())),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Known bug, reported: the LMM's BLUPs sum to 1.0e-8 where the property allows 8.4e-9 (1e-10 of Σ|b_g| =
+/// 84): the per-group sums in src/models/lmm.rs lose about eight digits to cancellation when x varies mostly
+/// between groups (here x is not centred and the groups are 4.7 apart in x; θ is large). Found by the
+/// random search (`PROPTEST_RNG_SEED=13`). Remove the `ignore` once the sum is zero to 1e-10.
+#[test]
+#[ignore = "known bug in src/models/lmm.rs: BLUPs sum to 1e-8 instead of 0 (cancellation)"]
+fn known_bug_lmm_blups_lose_digits() {
+    let case = Case {
+        sim: SimConfig {
+            preset: Preset::Custom,
+            seed: -432540859,
+            groups: 23,
+            n: 108,
+            thresholds: vec![0.0; 23],
+            y_coef: -2.892764303873951,
+            spacing: -4.679216989913408,
+            center: false,
+        },
+        nagq: 1,
+    };
+    let data = data_of(&case);
+    let fit = lmm(&data, true).unwrap_or_else(|e| panic!("{e}"));
+    let scale = abs_sum(&fit.ranef).max(1.0);
+    assert!(fit.ranef_sum.abs() <= 1e-10 * scale, "ranef sum {:e}, scale {scale}, θ {}", fit.ranef_sum, fit.theta);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// CSV
+// ---------------------------------------------------------------------------------------------------
+
+fn same_bits(a: &[f64], b: &[f64]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(p, q)| p.to_bits() == q.to_bits())
+}
+
+fn check_round_trip(d: &Dataset) -> Result<(), TestCaseError> {
+    let text = write_csv(d);
+    let back = read_csv(&text).map_err(|e| TestCaseError::fail(format!("own output does not read back: {e}")))?;
+    prop_assert_eq!(&back.group, &d.group);
+    prop_assert_eq!(&back.group_labels, &d.group_labels);
+    prop_assert!(same_bits(&back.x, &d.x), "x changed");
+    prop_assert_eq!(back.y.is_some(), d.y.is_some());
+    prop_assert!(same_bits(back.y.as_deref().unwrap_or(&[]), d.y.as_deref().unwrap_or(&[])), "y changed");
+    prop_assert!(same_bits(&back.y_bin, &d.y_bin), "y_bin changed");
+    Ok(())
+}
+
+/// Any finite double: normal, subnormal, ±0, of either sign.
+fn finite_f64() -> impl Strategy<Value = f64> {
+    use proptest::num::f64::{NEGATIVE, NORMAL, POSITIVE, SUBNORMAL, ZERO};
+    POSITIVE | NEGATIVE | NORMAL | SUBNORMAL | ZERO
+}
+
+/// A group label that `read_csv` gives back unchanged: non-empty, no surrounding whitespace (fields are
+/// trimmed), with quotes, commas and line breaks inside.
+fn label() -> impl Strategy<Value = String> {
+    "[a-zA-Z0-9_.,\"\n' -]{1,6}".prop_filter("trimmed", |s| !s.is_empty() && s.trim() == s)
+}
+
+/// The error of `read_csv`: the `Csv` variant, naming a line of the text (or the one after it) and a
+/// column, displayed as one line ending in a full stop.
+fn check_csv_error(text: &str, e: &Error) -> Result<(), TestCaseError> {
+    let Error::Csv { line, column, .. } = e else {
+        return Err(TestCaseError::fail(format!("read_csv returned a non-CSV error: {e:?}")));
+    };
+    let lines = text.split('\n').count();
+    prop_assert!(*line >= 1 && *line <= lines + 1, "line {line} of a text of {lines} lines: {e}");
+    prop_assert!(!column.is_empty(), "no column named: {e}");
+    let s = e.to_string();
+    prop_assert!(s.starts_with(&format!("CSV line {line}, column ")), "{s:?}");
+    prop_assert!(s.ends_with('.') && !s.contains(['\n', '\r']), "not one line ending in '.': {s:?}");
+    Ok(())
+}
+
+/// Text that looks like CSV: a header made of the required names (sometimes missing, repeated or
+/// padded) and rows of fields that are numbers, booleans, quoted text, NA, blanks and junk, with LF or
+/// CRLF line ends and sometimes a BOM.
+fn near_csv() -> impl Strategy<Value = String> {
+    let name = prop_oneof![
+        Just("group"), Just("x"), Just("y_bin"), Just("y"), Just(" x "), Just("\"group\""), Just("note"), Just(""),
+        Just("X"), Just("y_bin,"),
+    ];
+    let field = prop_oneof![
+        4 => (-1e3..1e3f64).prop_map(|v| v.to_string()),
+        2 => Just("0".to_string()),
+        2 => Just("1".to_string()),
+        1 => prop_oneof![Just("TRUE"), Just("false"), Just("T"), Just("NA"), Just("\"NA\""), Just(""), Just(" "),
+            Just("NaN"), Just("Inf"), Just("-inf"), Just("1e400"), Just("1e-400"), Just("0x10"), Just("1,5"),
+            Just("\"a, b\""), Just("\"say \"\"hi\"\"\""), Just("\"open"), Just("\"x\"y"), Just("\"\""),
+            Just("\u{feff}"), Just("\"line\nbreak\""), Just("\r"), Just("é"), Just("2.")]
+            .prop_map(str::to_string),
+        1 => "\\PC{0,6}",
+    ];
+    let header = proptest::collection::vec(name, 0..6).prop_map(|v| v.join(","));
+    let row = proptest::collection::vec(field, 0..6).prop_map(|v| v.join(","));
+    (any::<bool>(), header, proptest::collection::vec(row, 0..8), any::<bool>(), any::<bool>()).prop_map(
+        |(bom, header, rows, crlf, final_newline)| {
+            let eol = if crlf { "\r\n" } else { "\n" };
+            let mut s = String::new();
+            if bom {
+                s.push('\u{feff}');
+            }
+            s.push_str(&header);
+            for r in rows {
+                s.push_str(eol);
+                s.push_str(&r);
+            }
+            if final_newline {
+                s.push_str(eol);
+            }
+            s
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    /// write_csv → read_csv gives back any simulated data set exactly (labels, indices, every bit).
+    #[test]
+    fn csv_round_trips_simulated_data(case in case(5000, Just(1usize).boxed()), drop_y in any::<bool>()) {
+        let mut d = data_of(&case);
+        if drop_y {
+            d.y = None;
+        }
+        check_round_trip(&d)?;
+    }
+
+    /// … and data with arbitrary finite numbers (subnormals, ±0, extremes) and awkward labels.
+    #[test]
+    fn csv_round_trips_any_finite_numbers_and_labels(
+        labels in proptest::collection::btree_set(label(), 1..8),
+        rows in proptest::collection::vec((any::<prop::sample::Index>(), finite_f64(), finite_f64(), any::<bool>()), 1..40),
+        with_y in any::<bool>(),
+    ) {
+        let labels: Vec<String> = labels.into_iter().collect();
+        // Integer labels are re-sorted numerically and written canonically; keep one that is not.
+        prop_assume!(labels.iter().any(|l| l.parse::<i64>().is_err()));
+        let d = Dataset {
+            group: rows.iter().map(|r| r.0.index(labels.len())).collect(),
+            x: rows.iter().map(|r| r.1).collect(),
+            y: with_y.then(|| rows.iter().map(|r| r.2).collect()),
+            y_bin: rows.iter().map(|r| f64::from(u8::from(r.3))).collect(),
+            group_labels: labels,
+        };
+        // Only labels that occur are levels of the factor read back.
+        let used: std::collections::BTreeSet<usize> = d.group.iter().copied().collect();
+        prop_assume!(used.len() == d.group_labels.len());
+        check_round_trip(&d)?;
+    }
+
+    /// read_csv never panics on arbitrary text, and its errors are one line naming a line.
+    #[test]
+    fn read_csv_never_panics_on_any_text(text in "\\PC*") {
+        if let Err(e) = read_csv(&text) {
+            check_csv_error(&text, &e)?;
+        }
+    }
+
+    /// … nor on arbitrary bytes read as UTF-8 with replacement characters.
+    #[test]
+    fn read_csv_never_panics_on_any_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+        let text = String::from_utf8_lossy(&bytes);
+        if let Err(e) = read_csv(&text) {
+            check_csv_error(&text, &e)?;
+        }
+    }
+
+    /// … nor on text that is almost CSV, where the interesting errors are; what it accepts is consistent.
+    #[test]
+    fn read_csv_never_panics_on_near_csv(text in near_csv()) {
+        match read_csv(&text) {
+            Err(e) => check_csv_error(&text, &e)?,
+            Ok(d) => {
+                prop_assert!(d.n_obs() >= 1);
+                prop_assert_eq!(d.group.len(), d.n_obs());
+                prop_assert_eq!(d.y_bin.len(), d.n_obs());
+                prop_assert!(d.x.iter().all(|v| v.is_finite()));
+                prop_assert!(d.y_bin.iter().all(|&b| b == 0.0 || b == 1.0));
+                prop_assert!(d.y.as_ref().is_none_or(|y| y.len() == d.n_obs() && y.iter().all(|v| v.is_finite())));
+                prop_assert!(d.group.iter().all(|&g| g < d.n_groups()));
+                // Every level occurs.
+                let used: std::collections::BTreeSet<usize> = d.group.iter().copied().collect();
+                prop_assert_eq!(used.len(), d.n_groups());
+            }
+        }
+    }
+}
