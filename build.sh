@@ -134,9 +134,9 @@ build() {
     # Only npm's binaryen: Debian's wasm-opt 108 silently breaks wasm-bindgen output.
     local opt=node_modules/.bin/wasm-opt
     if [ "${SKIP_WASM_OPT:-0}" != 1 ] && [ -x "$opt" ]; then
-        say "wasm-opt -Oz (npm binaryen $("$opt" --version | awk '{print $3}'))"
+        say "wasm-opt -O3 (npm binaryen $("$opt" --version | awk '{print $3}'))"
         cp "$out" "$out.orig"
-        if "$opt" -Oz --strip-debug --strip-producers \
+        if "$opt" -O3 --strip-debug --strip-producers \
             --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
             --enable-mutable-globals --enable-reference-types --enable-multivalue \
             "$out.orig" -o "$out" && check_pkg; then
@@ -287,6 +287,23 @@ wasm_bindgen_tests() {
     fi
 }
 
+# Clippy over the core, natively and for wasm (bindings.rs compiles only there): the crate denies unwrap,
+# expect and panic outside tests, so a panic path user input could reach fails the build here.
+lint() {
+    if ! cargo clippy --version >/dev/null 2>&1; then
+        if have rustup; then
+            say "rustup component add clippy"
+            rustup component add clippy || { warn "clippy unavailable: lint skipped"; return 0; }
+        else
+            warn "clippy unavailable: lint skipped"
+            return 0
+        fi
+    fi
+    say "cargo clippy (native lib + CLI, and the wasm lib)"
+    cargo clippy --lib --bins
+    cargo clippy --profile "$PROFILE" --target "$TARGET" --lib
+}
+
 timed() {
     local name=$1 t0=$SECONDS
     shift
@@ -320,6 +337,7 @@ case "$cmd" in
         TIMINGS=()
         T0=$SECONDS
         timed setup setup
+        timed clippy lint
         if [ "${SKIP_NATIVE_TESTS:-0}" = 1 ]; then
             warn "native tests skipped"
         else

@@ -60,6 +60,7 @@ pub fn last_panic() -> String {
 
 /// Panics on purpose, so that tests can check the page recovers from a Rust panic.
 #[wasm_bindgen]
+#[allow(clippy::panic, reason = "the browser tests need a real Rust panic to check that the page recovers")]
 pub fn panic_for_test(message: &str) {
     panic!("{message}");
 }

@@ -16,7 +16,7 @@ use std::cell::{Ref, RefCell};
 use nalgebra::{DMatrix, DVector, SVector};
 use num_dual::{Dual2SVec64, DualNum};
 
-use super::family::{log1pexp, logistic};
+use super::family::{ln_1p_nonneg, log1pexp, logistic};
 use super::glm::{check_outcomes_vary, separated_groups};
 use super::optimize::{newton_minimize, Minimum};
 use super::quadrature::GaussHermite;
@@ -69,7 +69,7 @@ impl Group {
             if t.is_finite() {
                 // t = e^η: log(1 + t), t/(1 + t) and t/(1 + t)² are accurate for every finite t ≥ 0.
                 let mu = t / (1.0 + t);
-                f(x, t.ln_1p(), mu, mu / (1.0 + t));
+                f(x, ln_1p_nonneg(t), mu, mu / (1.0 + t));
             } else {
                 // e^η overflowed (or ∞·0): the overflow-free forms.
                 let eta = a + beta * x;

@@ -11,11 +11,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::chebyshev::{Chebyshev, NODES};
-use super::isolines::{border_max, isolines, nice_levels, superlevel_regions, GridSpec, Isoline};
+use super::isolines::{border_max, isolines, nice_levels, GridSpec, Isoline};
 use super::newton::{maximise, Derivs};
 use crate::data::Dataset;
 use crate::error::Result;
-use crate::models::family::{bernoulli_loglik, log1pexp, logistic};
+use crate::models::family::{bernoulli_loglik, ln_1p_nonneg, log1pexp, logistic};
 
 /// log N(z; 0, σ²) = −½ log(2π) − log σ − z² / (2σ²).
 pub fn log_normal_density(z: f64, sigma: f64) -> f64 {
@@ -59,7 +59,7 @@ impl GroupTerm {
             .zip(&self.offset)
             .map(|(&e, &o)| {
                 let t = e * ez;
-                if t.is_finite() { t.ln_1p() } else { log1pexp(o + z) }
+                if t.is_finite() { ln_1p_nonneg(t) } else { log1pexp(o + z) }
             })
             .sum();
         self.sum_y_offset + z * self.sum_y - log1pexp_sum
@@ -340,7 +340,12 @@ impl JointSurface {
         let grid = GridSpec { x0: za[0], dx: za[1] - za[0], nx: m, y0: zb[0], dy: zb[1] - zb[0], ny: m };
         let levels = levels.unwrap_or_else(|| nice_levels(border_max(&rel, m, m)));
         let iso = isolines(&rel, &grid, &levels)?;
-        let regions = superlevel_regions(&rel, &grid, &levels)?;
+        // ℓ = f_a + f_b with both terms strictly concave, so every superlevel set is convex: one ring
+        // without holes, the isoline itself. One marching-squares pass then gives both.
+        let regions = iso
+            .iter()
+            .map(|l| Isoline { level: l.level, lines: l.lines.iter().filter(|r| r.len() >= 3).cloned().collect() })
+            .collect();
         let line = terms.line_max();
         Ok(JointSurface {
             groups,

@@ -274,6 +274,28 @@ fn isolines_are_at_round_levels_inside_the_window() {
     assert!(close(right - j.max[0], j.posterior_sd[0], 0.15 * j.posterior_sd[0]));
 }
 
+/// The filled regions are taken from the isolines (the superlevel sets of f_a + f_b are convex): they must be
+/// exactly what the polygon pass of marching squares gives, on every surface of a few scenes.
+#[test]
+fn regions_equal_the_superlevel_polygons() {
+    use crate::surfaces::isolines::{superlevel_regions, GridSpec};
+    let data = answer_data();
+    let report = answer_report(&data);
+    for opts in [SceneOptions::default(), SceneOptions { span_sd: 0.15, ..SceneOptions::default() }, SceneOptions { grid: 17, ..SceneOptions::default() }] {
+        let s = build_scene(&data, &report, &opts).unwrap();
+        let j = s.joint.as_ref().unwrap();
+        let ja = s.joint_adjusted.as_ref().unwrap();
+        let mut surfaces = vec![j, ja];
+        surfaces.extend(j.closeup.as_deref());
+        surfaces.extend(ja.closeup.as_deref());
+        for j in surfaces {
+            let m = j.za.len();
+            let g = GridSpec { x0: j.za[0], dx: j.za[1] - j.za[0], nx: m, y0: j.zb[0], dy: j.zb[1] - j.zb[0], ny: m };
+            assert_eq!(j.regions, superlevel_regions(&j.rel_loglik, &g, &j.levels).unwrap(), "{opts:?}");
+        }
+    }
+}
+
 fn m1(j: &JointSurface) -> usize {
     j.za.len() - 1
 }
