@@ -130,7 +130,9 @@ function render({ params, results, where, fitMs, redraw }) {
     renderLive(params, results);
   }
   const drawMs = figures.draw(params);
-  app.timings = { fit: fitMs, draw: drawMs, where, load: where === 'worker' ? engine.timings.load : 0 };
+  app.timings = {
+    fit: fitMs, draw: drawMs, where, load: where === 'worker' ? engine.timings.load : 0, drawByFigure: { ...figures.drawByFigure },
+  };
   if (!app.busy) {
     setStatus(`refit ${fitMs.toFixed(1)} ms${where === 'worker' ? ' (in a background thread)' : ''} · drawn ${drawMs.toFixed(1)} ms`);
   }

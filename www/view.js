@@ -175,6 +175,7 @@ export class Figures {
     const key = JSON.stringify(params);
     if (this.broken.key !== key) this.broken = { key, figures: new Set() };
     const dpr = window.devicePixelRatio || 1;
+    this.drawByFigure = {};
     for (const fig of this.all()) {
       if (fig.hidden) continue;
       const n = Number(fig.dataset.figure);
@@ -186,7 +187,9 @@ export class Figures {
         continue;
       }
       try {
+        const t1 = performance.now();
         this.mappings.set(n, demo.draw(n, canvas, dpr));
+        this.drawByFigure[n] = performance.now() - t1;
         err.hidden = true;
         fig.classList.remove('has-error');
       } catch (e) {
