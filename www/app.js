@@ -100,6 +100,8 @@ class GlmmDemo extends EventTarget {
   embedSnippet(panels = '2,3,table') { return iframeSnippet(panels); }
   /** Timings of the last refit and redraw in milliseconds; `where` is 'main' or 'worker'. */
   timings() { return { ...app.timings }; }
+  /** Bytes of WebAssembly memory, {main, worker}: it grows to the largest data set used, then stays. */
+  memory() { return engine.memory(); }
   /** Whether a refit is running in the worker. */
   busy() { return app.busy; }
   /** For tests: make the core panic, and resolve once the page has recovered. */

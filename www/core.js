@@ -16,6 +16,8 @@ const inline = () => globalThis.__glmmDemoInline || null;
 
 let compiled = null;
 let generation = 0;
+/** Each instance's WebAssembly.Memory, keyed by its glue exports. */
+const memories = new WeakMap();
 
 function fromBase64(b64) {
   const bin = atob(b64);
@@ -51,8 +53,15 @@ export async function instantiate() {
   }
   generation += 1;
   const module = await compile();
-  await glue.default({ module_or_path: module });
+  const exports = await glue.default({ module_or_path: module });
+  if (exports && exports.memory) memories.set(glue, exports.memory);
   return glue;
+}
+
+/** Bytes of linear memory of an instance made by instantiate() (it only grows: a leak shows here). */
+export function memoryBytes(glue) {
+  const m = glue && memories.get(glue);
+  return m ? m.buffer.byteLength : 0;
 }
 
 /**

@@ -11,7 +11,7 @@
 // - A Rust panic kills its instance: the engine loads a fresh one, refits the last good parameters, and
 //   reports what happened (onRecovered).
 
-import { instantiate, createWorker, compile, isFatal, panicMessage } from './core.js';
+import { instantiate, createWorker, compile, isFatal, panicMessage, memoryBytes } from './core.js';
 
 export const BIG_OBS = 20_000;
 /** One frame at 60 Hz: a refit predicted to fit in it runs on the main thread, where handing the state back
@@ -258,6 +258,11 @@ export class Engine {
     return new Error(`The computation failed (${m || messageOf(e)}); the page has restarted its engine and kept the last working parameters.`);
   }
 
+  /** Bytes of wasm linear memory: the page's instance, and the worker's as of its last refit (0: none). */
+  memory() {
+    return { main: memoryBytes(this.core), worker: this.worker ? this.workerMemory || 0 : 0 };
+  }
+
   // ------------------------------------------------------------------------------------------------------
   // The worker
 
@@ -323,6 +328,7 @@ export class Engine {
           return;
         }
         this.where = 'worker';
+        this.workerMemory = m.memoryBytes || 0;
         this.timings.fit = m.fitMs;
         this.timings.where = 'worker';
         this.timings.load = performance.now() - t0;

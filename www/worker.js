@@ -7,6 +7,7 @@ import init, { Demo, last_panic as lastPanic } from './pkg/glmm_demo.js';
 
 let demo = null;
 let broken = false;
+let memory = null;
 
 function post(msg) {
   self.postMessage(msg);
@@ -17,7 +18,8 @@ function messageOf(e) {
 }
 
 async function start(module) {
-  await init({ module_or_path: module });
+  const exports = await init({ module_or_path: module });
+  memory = exports && exports.memory;
   demo = new Demo();
 }
 
@@ -48,7 +50,8 @@ self.onmessage = async (ev) => {
     }
     const fitMs = performance.now() - t0;
     const state = demo.state();
-    post({ type: 'fit', seq: m.seq, state, fitMs, totalMs: performance.now() - t0 });
+    const memoryBytes = memory ? memory.buffer.byteLength : 0;
+    post({ type: 'fit', seq: m.seq, state, fitMs, totalMs: performance.now() - t0, memoryBytes });
   } catch (e) {
     const fatal = e instanceof WebAssembly.RuntimeError;
     if (fatal) broken = true;
