@@ -8,7 +8,7 @@ use std::io::Write;
 
 use serde_json::{Map, Value};
 
-use crate::data::csv::{read_csv, write_csv};
+use crate::data::csv::{csv_text_from_bytes, read_csv, write_csv};
 use crate::data::{simulate, Dataset};
 use crate::error::{Error, Result};
 use crate::figures::{render_svg, FigureId};
@@ -102,9 +102,9 @@ pub fn parse_data_args(args: &[String]) -> Result<DataArgs> {
 pub fn load_data(args: &DataArgs) -> Result<Dataset> {
     match &args.csv {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
+            let bytes = std::fs::read(path)
                 .map_err(|e| Error::Usage(format!("cannot read the CSV file \"{path}\": {e}.")))?;
-            read_csv(&text)
+            read_csv(&csv_text_from_bytes(bytes))
         }
         None => simulate(&args.params.to_sim_config()),
     }

@@ -222,7 +222,11 @@ fn describe(v: &Value) -> String {
     let s = match v {
         Value::Null => "null".to_string(),
         Value::Bool(b) => b.to_string(),
-        Value::Number(n) => n.to_string(),
+        // A whole number as one (the CLI passes every number as f64, which serde_json prints as "0.0").
+        Value::Number(n) => match n.as_f64() {
+            Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => format!("{}", x as i64),
+            _ => n.to_string(),
+        },
         Value::String(s) => format!("the text \"{s}\""),
         Value::Array(a) => format!("a list of {} values", a.len()),
         Value::Object(_) => "an object".to_string(),

@@ -123,6 +123,29 @@ fn bad_input_is_one_line_on_stderr_and_exit_code_2() {
     }
     let (_, _, stderr) = glmm_demo(&["fit", "--thresholds", "0.5,1.5"]);
     assert!(stderr.contains("thresholds") && stderr.contains("1.5"), "{stderr}");
+    // Whole numbers are shown as typed, not as "0.0".
+    let (_, _, stderr) = glmm_demo(&["fit", "--groups", "0"]);
+    assert_eq!(stderr.trim_end(), "glmm-demo: groups must be a whole number from 1 to 50, but it is 0.");
+    let (_, _, stderr) = glmm_demo(&["fit", "--spacing", "2000"]);
+    assert_eq!(stderr.trim_end(), "glmm-demo: spacing must be a number between -1000 and 1000, but it is 2000.");
+}
+
+/// A CSV saved by a spreadsheet in Windows-1252 (group labels with accents) is read, as read.csv reads it.
+#[test]
+fn a_csv_that_is_not_utf8_is_read_as_windows_1252() {
+    let path = std::env::temp_dir().join(format!("glmm-demo-latin1-{}.csv", std::process::id()));
+    let mut text = b"group,x,y_bin\n".to_vec();
+    for (i, label) in [&b"\xe9t\xe9"[..], b"hiver"].iter().cycle().take(12).enumerate() {
+        text.extend_from_slice(label);
+        text.extend_from_slice(format!(",{},{}\n", i as f64 * 0.37 - 2.0, (i * 7 + i / 3) % 2).as_bytes());
+    }
+    std::fs::write(&path, &text).expect("temp file");
+    let (code, stdout, stderr) = glmm_demo(&["fit", "--csv", path.to_str().unwrap_or_default()]);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(code, 0, "{stderr}");
+    let v: Value = serde_json::from_str(&stdout).expect("JSON");
+    assert_eq!(v["data"]["group_labels"], serde_json::json!(["hiver", "été"]));
+    assert_eq!(num(&v, &["data", "n_obs"]), 12.0);
 }
 
 #[test]

@@ -189,6 +189,28 @@ fn parse_binary(field: &Field, line: usize, column: &str) -> Result<f64> {
     }
 }
 
+/// The text of a CSV file's bytes: UTF-8 when they are valid UTF-8, otherwise Windows-1252 / Latin-1 (what
+/// a spreadsheet exports on many systems; R's `read.csv` reads such a file too). Only group labels can
+/// carry non-ASCII characters, so this never changes a number.
+pub fn csv_text_from_bytes(bytes: Vec<u8>) -> String {
+    match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => e.into_bytes().iter().map(|&b| windows_1252(b)).collect(),
+    }
+}
+
+/// One byte of Windows-1252: Latin-1, except 0x80–0x9F, which hold typographic characters there.
+fn windows_1252(b: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}', '\u{90}', '‘',
+        '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+    ];
+    match b {
+        0x80..=0x9f => HIGH[usize::from(b - 0x80)],
+        _ => char::from(b),
+    }
+}
+
 /// Reads a data set from CSV text (see the module documentation for the format).
 ///
 /// Group levels are sorted as R's `factor()` sorts them: numerically when every label is an
