@@ -71,6 +71,9 @@ pub struct LmmFit {
     pub reml_crit: f64,
     pub loglik: f64,
     pub singular: bool,
+    /// A sentence on how to read this fit, when it needs one (a singular fit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// `glm(y_bin ~ x, binomial)` or `glm(y_bin ~ x + factor(group), binomial)`.
@@ -107,6 +110,9 @@ pub struct GlmmFit {
     /// Relative gradient at the optimum (the stopping criterion).
     pub rel_gradient: f64,
     pub iterations: usize,
+    /// A sentence on how to read this fit, when it needs one (a singular fit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// The answer's opt1: the joint mode over (alpha, beta, sigma, z_1..z_G).
@@ -133,6 +139,9 @@ pub struct MarginalExactFit {
     pub quad_error: f64,
     /// Quadrature nodes per group used.
     pub nodes: usize,
+    /// A sentence on how to read this fit, when it needs one (a singular fit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// Every model of the lesson on one data set.

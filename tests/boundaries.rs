@@ -100,7 +100,7 @@ const MIXED: [&str; 5] = ["lmm", "glmm_laplace", "glmm_agq", "joint_mode", "marg
 /// "boundary (singular) fit". Every model still fits; the mixed models say `singular: true`, their
 /// random intercepts are all 0, and the GLMMs' log-likelihood is the pooled glm's.
 #[test]
-fn singular_fit_is_a_fit_with_the_flag() {
+fn singular_fit_is_a_fit_with_the_flag_and_a_note() {
     let c = with(SimConfig::preset(Preset::Custom).with_groups(5), |c| {
         c.seed = 3;
         c.thresholds = vec![0.5; 5];
@@ -112,6 +112,9 @@ fn singular_fit_is_a_fit_with_the_flag() {
     let lmm = fitted("lmm", &r.lmm);
     assert!(lmm.singular && lmm.sigma_b == 0.0 && lmm.theta == 0.0, "{lmm:?}");
     assert!(lmm.ranef.iter().all(|&b| b == 0.0));
+    assert_eq!(lmm.note.as_deref(), Some(glmm_demo::models::singular::LMM_SINGULAR));
+    let lm = fitted("lm_pooled", &r.lm_pooled);
+    assert!((lmm.fixef[1] - lm.coef[1]).abs() < 1e-9, "lmer's slope is lm's: {} vs {}", lmm.fixef[1], lm.coef[1]);
     let glm = fitted("glm_pooled", &r.glm_pooled);
     for (name, o) in [("glmm_laplace", &r.glmm_laplace), ("glmm_agq", &r.glmm_agq)] {
         let f = fitted(name, o);
@@ -119,9 +122,11 @@ fn singular_fit_is_a_fit_with_the_flag() {
         assert!(f.ranef.iter().all(|b| b.abs() < 1e-12), "{name}: {:?}", f.ranef);
         assert!((f.loglik - glm.loglik).abs() < 1e-9, "{name}: logLik {} vs glm {}", f.loglik, glm.loglik);
         assert!((f.fixef[1] - glm.coef[1]).abs() < 1e-6);
+        assert_eq!(f.note.as_deref(), Some(glmm_demo::models::singular::GLMM_SINGULAR), "{name}");
     }
     let m = fitted("marginal_exact", &r.marginal_exact);
     assert!(m.sigma < 1e-4 && (m.loglik - glm.loglik).abs() < 1e-9, "{m:?}");
+    assert_eq!(m.note.as_deref(), Some(glmm_demo::models::singular::MARGINAL_SINGULAR));
     // The joint density rises all the way to the answer's bound σ = 0.01, and its note says so.
     let j = fitted("joint_mode", &r.joint_mode);
     assert_eq!(j.sigma, 0.01);

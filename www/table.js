@@ -145,6 +145,13 @@ export function renderTable(table, results, { groups, nagq, hidden = new Set() }
     );
     if (m.key === 'joint_mode') tr.lastChild.title = `Joint log density at the mode (not a log-likelihood): ${exact(v.loglik)}`;
     rows.push(tr);
+    if (typeof fit.note === 'string' && fit.note) {
+      // How to read this fit (a singular fit, say): one sentence from the core under its row.
+      rows.push(el('tr', { class: 'note-row', 'data-note-for': m.key }, [
+        el('td', { colspan: ncol, class: 'note-cell' },
+          [el('span', { class: 'note-mark', 'aria-hidden': 'true', text: 'i' }), ' ', fit.note]),
+      ]));
+    }
   }
   tbody.replaceChildren(...rows);
   table.classList.toggle('many-groups', G > 2);

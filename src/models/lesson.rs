@@ -8,6 +8,7 @@ use super::joint_mode::joint_mode;
 use super::lm::lm;
 use super::lmm::lmm;
 use super::marginal::marginal_exact;
+use super::singular::with_singular_notes;
 use crate::data::Dataset;
 use crate::report::{DataSummary, FitReport, Outcome};
 
@@ -48,7 +49,7 @@ pub fn fit_all(data: &Dataset, opts: &FitOptions) -> FitReport {
     let warm = laplace.as_ref().map_or(start, |o| [o.params.alpha, o.params.beta, o.params.theta]);
     let agq = glmer_optimum(data, opts.nagq, warm);
     let warm_agq = agq.as_ref().map_or(warm, |o| [o.params.alpha, o.params.beta, o.params.theta]);
-    FitReport {
+    let report = FitReport {
         data: summarise(data),
         lm_pooled: lm(data, false).into(),
         lm_group: lm(data, true).into(),
@@ -59,5 +60,6 @@ pub fn fit_all(data: &Dataset, opts: &FitOptions) -> FitReport {
         glmm_agq: agq.map(|o| glmm_report(data, &o, opts.nagq)).into(),
         joint_mode: joint_mode(data).into(),
         marginal_exact: marginal_exact(data, warm_agq).into(),
-    }
+    };
+    with_singular_notes(report)
 }

@@ -157,6 +157,7 @@ pub fn lmm(data: &Dataset, reml: bool) -> Result<LmmFit> {
         reml_crit: crit,
         loglik: -0.5 * crit,
         singular: theta < SINGULAR_THETA,
+        note: None,
     })
 }
 

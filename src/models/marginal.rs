@@ -163,6 +163,7 @@ pub fn marginal_exact(data: &Dataset, start: [f64; 3]) -> Result<MarginalExactFi
                 loglik: ll_fine,
                 quad_error,
                 nodes: nodes_per_sd.round() as usize,
+                note: None,
             });
         }
         start = [p.alpha, p.beta, p.theta];

@@ -13,5 +13,6 @@ pub mod marginal;
 pub mod optimize;
 pub mod pirls;
 pub mod quadrature;
+pub mod singular;
 
 pub use lesson::{fit_all, FitOptions};

@@ -230,6 +230,17 @@ test('bad values are sentences, a model that cannot be fitted says why, the page
     await page.waitForSelector('#notice:not([hidden])');
     assert.match(await page.textContent('#notice-text'), /nagq must be a whole number from 1 to 100, but it is 500\./);
     await page.waitForFunction(() => document.querySelector('#nagq').value === '100'); // the value in use again
+
+    // A singular fit (σ_b = 0) is a fit, with a sentence under its row saying what that means.
+    await page.evaluate(() => glmmDemo.set({ preset: 'custom', groups: 5, seed: 3, thresholds: [0.5, 0.5, 0.5, 0.5, 0.5], y_coef: 1, spacing: 0 }));
+    const singular = await page.evaluate(() => glmmDemo.results());
+    assert.equal(singular.glmm_agq.singular, true);
+    const notes = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('#results-table tr.note-row')]
+      .map((tr) => [tr.dataset.noteFor, tr.textContent.trim()])));
+    assert.deepEqual(Object.keys(notes).sort(), ['glmm_agq', 'glmm_laplace', 'joint_mode', 'lmm', 'marginal_exact']);
+    assert.match(notes.joint_mode, /lower bound σ = 0.01/);
+    assert.match(notes.glmm_agq, /Singular fit \(lme4: "boundary \(singular\) fit"\): σ_b is estimated as 0/);
+    assert.ok(notes.lmm.includes(singular.lmm.note));
     assertClean(log);
   } finally {
     await context.close();
