@@ -410,7 +410,7 @@ mod tests {
             (json!({"thresholds": [0.5]}), "thresholds must be one value per group (2 values), but it is 1 value."),
             (json!({"center": "yes"}), "center must be true or false, but it is the text \"yes\"."),
             (json!({"preset": "book"}), "preset must be \"answer\", \"question\" or \"custom\", but it is the text \"book\"."),
-            (json!({"seed": 1e12}), "seed must be a whole number (R's set.seed), but it is 1000000000000.0."),
+            (json!({"seed": 1e12}), "seed must be a whole number (R's set.seed), but it is 1000000000000."),
             (json!({"y_coef": "x"}), "y_coef must be a number between -1000 and 1000, but it is the text \"x\"."),
         ];
         for (partial, msg) in bad {

@@ -51,6 +51,7 @@ pub(crate) fn glmm_fit(fixef: [f64; 2], sigma_b: f64, ranef: Vec<f64>, cond_mean
         singular: false,
         rel_gradient: 1e-9,
         iterations: 12,
+        note: None,
     }
 }
 
@@ -76,6 +77,7 @@ pub(crate) fn answer_report(data: &Dataset) -> FitReport {
             reml_crit: 118.092836886192,
             loglik: -59.046418443096,
             singular: false,
+            note: None,
         }),
         glm_pooled: failed("not needed by the figures"),
         glm_group: Outcome::Fit(GlmFit {
@@ -173,6 +175,7 @@ pub(crate) fn synthetic_report(data: &Dataset) -> FitReport {
             reml_crit: 1.0,
             loglik: -1.0,
             singular: false,
+            note: None,
         }),
         glm_pooled: failed("not needed"),
         glm_group: Outcome::Fit(GlmFit { coef_names: names(gcoef.len()), coef: gcoef, loglik: -1.0, deviance: 2.0 }),
