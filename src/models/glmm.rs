@@ -16,7 +16,7 @@ use std::cell::{Ref, RefCell};
 use nalgebra::{DMatrix, DVector, SVector};
 use num_dual::{Dual2SVec64, DualNum};
 
-use super::family::{ln_1p_nonneg, log1pexp, logistic};
+use super::family::{log1pexp, logistic, Log1pSum};
 use super::glm::{check_outcomes_vary, separated_groups};
 use super::optimize::{newton_minimize, Minimum};
 use super::quadrature::GaussHermite;
@@ -59,23 +59,42 @@ impl Group {
         Ref::map(self.exp_beta_x.borrow(), |c| &c.1)
     }
 
-    /// Visit (x_i, log(1 + e^η_i), μ_i, μ_i(1 − μ_i)) for η_i = a + βx_i.
+    /// Visit (x_i, 1 + e^η_i or log(1 + e^η_i), μ_i, μ_i(1 − μ_i)) for η_i = a + βx_i: the factor when it is
+    /// representable, for [`Log1pSum`] to multiply (one logarithm per group, not per observation).
     #[inline]
-    fn for_each_logistic(&self, a: f64, beta: f64, mut f: impl FnMut(f64, f64, f64, f64)) {
+    fn for_each_logistic(&self, a: f64, beta: f64, mut f: impl FnMut(f64, Log1pTerm, f64, f64)) {
         let ea = a.exp();
         let e_bx = self.exp_beta_x(beta);
         for (&x, &eb) in self.x.iter().zip(e_bx.iter()) {
             let t = ea * eb;
             if t.is_finite() {
-                // t = e^η: log(1 + t), t/(1 + t) and t/(1 + t)² are accurate for every finite t ≥ 0.
-                let mu = t / (1.0 + t);
-                f(x, ln_1p_nonneg(t), mu, mu / (1.0 + t));
+                // t = e^η: 1 + t, t/(1 + t) and t/(1 + t)² are accurate for every finite t ≥ 0.
+                let u = 1.0 + t;
+                let mu = t / u;
+                f(x, Log1pTerm::Factor(u), mu, mu / u);
             } else {
                 // e^η overflowed (or ∞·0): the overflow-free forms.
                 let eta = a + beta * x;
                 let mu = logistic(eta);
-                f(x, log1pexp(eta), mu, mu * (1.0 - mu));
+                f(x, Log1pTerm::Log(log1pexp(eta)), mu, mu * (1.0 - mu));
             }
+        }
+    }
+}
+
+/// One observation's log(1 + e^η): the factor 1 + e^η, or the logarithm itself where e^η overflows.
+#[derive(Debug, Clone, Copy)]
+enum Log1pTerm {
+    Factor(f64),
+    Log(f64),
+}
+
+impl Log1pSum {
+    #[inline]
+    fn add_term(&mut self, t: Log1pTerm) {
+        match t {
+            Log1pTerm::Factor(u) => self.add_factor(u),
+            Log1pTerm::Log(l) => self.add_log(l),
         }
     }
 }
@@ -141,27 +160,35 @@ impl TaylorSums {
 /// Derivatives: (log1pexp)' = μ, μ' = w, w' = w(1 − 2μ), w'' = w(1 − 6w).
 fn group_pass(g: &Group, a: f64, beta: f64) -> [TaylorSums; 3] {
     let mut s = [TaylorSums::default(); 3];
+    let mut log1p = Log1pSum::default();
     g.for_each_logistic(a, beta, |x, l, mu, w| {
         let t = w * (1.0 - 2.0 * mu);
-        s[0].add(x, l, mu, w);
+        log1p.add_term(l);
+        s[0].add(x, 0.0, mu, w);
         s[1].add(x, mu, w, t);
         s[2].add(x, w, t, w * (1.0 - 6.0 * w));
     });
+    s[0].f = log1p.value();
     s
 }
 
 /// Taylor sums of log(1 + e^η) alone: what φ_g at a quadrature node needs.
 fn group_log1pexp_pass(g: &Group, a: f64, beta: f64) -> TaylorSums {
     let mut s = TaylorSums::default();
-    g.for_each_logistic(a, beta, |x, l, mu, w| s.add(x, l, mu, w));
+    let mut log1p = Log1pSum::default();
+    g.for_each_logistic(a, beta, |x, l, mu, w| {
+        log1p.add_term(l);
+        s.add(x, 0.0, mu, w);
+    });
+    s.f = log1p.value();
     s
 }
 
 /// Only log(1 + e^η) summed: what the value of φ_g needs.
 fn group_log1pexp_sum(g: &Group, a: f64, beta: f64) -> f64 {
-    let mut sum = 0.0;
-    g.for_each_logistic(a, beta, |_, l, _, _| sum += l);
-    sum
+    let mut log1p = Log1pSum::default();
+    g.for_each_logistic(a, beta, |_, l, _, _| log1p.add_term(l));
+    log1p.value()
 }
 
 /// (φ_g(u), φ_g'(u), φ_g''(u)) in one pass, where φ_g(u) = 2 Σ[log(1 + e^η_i) − y_iη_i] + u²,

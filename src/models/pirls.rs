@@ -5,18 +5,22 @@
 
 use nalgebra::{DMatrix, DVector};
 
-use super::family::{bernoulli_loglik, logistic};
+use super::family::{logistic, Log1pSum};
 use super::optimize::newton_minimize;
 use crate::data::Dataset;
 use crate::error::{Error, Result};
 
 /// −J at fixed σ without the constant −G log σ − (G/2) log 2π, with parameters (α, β, z_1..z_G).
 pub fn penalised_negloglik(data: &Dataset, sigma: f64, v: &DVector<f64>) -> f64 {
-    let mut s = 0.0;
+    // −Σ log p(y_i | η_i) = Σ log(1 + e^η_i) − Σ y_i η_i, the first sum with one logarithm in all.
+    let mut log1p = Log1pSum::default();
+    let mut y_eta = 0.0;
     for i in 0..data.n_obs() {
-        s -= bernoulli_loglik(data.y_bin[i], v[0] + v[1] * data.x[i] + v[2 + data.group[i]]);
+        let eta = v[0] + v[1] * data.x[i] + v[2 + data.group[i]];
+        log1p.add_log1pexp(eta);
+        y_eta += data.y_bin[i] * eta;
     }
-    s + v.rows(2, v.len() - 2).norm_squared() / (2.0 * sigma * sigma)
+    log1p.value() - y_eta + v.rows(2, v.len() - 2).norm_squared() / (2.0 * sigma * sigma)
 }
 
 fn penalised_derivatives(data: &Dataset, sigma: f64, v: &DVector<f64>) -> (f64, DVector<f64>, DMatrix<f64>) {

@@ -15,7 +15,7 @@ use super::isolines::{border_max, isolines, nice_levels, GridSpec, Isoline};
 use super::newton::{maximise, Derivs};
 use crate::data::Dataset;
 use crate::error::Result;
-use crate::models::family::{bernoulli_loglik, ln_1p_nonneg, log1pexp, logistic};
+use crate::models::family::{bernoulli_loglik, log1pexp, logistic, Log1pSum};
 
 /// log N(z; 0, σ²) = −½ log(2π) − log σ − z² / (2σ²).
 pub fn log_normal_density(z: f64, sigma: f64) -> f64 {
@@ -53,16 +53,16 @@ impl GroupTerm {
     /// Σ_i log p(y_i | offset_i + z) = Σ y_i(offset_i + z) − Σ log(1 + e^{offset_i + z}) (the Bernoulli part alone).
     pub(crate) fn bernoulli(&self, z: f64) -> f64 {
         let ez = z.exp();
-        let log1pexp_sum: f64 = self
-            .exp_offset
-            .iter()
-            .zip(&self.offset)
-            .map(|(&e, &o)| {
-                let t = e * ez;
-                if t.is_finite() { ln_1p_nonneg(t) } else { log1pexp(o + z) }
-            })
-            .sum();
-        self.sum_y_offset + z * self.sum_y - log1pexp_sum
+        let mut log1pexp_sum = Log1pSum::default();
+        for (&e, &o) in self.exp_offset.iter().zip(&self.offset) {
+            let t = e * ez;
+            if t.is_finite() {
+                log1pexp_sum.add_factor(1.0 + t);
+            } else {
+                log1pexp_sum.add_log(log1pexp(o + z));
+            }
+        }
+        self.sum_y_offset + z * self.sum_y - log1pexp_sum.value()
     }
 
     /// f_g(z).
@@ -70,14 +70,15 @@ impl GroupTerm {
         self.bernoulli(z) + log_normal_density(z, self.sigma)
     }
 
-    /// f_g on every point of `grid` (ascending). Exact when that costs at most a million terms;
-    /// otherwise the Bernoulli part is interpolated from [`NODES`] exact values (checked against
-    /// three exact values between nodes, falling back to exact evaluation on any disagreement
-    /// beyond 1e-9) and the normal part added exactly.
+    /// f_g on every point of `grid` (ascending). Exact when the grid is not longer than the
+    /// interpolation would cost (or the group is tiny); otherwise the Bernoulli part is interpolated
+    /// from [`NODES`] exact values (checked against three exact values between nodes, falling back to
+    /// exact evaluation on any disagreement beyond 1e-9, far below what a contour can show) and the
+    /// normal part added exactly. Each exact value costs n_g logarithms, an interpolated one 41 divisions.
     pub(crate) fn values_on(&self, grid: &[f64]) -> Vec<f64> {
         let exact = || grid.iter().map(|&z| self.value(z)).collect();
         let (Some(&a), Some(&b)) = (grid.first(), grid.last()) else { return Vec::new() };
-        if self.y.len().saturating_mul(grid.len()) <= 1_000_000 || b.is_nan() || b <= a {
+        if grid.len() <= NODES + 3 || self.y.len() < 8 || b.is_nan() || b <= a {
             return exact();
         }
         let cheb = Chebyshev::new(a, b, NODES, |z| self.bernoulli(z));
