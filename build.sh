@@ -253,6 +253,9 @@ swap('<link rel="stylesheet" href="style.css">', `<style>\n${css}\n</style>`);
 swap('<script type="module" src="app.js"></script>', '');
 swap('<link rel="icon" href="favicon.svg" type="image/svg+xml">', `<link rel="icon" href="${icon}" type="image/svg+xml">`);
 swap('</body>', `<script type="module">\n${app}\n</script>\n</body>`);
+// Preload hints point at files the one-file page does not have.
+html = html.replace(/^\s*<!-- preload:[^\n]*-->\n[^\n]*rel="(module)?preload"[^\n]*\n/m, () => '');
+if (/rel="(module)?preload"/.test(html)) throw new Error('index.html: preload hints the bundler did not remove');
 writeFileSync(out, html);
 JS
     local raw gz

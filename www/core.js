@@ -34,6 +34,10 @@ export async function compile() {
       if (one) return WebAssembly.compile(fromBase64(one.wasm));
       const res = await fetch(WASM);
       if (!res.ok) throw new Error(`The WebAssembly module could not be loaded (HTTP ${res.status}); run ./build.sh build.`);
+      // Compile while the bytes arrive; a server that does not say application/wasm gets the plain path.
+      if (WebAssembly.compileStreaming && (res.headers.get('content-type') || '').startsWith('application/wasm')) {
+        return WebAssembly.compileStreaming(res);
+      }
       return WebAssembly.compile(await res.arrayBuffer());
     })();
     compiled.catch(() => { compiled = null; });

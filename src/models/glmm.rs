@@ -232,11 +232,26 @@ fn not_above(a: f64, b: f64) -> bool {
     matches!(a.partial_cmp(&b), Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal))
 }
 
+/// (φ_g(u), φ_g'(u), φ_g''(u)) at real arguments, in one pass (one logarithm for the whole group).
+pub fn penalised_deviance_with_slopes(g: &Group, p: &GlmmParams<f64>, u: f64) -> (f64, f64, f64) {
+    let a = p.alpha + p.theta * u;
+    let (mut sum_mu, mut sum_w) = (0.0, 0.0);
+    let mut log1p = Log1pSum::default();
+    g.for_each_logistic(a, p.beta, |_, l, mu, w| {
+        log1p.add_term(l);
+        sum_mu += mu;
+        sum_w += w;
+    });
+    let phi = 2.0 * (log1p.value() - a * g.sum_y - p.beta * g.sum_xy) + u * u;
+    (phi, 2.0 * p.theta * (sum_mu - g.sum_y) + 2.0 * u, 2.0 * p.theta * p.theta * sum_w + 2.0)
+}
+
 /// The conditional mode û_g = argmin_u φ_g(u) by Newton's method with step halving (φ_g is strictly convex).
+/// Each point costs one pass: its value judges the step that reached it, its slopes give the next step.
 pub fn conditional_mode(g: &Group, p: &GlmmParams<f64>, start: f64) -> f64 {
     let mut u = if start.is_finite() { start } else { 0.0 };
+    let (mut phi, mut d1, mut d2) = penalised_deviance_with_slopes(g, p, u);
     for _ in 0..100 {
-        let (d1, d2) = penalised_deviance_slopes(g, p, u);
         let mut step = d1 / d2;
         if !step.is_finite() {
             break;
@@ -249,23 +264,24 @@ pub fn conditional_mode(g: &Group, p: &GlmmParams<f64>, start: f64) -> f64 {
             if step.abs() <= 1e-9 * scale {
                 break;
             }
+            (phi, d1, d2) = penalised_deviance_with_slopes(g, p, u);
             continue;
         }
         // Far from the mode, halve the step until φ decreases.
-        let phi = penalised_deviance(g, p, u);
         let mut next = u - step;
-        let mut phi_next = penalised_deviance(g, p, next);
+        let mut at_next = penalised_deviance_with_slopes(g, p, next);
         let mut halvings = 0;
-        while !not_above(phi_next, phi) && halvings < 60 {
+        while !not_above(at_next.0, phi) && halvings < 60 {
             step *= 0.5;
             next = u - step;
-            phi_next = penalised_deviance(g, p, next);
+            at_next = penalised_deviance_with_slopes(g, p, next);
             halvings += 1;
         }
-        if !not_above(phi_next, phi) {
+        if !not_above(at_next.0, phi) {
             break;
         }
         u = next;
+        (phi, d1, d2) = at_next;
     }
     u
 }

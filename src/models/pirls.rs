@@ -5,7 +5,7 @@
 
 use nalgebra::{DMatrix, DVector};
 
-use super::family::{logistic, Log1pSum};
+use super::family::{log1pexp, logistic, Log1pSum};
 use super::optimize::newton_minimize;
 use crate::data::Dataset;
 use crate::error::{Error, Result};
@@ -23,31 +23,58 @@ pub fn penalised_negloglik(data: &Dataset, sigma: f64, v: &DVector<f64>) -> f64 
     log1p.value() - y_eta + v.rows(2, v.len() - 2).norm_squared() / (2.0 * sigma * sigma)
 }
 
+/// Value, gradient and Hessian of the penalised negative log-likelihood in one pass. With r_i = μ_i − y_i and
+/// w_i = μ_i(1 − μ_i), the gradient is (Σr_i, Σr_i x_i, Σ_{i∈g} r_i + z_g/σ²) and the Hessian has only
+/// per-group sums off its diagonal: H_αα = Σw, H_αβ = Σwx, H_ββ = Σwx², H_αg = Σ_{i∈g} w, H_βg =
+/// Σ_{i∈g} wx, H_gg = Σ_{i∈g} w + 1/σ². One exponential per observation gives μ, w and the factor 1 + e^η.
 fn penalised_derivatives(data: &Dataset, sigma: f64, v: &DVector<f64>) -> (f64, DVector<f64>, DMatrix<f64>) {
     let k = v.len();
-    let mut g = DVector::zeros(k);
-    let mut h = DMatrix::zeros(k, k);
+    let groups = k - 2;
+    let (mut sr, mut sw, mut swx) = (vec![0.0; groups], vec![0.0; groups], vec![0.0; groups]);
+    let (mut srx, mut swxx, mut y_eta) = (0.0, 0.0, 0.0);
+    let mut log1p = Log1pSum::default();
     for i in 0..data.n_obs() {
-        let zi = 2 + data.group[i];
-        let x = data.x[i];
-        let mu = logistic(v[0] + v[1] * x + v[zi]);
-        let r = mu - data.y_bin[i];
-        let w = mu * (1.0 - mu);
-        let idx = [0, 1, zi];
-        let d = [1.0, x, 1.0];
-        for a in 0..3 {
-            g[idx[a]] += r * d[a];
-            for b in 0..3 {
-                h[(idx[a], idx[b])] += w * d[a] * d[b];
-            }
-        }
+        let gi = data.group[i];
+        let (x, y) = (data.x[i], data.y_bin[i]);
+        let eta = v[0] + v[1] * x + v[2 + gi];
+        let (mu, w) = if eta <= 33.3 {
+            let t = eta.exp();
+            let u = 1.0 + t;
+            log1p.add_factor(u);
+            let mu = t / u;
+            (mu, mu / u)
+        } else {
+            log1p.add_log(log1pexp(eta));
+            let mu = logistic(eta);
+            (mu, mu * (1.0 - mu))
+        };
+        y_eta += y * eta;
+        let r = mu - y;
+        sr[gi] += r;
+        sw[gi] += w;
+        swx[gi] += w * x;
+        srx += r * x;
+        swxx += w * x * x;
     }
     let prec = 1.0 / (sigma * sigma);
-    for j in 2..k {
-        g[j] += v[j] * prec;
-        h[(j, j)] += prec;
+    let mut g = DVector::zeros(k);
+    let mut h = DMatrix::zeros(k, k);
+    g[0] = sr.iter().sum();
+    g[1] = srx;
+    h[(0, 0)] = sw.iter().sum();
+    h[(0, 1)] = swx.iter().sum();
+    h[(1, 0)] = h[(0, 1)];
+    h[(1, 1)] = swxx;
+    for j in 0..groups {
+        g[2 + j] = sr[j] + v[2 + j] * prec;
+        h[(0, 2 + j)] = sw[j];
+        h[(2 + j, 0)] = sw[j];
+        h[(1, 2 + j)] = swx[j];
+        h[(2 + j, 1)] = swx[j];
+        h[(2 + j, 2 + j)] = sw[j] + prec;
     }
-    (penalised_negloglik(data, sigma, v), g, h)
+    let value = log1p.value() - y_eta + v.rows(2, groups).norm_squared() * (0.5 * prec);
+    (value, g, h)
 }
 
 /// (α, β, ẑ) maximising the penalised log-likelihood at fixed σ, by Newton's method (the problem is strictly convex).
