@@ -4,7 +4,7 @@
 //   a bad value rejects with its sentence); at most one refit runs per animation frame, always for the
 //   newest target, so inputs coalesce.
 // - A refit that would exceed a frame runs in a Web Worker (www/worker.js) with its own Demo; the page's
-//   Demo takes over the worker's state (load_state) and draws it, so the main thread stays responsive.
+//   Demo takes over the worker's state (load_state_bytes) and draws it, so the main thread stays responsive.
 //   "Would exceed": from BIG_OBS observations on, or when the last main-thread refit scaled to the new
 //   number of observations predicts more than FRAME_BUDGET ms. Where no worker can be made (a script from
 //   another origin, a sandboxed frame) everything runs on the main thread.
@@ -317,7 +317,7 @@ export class Engine {
       if (m.seq > this.appliedSeq && this.demo && !this.recovering) {
         const t0 = performance.now();
         try {
-          this.demo.load_state(m.state);
+          this.demo.load_state_bytes(m.state, m.results);
         } catch (e) {
           if (isFatal(e)) {
             this.failUpTo(m.seq, this.panicError(e));

@@ -1,7 +1,7 @@
 // The fitting worker: its own Demo fits large data off the main thread. The page sends the compiled
 // WebAssembly.Module once ({type: 'init'}), then full parameters ({type: 'fit', seq, params, pair});
-// the worker answers with the Demo's state as JSON (parameters, fits, scene — not the data), which the
-// page's Demo takes over with load_state() and draws. No numerics here either.
+// the worker answers with the Demo's state (parameters and scene as bytes, the fits as an object — not the
+// data), which the page's Demo takes over with load_state_bytes() and draws. No numerics here either.
 
 import init, { Demo, last_panic as lastPanic } from './pkg/glmm_demo.js';
 
@@ -49,9 +49,12 @@ self.onmessage = async (ev) => {
       if ((cur[0] !== a || cur[1] !== b) && a !== b && a < m.params.groups && b < m.params.groups) demo.set_pair(a, b);
     }
     const fitMs = performance.now() - t0;
-    const state = demo.state();
+    // The scene as bytes (transferred, not copied) and the fits as a plain object: the page's Demo reads
+    // both far faster than one large object.
+    const state = demo.state_bytes();
+    const results = demo.results();
     const memoryBytes = memory ? memory.buffer.byteLength : 0;
-    post({ type: 'fit', seq: m.seq, state, fitMs, totalMs: performance.now() - t0, memoryBytes });
+    self.postMessage({ type: 'fit', seq: m.seq, state, results, fitMs, totalMs: performance.now() - t0, memoryBytes }, [state.buffer]);
   } catch (e) {
     const fatal = e instanceof WebAssembly.RuntimeError;
     if (fatal) broken = true;
