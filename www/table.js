@@ -149,7 +149,7 @@ export function renderTable(table, results, { groups, nagq, hidden = new Set() }
       // How to read this fit (a singular fit, say): one sentence from the core under its row.
       rows.push(el('tr', { class: 'note-row', 'data-note-for': m.key }, [
         el('td', { colspan: ncol, class: 'note-cell' },
-          [el('span', { class: 'note-mark', 'aria-hidden': 'true', text: 'i' }), ' ', fit.note]),
+          [el('span', { class: 'note-text' }, [el('span', { class: 'note-mark', 'aria-hidden': 'true', text: 'i' }), ' ', fit.note])]),
       ]));
     }
   }
