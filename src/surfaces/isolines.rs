@@ -111,26 +111,77 @@ fn clamp_point(p: &contour::Pt, g: &GridSpec) -> [f64; 2] {
 }
 
 /// Isolines of `values` at each level (open or closed polylines in data coordinates).
+///
+/// Each level is traced on the smallest sub-grid holding every sample ≥ level plus one sample of margin
+/// (or the grid's own border): no cell outside it crosses the level, and the margin plays the part of
+/// the border padding, so the lines are those of the whole grid — but the high levels of a hill cover a
+/// small part of it (a quarter of the width for a level 16 times higher), and tracing costs its area.
 pub fn isolines(values: &[f64], g: &GridSpec, levels: &[f64]) -> Result<Vec<Isoline>> {
     check(values, g)?;
-    let vals = sanitize(values);
-    let lines = builder(g)
-        .lines(&vals, levels)
-        .map_err(|e| Error::Drawing(format!("contour lines could not be traced: {e:?}")))?;
-    Ok(lines
-        .into_iter()
-        .map(|line| {
-            let level = line.threshold();
-            let lines = line
-                .geometry()
-                .0
-                .iter()
-                .map(|ls| ls.0.iter().map(|p| clamp_point(p, g)).collect::<Vec<_>>())
-                .filter(|l: &Vec<[f64; 2]>| l.len() >= 2)
-                .collect();
-            Isoline { level, lines }
+    let sanitized;
+    let vals = if values.iter().all(|v| v.is_finite()) {
+        values
+    } else {
+        sanitized = sanitize(values);
+        &sanitized
+    };
+    // Row and column maxima: the rows (columns) holding a sample ≥ level are those whose maximum is.
+    let mut row_max = vec![f64::NEG_INFINITY; g.ny];
+    let mut col_max = vec![f64::NEG_INFINITY; g.nx];
+    for (j, row) in vals.chunks_exact(g.nx).enumerate() {
+        for (i, &v) in row.iter().enumerate() {
+            row_max[j] = row_max[j].max(v);
+            col_max[i] = col_max[i].max(v);
+        }
+    }
+    let span = |maxima: &[f64], level: f64| {
+        let first = maxima.iter().position(|&m| m >= level)?;
+        let last = maxima.iter().rposition(|&m| m >= level)?;
+        Some((first, last))
+    };
+    levels
+        .iter()
+        .map(|&level| match (span(&col_max, level), span(&row_max, level)) {
+            (Some((i0, i1)), Some((j0, j1))) => isoline_on_its_box(vals, g, level, (i0, i1, j0, j1)),
+            _ => Ok(Isoline { level, lines: Vec::new() }),
         })
-        .collect())
+        .collect()
+}
+
+/// The isoline at `level` traced on the box (i0, i1, j0, j1) of the samples ≥ level, widened by the margin.
+fn isoline_on_its_box(
+    vals: &[f64],
+    g: &GridSpec,
+    level: f64,
+    (i0, i1, j0, j1): (usize, usize, usize, usize),
+) -> Result<Isoline> {
+    // One sample of margin, and at least two samples per side (the builder's minimum).
+    let (mut i0, mut i1) = (i0.saturating_sub(1), (i1 + 1).min(g.nx - 1));
+    let (mut j0, mut j1) = (j0.saturating_sub(1), (j1 + 1).min(g.ny - 1));
+    if i1 == i0 {
+        if i1 + 1 < g.nx { i1 += 1 } else { i0 -= 1 }
+    }
+    if j1 == j0 {
+        if j1 + 1 < g.ny { j1 += 1 } else { j0 -= 1 }
+    }
+    let sub_grid = GridSpec {
+        x0: g.x0 + i0 as f64 * g.dx,
+        nx: i1 - i0 + 1,
+        y0: g.y0 + j0 as f64 * g.dy,
+        ny: j1 - j0 + 1,
+        ..*g
+    };
+    let sub: Vec<f64> = (j0..=j1).flat_map(|j| vals[j * g.nx + i0..=j * g.nx + i1].iter().copied()).collect();
+    let traced = builder(&sub_grid)
+        .lines(&sub, &[level])
+        .map_err(|e| Error::Drawing(format!("contour lines could not be traced: {e:?}")))?;
+    let lines = traced
+        .iter()
+        .flat_map(|line| line.geometry().0.iter())
+        .map(|ls| ls.0.iter().map(|p| clamp_point(p, g)).collect::<Vec<_>>())
+        .filter(|l: &Vec<[f64; 2]>| l.len() >= 2)
+        .collect();
+    Ok(Isoline { level, lines })
 }
 
 /// Outer rings of the super-level sets {v ≥ level}, for filling bands by painting the levels in
@@ -198,5 +249,57 @@ mod tests {
             assert!(p[0] >= -3.0 && p[0] <= 3.0 && p[1] >= -3.0 && p[1] <= 3.0);
         }
         assert!(isolines(&v[..10], &g, &[-1.0]).is_err());
+    }
+
+    /// A ring as a set of points from its smallest one on (the start of a closed ring is arbitrary).
+    fn canonical(ring: &[[f64; 2]]) -> Vec<[f64; 2]> {
+        let open = if ring.len() > 1 && ring[0] == ring[ring.len() - 1] { &ring[..ring.len() - 1] } else { ring };
+        let k = (0..open.len()).min_by(|&a, &b| open[a].partial_cmp(&open[b]).unwrap()).unwrap_or(0);
+        open[k..].iter().chain(&open[..k]).copied().collect()
+    }
+
+    /// Tracing each level on its own box gives the lines of the whole grid: the same rings, point for point,
+    /// on hills that are off-centre, clipped by the border, flat-topped, or a single sample high.
+    #[test]
+    fn boxed_tracing_equals_whole_grid_tracing() {
+        let (nx, ny) = (47, 39);
+        let g = GridSpec { x0: -2.0, dx: 0.1, nx, y0: 1.0, dy: 0.15, ny };
+        let shapes: Vec<Box<dyn Fn(f64, f64) -> f64>> = vec![
+            Box::new(|x, y| -((x - 0.3).powi(2) * 3.0 + (y - 3.0).powi(2))),
+            Box::new(|x, y| -((x + 2.0).powi(2) + (y - 1.0).powi(2) * 0.5)), // maximum in a corner
+            Box::new(|x, y| (-(x * x) - (y - 4.0).powi(4)).max(-1.0)),        // flat below −1
+            Box::new(|x, y| if (x - 0.0).abs() < 0.05 && (y - 3.1).abs() < 0.07 { 1.0 } else { -1.0 }),
+        ];
+        for (s, f) in shapes.iter().enumerate() {
+            let mut v = Vec::with_capacity(nx * ny);
+            for j in 0..ny {
+                for i in 0..nx {
+                    v.push(f(g.x0 + i as f64 * g.dx, g.y0 + j as f64 * g.dy));
+                }
+            }
+            let levels = [-30.0, -8.0, -2.0, -1.0, -0.5, 0.0, 0.5, 5.0];
+            let boxed = isolines(&v, &g, &levels).unwrap();
+            let whole = builder(&g).lines(&sanitize(&v), &levels).unwrap();
+            for (b, w) in boxed.iter().zip(&whole) {
+                let mut want: Vec<Vec<[f64; 2]>> = w
+                    .geometry()
+                    .0
+                    .iter()
+                    .map(|ls| ls.0.iter().map(|p| clamp_point(p, &g)).collect::<Vec<_>>())
+                    .filter(|l| l.len() >= 2)
+                    .map(|r| canonical(&r))
+                    .collect();
+                let mut got: Vec<Vec<[f64; 2]>> = b.lines.iter().map(|r| canonical(r)).collect();
+                want.sort_by(|a, b| a.partial_cmp(b).unwrap());
+                got.sort_by(|a, b| a.partial_cmp(b).unwrap());
+                // The same points up to the rounding of a shifted origin (a few ulps).
+                assert_eq!(got.len(), want.len(), "shape {s}, level {}", b.level);
+                for (r, q) in got.iter().zip(&want) {
+                    assert_eq!(r.len(), q.len(), "shape {s}, level {}", b.level);
+                    let far = r.iter().zip(q).map(|(a, b)| (a[0] - b[0]).abs().max((a[1] - b[1]).abs())).fold(0.0, f64::max);
+                    assert!(far < 1e-12, "shape {s}, level {}: {far:e}", b.level);
+                }
+            }
+        }
     }
 }
