@@ -155,8 +155,13 @@ pub fn lmm(data: &Dataset, reml: bool) -> Result<LmmFit> {
     };
     let min = newton_minimize(value, derivs, DVector::from_element(1, 1.0))
         .map_err(|reason| Error::NoConvergence { model: "lmer", reason })?;
-    // The criterion is even in θ; report θ ≥ 0 as lme4 does.
-    let theta = min.x[0].abs();
+    // The criterion is even in θ; report θ ≥ 0 as lme4 does. Close to 0 it is flat to rounding: a search that
+    // ends below lme4's singular tolerance reports the boundary θ = 0 when that is no worse (lme4's bounded
+    // optimiser lands on it), so a singular fit has σ_b and every BLUP exactly 0.
+    let theta = match min.x[0].abs() {
+        t if t < SINGULAR_THETA && criterion(&s, 0.0, reml) <= min.value => 0.0,
+        t => t,
+    };
     let p = profile(&s, theta);
     let n = s.n;
     let sigma2 = p.penalised_rss / if reml { n - 2.0 } else { n };
@@ -167,7 +172,7 @@ pub fn lmm(data: &Dataset, reml: bool) -> Result<LmmFit> {
     let t2 = theta * theta;
     let ranef: Vec<f64> =
         s.groups.iter().zip(p.weights.iter().zip(&p.residual_means)).map(|(g, (&w, &e))| t2 * g.n * w * e).collect();
-    let crit = min.value;
+    let crit = criterion(&s, theta, reml);
     Ok(LmmFit {
         fixef: vec![intercept, slope],
         sigma,
