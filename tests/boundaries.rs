@@ -346,10 +346,10 @@ fn x_constant_within_every_group() {
     }
 }
 
-/// Known bug: glm + group misses the same collinearity and reports a split of the x effect between the
-/// slope and the group coefficient that the data cannot determine (R reports NA for the aliased column).
+/// glm + group has the same collinearity and says so in the same words (R reports NA for the aliased
+/// column; it once reported a split of the x effect between the slope and the group coefficient that the
+/// data cannot determine).
 #[test]
-#[ignore = "known bug in src/models/glm.rs: x collinear with the groups is fitted instead of said"]
 fn x_constant_within_every_group_glm() {
     let mut d = simulate(&answer()).unwrap_or_else(|e| panic!("{e}"));
     d.x = d.group.iter().map(|&g| g as f64).collect();

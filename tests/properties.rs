@@ -32,8 +32,7 @@
 //! Every model case runs in a child process (this test binary, re-run on [`child_process_entry`]) that
 //! the parent kills after [`FIT_BUDGET`]: a hang is a failure naming its configuration, not a stuck CI job.
 //!
-//! Known bug in src/models, reported, pinned by an ignored test that fails today:
-//! [`known_bug_lmm_blups_lose_digits`] (the LMM's BLUPs can sum to 1e-8 rather than 0).
+//! A case the random search found is kept as a regular test: [`lmm_blups_sum_to_zero_where_x_varies_between_groups`].
 //!
 //! `tests/properties.proptest-regressions` holds the cases earlier searches shrank to; they replay first.
 
@@ -514,13 +513,12 @@ fn former_runaway_fits_finish() {
     all_within_budget(Job::AgqVsExact, &[question]);
 }
 
-/// Known bug, reported: the LMM's BLUPs sum to 1.0e-8 where the property allows 8.4e-9 (1e-10 of Σ|b_g| =
-/// 84): the per-group sums in src/models/lmm.rs lose about eight digits to cancellation when x varies mostly
-/// between groups (here x is not centred and the groups are 4.7 apart in x; θ is large). Found by the
-/// random search (`PROPTEST_RNG_SEED=13`). Remove the `ignore` once the sum is zero to 1e-10.
+/// The LMM's BLUPs sum to zero to 1e-10 of Σ|b_g| (84 here) where x varies mostly between groups (x is not
+/// centred and the groups are 4.7 apart in x; θ is large). The per-group sums of src/models/lmm.rs once
+/// lost about eight digits to cancellation here (n − Σ θ²n_g²/(1 + θ²n_g) for Σ n_g/(1 + θ²n_g)), and the
+/// sum was 1.0e-8. Found by the random search (`PROPTEST_RNG_SEED=13`).
 #[test]
-#[ignore = "known bug in src/models/lmm.rs: BLUPs sum to 1e-8 instead of 0 (cancellation)"]
-fn known_bug_lmm_blups_lose_digits() {
+fn lmm_blups_sum_to_zero_where_x_varies_between_groups() {
     let case = Case {
         sim: SimConfig {
             preset: Preset::Custom,

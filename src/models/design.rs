@@ -87,6 +87,32 @@ pub fn check_x_varies(data: &Dataset, model: &str) -> crate::Result<()> {
     Ok(())
 }
 
+/// Sentence if x is constant within every group: then x is a combination of the group indicators, so with
+/// `+ factor(group)` its slope is not estimable (R reports `NA` for the aliased column).
+///
+/// The test is on the within-group sum of squares Σ_g Σ_{i∈g} (x_i − x̄_g)², which must exceed 1e-20 · Σ_i x_i²
+/// (below that it is rounding of group means, not variation).
+pub fn check_x_varies_within_groups(data: &Dataset, model: &str) -> crate::Result<()> {
+    let groups = data.n_groups();
+    let (mut count, mut sum) = (vec![0.0; groups], vec![0.0; groups]);
+    for (&g, &x) in data.group.iter().zip(&data.x) {
+        count[g] += 1.0;
+        sum[g] += x;
+    }
+    let (mut within, mut scale) = (0.0, 0.0);
+    for (&g, &x) in data.group.iter().zip(&data.x) {
+        let dx = x - sum[g] / count[g];
+        within += dx * dx;
+        scale += x * x;
+    }
+    if within <= 1e-20 * scale {
+        return Err(crate::Error::NotEstimable(format!(
+            "{model} cannot be fitted: x is constant within every group, so its slope is not estimable."
+        )));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +141,20 @@ mod tests {
         assert!((xwx - want_xwx).norm() < 1e-13);
         let beta = DVector::from_vec(vec![1.0, 2.0, 3.0, 4.0]);
         assert_eq!(mm.eta(&beta, 2), 1.0 + 4.0 + 4.0);
+    }
+
+    #[test]
+    fn x_that_is_a_function_of_the_group_does_not_vary_within_groups() {
+        let mut d = Dataset {
+            group: vec![0, 0, 1, 1, 2],
+            group_labels: vec!["a".into(), "b".into(), "c".into()],
+            x: vec![0.5, 0.5, -1.0, -1.0, 2.0],
+            y: None,
+            y_bin: vec![0.0; 5],
+        };
+        let e = check_x_varies_within_groups(&d, "M").unwrap_err().to_string();
+        assert_eq!(e, "M cannot be fitted: x is constant within every group, so its slope is not estimable.");
+        d.x[1] = 0.5 + 1e-9;
+        assert!(check_x_varies_within_groups(&d, "M").is_ok());
     }
 }

@@ -5,7 +5,7 @@
 
 use nalgebra::{DMatrix, DVector};
 
-use super::design::{check_x_varies, ModelMatrix};
+use super::design::{check_x_varies, check_x_varies_within_groups, ModelMatrix};
 use super::family::{deviance_residual, logistic};
 use super::optimize::newton_minimize;
 use crate::data::Dataset;
@@ -78,6 +78,7 @@ pub fn glm(data: &Dataset, by_group: bool) -> Result<GlmFit> {
                 list.join(", ")
             )));
         }
+        check_x_varies_within_groups(data, model)?;
     }
     let mm = ModelMatrix::new(data, by_group);
     let y = &data.y_bin;

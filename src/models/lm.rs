@@ -6,7 +6,7 @@
 //! other groups' differences from it (one group: `lm(y ~ x)`). σ̂² = RSS / (n − p);
 //! log L = −n/2 · (log(2π RSS/n) + 1). Centred sums keep it accurate in O(n).
 
-use super::design::check_x_varies;
+use super::design::{check_x_varies, check_x_varies_within_groups};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::report::LmFit;
@@ -32,6 +32,9 @@ pub fn lm(data: &Dataset, by_group: bool) -> Result<LmFit> {
             "{model} cannot be fitted: {n} observations for {p} coefficients leave no residual degrees of freedom."
         )));
     }
+    if by_group {
+        check_x_varies_within_groups(data, model)?;
+    }
     let (mut count, mut sx, mut sy) = (vec![0.0; groups], vec![0.0; groups], vec![0.0; groups]);
     for i in 0..n {
         count[cell(i)] += 1.0;
@@ -40,17 +43,11 @@ pub fn lm(data: &Dataset, by_group: bool) -> Result<LmFit> {
     }
     let x_mean: Vec<f64> = (0..groups).map(|g| sx[g] / count[g]).collect();
     let y_mean: Vec<f64> = (0..groups).map(|g| sy[g] / count[g]).collect();
-    let (mut sxx, mut sxy, mut scale) = (0.0, 0.0, 0.0);
+    let (mut sxx, mut sxy) = (0.0, 0.0);
     for i in 0..n {
         let (dx, dy) = (data.x[i] - x_mean[cell(i)], y[i] - y_mean[cell(i)]);
         sxx += dx * dx;
         sxy += dx * dy;
-        scale += data.x[i] * data.x[i];
-    }
-    if sxx <= 1e-20 * scale {
-        return Err(Error::NotEstimable(format!(
-            "{model} cannot be fitted: x is constant within every group, so its slope is not estimable."
-        )));
     }
     let slope = sxy / sxx;
     let intercepts: Vec<f64> = (0..groups).map(|g| y_mean[g] - slope * x_mean[g]).collect();

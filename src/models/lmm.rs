@@ -5,7 +5,14 @@
 //!   REML: d_R(θ) = log|L_θ|² + log|R_X|² + (n − p)·(1 + log(2π r²_θ / (n − p)))
 //! where log|L_θ|² = Σ_g log(1 + θ² n_g) (the log-determinant), r²_θ is the penalised residual sum of
 //! squares and R_X the Cholesky factor of X'V⁻¹X with V = I + θ²ZZ'. For a random intercept everything
-//! is a sum over groups: V⁻¹ = I − Z diag(c_g) Z', c_g = θ²/(1 + θ² n_g).
+//! is a sum over groups: with w_g = 1/(1 + θ² n_g), V⁻¹ = I − Z diag(θ² w_g) Z'.
+//!
+//! Written in the cancellation-free form. With x̄_g, ȳ_g the group means, W_xx, W_xy, W_yy the within-group
+//! sums of squares and products, and the weighted means m_x = Σ w_g n_g x̄_g / Σ w_g n_g (m_y likewise):
+//!   1'V⁻¹1 = Σ_g w_g n_g                           (not n − Σ_g θ² w_g n_g², which cancels for large θ),
+//!   S_xx = W_xx + Σ_g w_g n_g (x̄_g − m_x)²,  S_xy = W_xy + Σ_g w_g n_g (x̄_g − m_x)(ȳ_g − m_y),  S_yy likewise,
+//!   slope β̂ = S_xy/S_xx, intercept m_y − β̂ m_x, r²_θ = S_yy − β̂ S_xy, |R_X|² = (Σ_g w_g n_g)·S_xx.
+//! Every weight and every sum of squares is a sum of non-negative terms.
 
 use nalgebra::{DMatrix, DVector};
 use num_dual::{Dual2_64, DualNum};
@@ -19,44 +26,53 @@ use crate::report::LmmFit;
 /// lme4's `isSingular` tolerance on θ.
 pub const SINGULAR_THETA: f64 = 1e-4;
 
-/// Per-group sums of the centred data (x − x̄, y − ȳ).
+/// A group's size and its means of the centred data (x − x̄, y − ȳ).
 #[derive(Debug, Clone)]
-struct GroupSums {
+struct GroupMeans {
     n: f64,
-    sx: f64,
-    sy: f64,
+    x: f64,
+    y: f64,
 }
 
-/// Sufficient statistics of the whole problem.
+/// Sufficient statistics of the whole problem: group means and within-group sums of squares and products.
 #[derive(Debug, Clone)]
 struct Sums {
     n: f64,
-    xx: f64,
-    xy: f64,
-    yy: f64,
-    groups: Vec<GroupSums>,
+    within_xx: f64,
+    within_xy: f64,
+    within_yy: f64,
+    groups: Vec<GroupMeans>,
     x_mean: f64,
     y_mean: f64,
 }
 
 impl Sums {
+    /// Two passes: the means first, then the within-group deviations from them (no sum of squares cancels).
     fn new(data: &Dataset, y: &[f64]) -> Sums {
         let n = data.n_obs() as f64;
         let x_mean = data.x.iter().sum::<f64>() / n;
         let y_mean = y.iter().sum::<f64>() / n;
-        let mut groups = vec![GroupSums { n: 0.0, sx: 0.0, sy: 0.0 }; data.n_groups()];
-        let (mut xx, mut xy, mut yy) = (0.0, 0.0, 0.0);
+        let mut groups = vec![GroupMeans { n: 0.0, x: 0.0, y: 0.0 }; data.n_groups()];
         for i in 0..data.n_obs() {
-            let (xc, yc) = (data.x[i] - x_mean, y[i] - y_mean);
             let g = &mut groups[data.group[i]];
             g.n += 1.0;
-            g.sx += xc;
-            g.sy += yc;
-            xx += xc * xc;
-            xy += xc * yc;
-            yy += yc * yc;
+            g.x += data.x[i] - x_mean;
+            g.y += y[i] - y_mean;
         }
-        Sums { n, xx, xy, yy, groups, x_mean, y_mean }
+        // A level without rows (never read from a CSV or simulated) keeps means 0 and carries no weight.
+        for g in groups.iter_mut().filter(|g| g.n > 0.0) {
+            g.x /= g.n;
+            g.y /= g.n;
+        }
+        let (mut within_xx, mut within_xy, mut within_yy) = (0.0, 0.0, 0.0);
+        for i in 0..data.n_obs() {
+            let g = &groups[data.group[i]];
+            let (dx, dy) = (data.x[i] - x_mean - g.x, y[i] - y_mean - g.y);
+            within_xx += dx * dx;
+            within_xy += dx * dy;
+            within_yy += dy * dy;
+        }
+        Sums { n, within_xx, within_xy, within_yy, groups, x_mean, y_mean }
     }
 }
 
@@ -67,30 +83,39 @@ struct Profile<D> {
     penalised_rss: D,
     /// Centred-design coefficients (intercept, slope).
     beta: [D; 2],
+    /// The weights w_g = 1/(1 + θ² n_g) and each group's residual mean ȳ_g − intercept − slope·x̄_g.
+    weights: Vec<D>,
+    residual_means: Vec<D>,
 }
 
-/// Solve the penalised least-squares problem at θ via per-group sums.
+/// Solve the penalised least-squares problem at θ via per-group sums (the formulas of the module doc).
 fn profile<D: DualNum<Primitive = f64> + Copy>(s: &Sums, theta: D) -> Profile<D> {
     let t2 = theta * theta;
-    let (mut a00, mut a01, mut a11) = (D::from(s.n), D::from(0.0), D::from(s.xx));
-    let (mut b0, mut b1, mut c) = (D::from(0.0), D::from(s.xy), D::from(s.yy));
+    let weights: Vec<D> = s.groups.iter().map(|g| (t2 * g.n + 1.0).recip()).collect();
+    let (mut total, mut mx, mut my) = (D::from(0.0), D::from(0.0), D::from(0.0));
     let mut log_det_l = D::from(0.0);
-    for g in &s.groups {
-        let denom = t2 * g.n + 1.0;
-        let cg = t2 / denom;
-        a00 -= cg * (g.n * g.n);
-        a01 -= cg * (g.n * g.sx);
-        a11 -= cg * (g.sx * g.sx);
-        b0 -= cg * (g.n * g.sy);
-        b1 -= cg * (g.sx * g.sy);
-        c -= cg * (g.sy * g.sy);
-        log_det_l += denom.ln();
+    for (g, &w) in s.groups.iter().zip(&weights) {
+        let wn = w * g.n;
+        total += wn;
+        mx += wn * g.x;
+        my += wn * g.y;
+        log_det_l += (t2 * g.n).ln_1p();
     }
-    let det = a00 * a11 - a01 * a01;
-    let beta0 = (a11 * b0 - a01 * b1) / det;
-    let beta1 = (a00 * b1 - a01 * b0) / det;
-    let penalised_rss = c - (beta0 * b0 + beta1 * b1);
-    Profile { log_det_l, log_det_rx: det.ln(), penalised_rss, beta: [beta0, beta1] }
+    mx /= total;
+    my /= total;
+    let (mut sxx, mut sxy, mut syy) = (D::from(s.within_xx), D::from(s.within_xy), D::from(s.within_yy));
+    for (g, &w) in s.groups.iter().zip(&weights) {
+        let (dx, dy) = (-mx + g.x, -my + g.y);
+        let wn = w * g.n;
+        sxx += wn * dx * dx;
+        sxy += wn * dx * dy;
+        syy += wn * dy * dy;
+    }
+    let slope = sxy / sxx;
+    let residual_means: Vec<D> = s.groups.iter().map(|g| (-my + g.y) - slope * (-mx + g.x)).collect();
+    let intercept = my - slope * mx;
+    let penalised_rss = syy - slope * sxy;
+    Profile { log_det_l, log_det_rx: total.ln() + sxx.ln(), penalised_rss, beta: [intercept, slope], weights, residual_means }
 }
 
 /// lme4's objective at θ: the REML criterion or the ML deviance.
@@ -130,22 +155,24 @@ pub fn lmm(data: &Dataset, reml: bool) -> Result<LmmFit> {
     };
     let min = newton_minimize(value, derivs, DVector::from_element(1, 1.0))
         .map_err(|reason| Error::NoConvergence { model: "lmer", reason })?;
-    // The criterion is even in θ; report θ ≥ 0 as lme4 does.
-    let theta = min.x[0].abs();
+    // The criterion is even in θ; report θ ≥ 0 as lme4 does. Close to 0 it is flat to rounding: a search that
+    // ends below lme4's singular tolerance reports the boundary θ = 0 when that is no worse (lme4's bounded
+    // optimiser lands on it), so a singular fit has σ_b and every BLUP exactly 0.
+    let theta = match min.x[0].abs() {
+        t if t < SINGULAR_THETA && criterion(&s, 0.0, reml) <= min.value => 0.0,
+        t => t,
+    };
     let p = profile(&s, theta);
     let n = s.n;
     let sigma2 = p.penalised_rss / if reml { n - 2.0 } else { n };
     let sigma = sigma2.sqrt();
     let slope = p.beta[1];
     let intercept = s.y_mean + p.beta[0] - slope * s.x_mean;
-    // BLUPs b_g = θ² S_g / (1 + θ² n_g), S_g the group's sum of residuals from the fixed effects.
+    // BLUPs b_g = θ² n_g w_g e_g, e_g the group's mean residual from the fixed effects (Σ_g w_g n_g e_g = 0).
     let t2 = theta * theta;
-    let ranef: Vec<f64> = s
-        .groups
-        .iter()
-        .map(|g| t2 * (g.sy - p.beta[0] * g.n - slope * g.sx) / (1.0 + t2 * g.n))
-        .collect();
-    let crit = min.value;
+    let ranef: Vec<f64> =
+        s.groups.iter().zip(p.weights.iter().zip(&p.residual_means)).map(|(g, (&w, &e))| t2 * g.n * w * e).collect();
+    let crit = criterion(&s, theta, reml);
     Ok(LmmFit {
         fixef: vec![intercept, slope],
         sigma,
@@ -185,6 +212,31 @@ mod tests {
             assert!(d.v1.abs() < 1e-8, "gradient {}", d.v1);
             assert!(d.v2 > 0.0);
         }
+    }
+
+    /// The per-group sums against the dense generalised least squares with V = I + θ²ZZ', at a θ where both
+    /// are accurate: β̂ = (X'V⁻¹X)⁻¹X'V⁻¹y, r² = (y − Xβ̂)'V⁻¹(y − Xβ̂), |R_X|² = det X'V⁻¹X.
+    #[test]
+    fn group_sums_equal_dense_generalised_least_squares() {
+        let d = toy();
+        let y = DVector::from_column_slice(d.y.as_deref().unwrap_or(&[]));
+        let s = Sums::new(&d, y.as_slice());
+        let theta = 0.7;
+        let z = DMatrix::from_fn(30, 3, |i, g| f64::from(u8::from(d.group[i] == g)));
+        let v = DMatrix::identity(30, 30) + &z * z.transpose() * (theta * theta);
+        let v_inv = v.try_inverse().unwrap_or_else(|| DMatrix::zeros(30, 30));
+        let x = DMatrix::from_fn(30, 2, |i, j| if j == 0 { 1.0 } else { d.x[i] - s.x_mean });
+        let yc = y.map(|v| v - s.y_mean);
+        let xtvx = x.transpose() * &v_inv * &x;
+        let beta = xtvx.clone().try_inverse().unwrap_or_else(|| DMatrix::zeros(2, 2)) * x.transpose() * &v_inv * &yc;
+        let r = &yc - &x * &beta;
+        let rss = (r.transpose() * &v_inv * &r)[(0, 0)];
+        let p = profile(&s, theta);
+        assert!((p.beta[0] - beta[0]).abs() < 1e-12 && (p.beta[1] - beta[1]).abs() < 1e-12, "{:?} vs {beta}", p.beta);
+        assert!((p.penalised_rss - rss).abs() < 1e-12 * rss, "{} vs {rss}", p.penalised_rss);
+        assert!((p.log_det_rx - xtvx.determinant().ln()).abs() < 1e-12);
+        let log_det_l: f64 = [10.0f64; 3].iter().map(|n| (1.0 + theta * theta * n).ln()).sum();
+        assert!((p.log_det_l - log_det_l).abs() < 1e-12);
     }
 
     #[test]
