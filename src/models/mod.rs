@@ -15,5 +15,6 @@ pub mod optimize;
 pub mod pirls;
 pub mod probit_limit;
 pub mod quadrature;
+pub mod sigma_bound;
 
 pub use lesson::{fit_all, FitOptions};
