@@ -308,6 +308,36 @@ fn fifty_groups_of_one_with_a_singular_maximum() {
     }
 }
 
+/// x separates y_bin within every group that has both outcomes (groups of two rows; the question preset, seed
+/// 793301339): the exact log-likelihood rises toward its limit −4.040663 as the slope and σ_b grow together,
+/// so every glmer-type model says so. (It took 3 s and ended in "did not converge" once; lme4's nAGQ = 25 stops
+/// at σ_b = 10.7 with logLik −4.0055, above the exact limit: a quadrature artefact.)
+#[test]
+fn x_separates_within_every_group_with_no_finite_maximum() {
+    let mut c = SimConfig::preset(Preset::Question).with_groups(6);
+    c.seed = 793301339;
+    c.n = 2;
+    c.thresholds = vec![1.0, 0.5160247536947834, 0.0, 0.0, 0.5, 0.0];
+    let (_, r) = fit_sim(&c);
+    for (key, name, e) in sentences(&r) {
+        match key {
+            "glmm_laplace" | "glmm_agq" | "joint_mode" | "marginal_exact" => assert_eq!(
+                e.as_deref(),
+                Some(
+                    format!(
+                        "{name} has no finite estimate: within every group x separates y_bin = 0 from y_bin = 1 (or the \
+                         outcomes are all equal), so the likelihood keeps rising as the slope and the random-intercept \
+                         SD grow together without bound."
+                    )
+                    .as_str()
+                ),
+                "{key}"
+            ),
+            _ => {}
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------------
 // x
 // ---------------------------------------------------------------------------------------------------
