@@ -21,7 +21,8 @@ use serde_json::{json, Map, Value};
 
 use crate::data::Dataset;
 use crate::models::glm::glm;
-use crate::models::glmer::{default_start, glmer, glmer_optimum, glmm_report};
+use crate::models::glmer::{agq_start, default_start, glmer, glmer_optimum, glmer_optimum_given, glmm_report};
+use crate::models::sigma_bound::sigma_b_bound;
 use crate::models::joint_mode::joint_mode;
 use crate::models::lesson::summarise;
 use crate::models::lm::lm;
@@ -181,9 +182,11 @@ pub struct Starts {
 pub fn starts(data: &Dataset, opts: &FitOptions) -> Starts {
     let pooled = glm(data, false).ok();
     let start = default_start(data, pooled.as_ref().map(|f| f.coef.as_slice()));
-    let laplace = glmer_optimum(data, 1, start);
-    let warm = laplace.as_ref().map_or(start, |o| [o.params.alpha, o.params.beta, o.params.theta]);
-    let agq = glmer_optimum(data, opts.nagq, warm);
+    let bound = sigma_b_bound(data);
+    let laplace = glmer_optimum_given(data, 1, start, &bound);
+    let laplace_optimum = laplace.as_ref().ok().map(|o| [o.params.alpha, o.params.beta, o.params.theta]);
+    let warm = agq_start(data, laplace_optimum, start, &bound);
+    let agq = glmer_optimum_given(data, opts.nagq, warm, &bound);
     let warm_agq = agq.as_ref().map_or(warm, |o| [o.params.alpha, o.params.beta, o.params.theta]);
     Starts { start, warm, warm_agq }
 }

@@ -3,8 +3,8 @@
 //! docs/boundary-cases.md lists the same cases and sentences for the README.
 //!
 //! Everything goes through `fit_all`, as the CLI and the page do; CSV cases go through `read_csv` first,
-//! as `glmm-demo fit --csv` does. Tests marked `#[ignore = "known bug …"]` state the behaviour that is
-//! right and fail today; they were reported to the owner of src/models.
+//! as `glmm-demo fit --csv` does. Known bugs, when there are any, are pinned by tests marked
+//! `#[ignore = "known bug …"]` that state the behaviour that is right and fail until it is fixed.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::time::{Duration, Instant};
@@ -292,13 +292,13 @@ fn fifty_groups_of_one() {
     assert!(error("glmm_agq", &r.glmm_agq).contains("grows without bound"));
 }
 
-/// Known bug: with one row per group the likelihood does not always rise with σ_b. G = 50 × n = 1 with
-/// seed 3: the exact marginal log-likelihood, maximised over (α, β) at each σ_b, is −29.028325 at σ_b = 0
-/// (the glm), −29.031 at 0.5, −29.042 at 2 and −29.045977 in the limit σ_b → ∞ (checked independently),
-/// so the maximum is the singular fit σ_b = 0. Today every glmer-type model says that σ_b "grows without
-/// bound" (every group of one row counts as separated).
+/// With one row per group the likelihood does not always rise with σ_b. G = 50 × n = 1 with seed 3: the exact
+/// marginal log-likelihood, maximised over (α, β) at each σ_b, is −29.028325 at σ_b = 0 (the glm), −29.031 at
+/// 0.5, −29.042 at 2 and −29.045977 in the limit σ_b → ∞ (the probit model's maximum, R's
+/// `glm(y_bin ~ x, binomial("probit"))`), so the maximum is the singular fit σ_b = 0, as lme4 reports for
+/// nAGQ = 1 and 25. (Every glmer-type model once said that σ_b "grows without bound": every group of one row
+/// counted as separated.)
 #[test]
-#[ignore = "known bug in src/models: one row per group is taken for separation (σ_b 'grows without bound') where σ_b = 0 is the maximum"]
 fn fifty_groups_of_one_with_a_singular_maximum() {
     let (_, r) = fit_sim(&with(answer().with_groups(50), |c| {
         c.n = 1;
@@ -310,6 +310,36 @@ fn fifty_groups_of_one_with_a_singular_maximum() {
     assert!(m.sigma < 1e-4 && (m.loglik - glm.loglik).abs() < 1e-9, "{m:?}");
     for (name, o) in [("glmm_laplace", &r.glmm_laplace), ("glmm_agq", &r.glmm_agq)] {
         assert!(fitted(name, o).singular, "{name}");
+    }
+}
+
+/// x separates y_bin within every group that has both outcomes (groups of two rows; the question preset, seed
+/// 793301339): the exact log-likelihood rises toward its limit −4.040663 as the slope and σ_b grow together,
+/// so every glmer-type model says so. (It took 3 s and ended in "did not converge" once; lme4's nAGQ = 25 stops
+/// at σ_b = 10.7 with logLik −4.0055, above the exact limit: a quadrature artefact.)
+#[test]
+fn x_separates_within_every_group_with_no_finite_maximum() {
+    let mut c = SimConfig::preset(Preset::Question).with_groups(6);
+    c.seed = 793301339;
+    c.n = 2;
+    c.thresholds = vec![1.0, 0.5160247536947834, 0.0, 0.0, 0.5, 0.0];
+    let (_, r) = fit_sim(&c);
+    for (key, name, e) in sentences(&r) {
+        match key {
+            "glmm_laplace" | "glmm_agq" | "joint_mode" | "marginal_exact" => assert_eq!(
+                e.as_deref(),
+                Some(
+                    format!(
+                        "{name} has no finite estimate: within every group x separates y_bin = 0 from y_bin = 1 (or the \
+                         outcomes are all equal), so the likelihood keeps rising as the slope and the random-intercept \
+                         SD grow together without bound."
+                    )
+                    .as_str()
+                ),
+                "{key}"
+            ),
+            _ => {}
+        }
     }
 }
 
@@ -415,13 +445,14 @@ fn huge_and_tiny_x_change_only_the_slope() {
     }
 }
 
-/// Known bug: at the page's largest y coefficient and spacing (1000 each) x is almost a function of y and
-/// the group, lmer's θ is about 680, and its BLUPs sum to 1.1e-8 instead of 0 (relative error 8e-9: the
-/// per-group sums in src/models/lmm.rs cancel catastrophically for large θ). The glmer-type fits stop
-/// with "did not converge: the search stopped moving at relative gradient 8.2e-2" although x separates
-/// y_bin within every group (glm + group says so).
+/// The page's largest y coefficient and spacing (1000 each): x is almost a function of y and the group, lmer's
+/// θ is about 680, and its BLUPs sum to 0 (they once summed to 1.1e-8: the per-group sums of src/models/lmm.rs
+/// cancelled catastrophically for large θ). x separates y_bin within each group, through a narrow gap, so glm +
+/// group has no finite estimate; the likelihood of the random-intercept model does have a maximum, at σ_b =
+/// 297.43 (logLik −12.849287, above its limit −12.939114 as σ_b → ∞): lme4 agrees with nAGQ = 25 and 100
+/// (θ = 297.4275242, logLik −12.8492872467 at nAGQ = 100). The Laplace approximation keeps rising far beyond
+/// it (lme4 stops at θ = 6765 with "failed to converge"), and says so instead of "did not converge".
 #[test]
-#[ignore = "known bug in src/models/lmm.rs: BLUPs sum to 1e-8, not 0, when θ is large"]
 fn largest_page_coefficients() {
     let c = with(SimConfig::preset(Preset::Custom), |c| {
         c.y_coef = 1000.0;
@@ -435,8 +466,17 @@ fn largest_page_coefficients() {
         error("glm_group", &r.glm_group),
         "glm(y_bin ~ x + factor(group)) has no finite estimate: x separates y_bin = 0 from y_bin = 1 completely, so the slope diverges."
     );
-    for (name, o) in [("glmm_laplace", &r.glmm_laplace), ("glmm_agq", &r.glmm_agq)] {
-        let e = error(name, o);
-        assert!(!e.contains("did not converge"), "{name}: say what happened: {e}");
-    }
+    let e = error("glmm_laplace", &r.glmm_laplace);
+    assert_eq!(
+        e,
+        "glmer(y_bin ~ x + (1|group), nAGQ = 1) finds no maximum below σ_b = 1000: its approximation of the \
+         likelihood keeps rising as σ_b grows, where the exact likelihood does not (its supremum is not at σ_b = ∞), \
+         so the approximation has broken down for these data."
+    );
+    let agq = fitted("glmm_agq", &r.glmm_agq);
+    assert!((agq.sigma_b - 297.4275242).abs() < 1e-5, "{agq:?}");
+    assert!((agq.loglik - -12.8492872467).abs() < 1e-8, "{agq:?}");
+    assert!((agq.fixef[0] - 191.45668).abs() < 1e-3 && (agq.fixef[1] - 0.99201005).abs() < 1e-6, "{agq:?}");
+    let m = fitted("marginal_exact", &r.marginal_exact);
+    assert!((m.sigma - 297.4275).abs() < 1e-3 && (m.loglik - -12.849287).abs() < 1e-6, "{m:?}");
 }

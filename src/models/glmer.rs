@@ -5,8 +5,9 @@ use nalgebra::DVector;
 use super::family::logistic;
 use super::pirls::{penalised_fit, penalised_negloglik};
 use super::glmm::{check_estimable, minimise_objective, split_by_group, GlmmOptimum, SINGULAR_THETA};
-use super::marginal::conditional_means_exact;
+use super::marginal::{best_start, conditional_means_exact};
 use super::quadrature::{gauss_hermite, MAX_NODES};
+use super::sigma_bound::{sigma_b_bound, SigmaBound};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::report::GlmmFit;
@@ -64,11 +65,30 @@ pub fn check_nagq(nagq: usize) -> Result<()> {
 
 /// Fit the GLMM with K quadrature nodes per group from `start` (α, β, θ).
 pub fn glmer_optimum(data: &Dataset, nagq: usize, start: [f64; 3]) -> Result<GlmmOptimum> {
+    glmer_optimum_given(data, nagq, start, &sigma_b_bound(data))
+}
+
+/// [`glmer_optimum`] with the verdict on σ_b already reached for these data (`fit_all` reaches it once).
+pub fn glmer_optimum_given(data: &Dataset, nagq: usize, start: [f64; 3], bound: &SigmaBound) -> Result<GlmmOptimum> {
     let model = if nagq == 1 { "glmer(y_bin ~ x + (1|group), nAGQ = 1)" } else { "glmer(y_bin ~ x + (1|group), nAGQ > 1)" };
     check_nagq(nagq)?;
     check_estimable(data, model)?;
+    bound.check(model)?;
     let groups = split_by_group(data);
-    minimise_objective(&groups, &gauss_hermite(nagq), start, if nagq == 1 { "glmer (Laplace)" } else { "glmer (AGQ)" })
+    minimise_objective(&groups, &gauss_hermite(nagq), start, if nagq == 1 { "glmer (Laplace)" } else { "glmer (AGQ)" }, model)
+}
+
+/// Where the AGQ fit starts: of the Laplace optimum (if any), lme4's first-stage start and the σ_b decision's
+/// witness (if any), the one where the exact likelihood is highest. The Laplace optimum can sit far out in σ_b
+/// where the Laplace approximation has broken down (σ_b = 505 with logLik −4.24 where the exact maximum is
+/// −7.00 at σ_b = 6.3, lme4 agreeing), and AGQ started there follows its own breakdown.
+pub fn agq_start(data: &Dataset, laplace: Option<[f64; 3]>, start: [f64; 3], bound: &SigmaBound) -> [f64; 3] {
+    let Some(laplace) = laplace else { return start };
+    let mut candidates = vec![laplace, start];
+    if let SigmaBound::Finite { witness: Some(w) } = bound {
+        candidates.push(*w);
+    }
+    best_start(data, &candidates)
 }
 
 /// The report of a fit: fixed effects, σ_b, conditional modes and means, logLik on lme4's scale.

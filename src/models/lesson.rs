@@ -3,11 +3,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::glm::glm;
-use super::glmer::{default_start, glmer_optimum, glmm_report};
-use super::joint_mode::joint_mode;
+use super::glmer::{agq_start, default_start, glmer_optimum_given, glmm_report};
+use super::joint_mode::joint_mode_given;
 use super::lm::lm;
 use super::lmm::lmm;
-use super::marginal::marginal_exact;
+use super::marginal::marginal_exact_given;
+use super::sigma_bound::sigma_b_bound;
 use super::singular::with_singular_notes;
 use crate::data::Dataset;
 use crate::report::{DataSummary, FitReport, Outcome};
@@ -44,10 +45,14 @@ pub fn summarise(data: &Dataset) -> DataSummary {
 pub fn fit_all(data: &Dataset, opts: &FitOptions) -> FitReport {
     let glm_pooled: Outcome<_> = glm(data, false).into();
     let start = default_start(data, glm_pooled.fit().map(|f| f.coef.as_slice()));
-    let laplace = glmer_optimum(data, 1, start);
-    // Later fits start where the Laplace fit ended: same optimum basin, far fewer Newton steps.
-    let warm = laplace.as_ref().map_or(start, |o| [o.params.alpha, o.params.beta, o.params.theta]);
-    let agq = glmer_optimum(data, opts.nagq, warm);
+    // Whether σ_b has a finite estimate at all is one question for the four glmer-type fits: decide it once.
+    let bound = sigma_b_bound(data);
+    let laplace = glmer_optimum_given(data, 1, start, &bound);
+    // Later fits start where the Laplace fit ended (same optimum basin, far fewer Newton steps), unless the
+    // exact likelihood is higher at the first-stage start or at the σ_b decision's witness.
+    let laplace_optimum = laplace.as_ref().ok().map(|o| [o.params.alpha, o.params.beta, o.params.theta]);
+    let warm = agq_start(data, laplace_optimum, start, &bound);
+    let agq = glmer_optimum_given(data, opts.nagq, warm, &bound);
     let warm_agq = agq.as_ref().map_or(warm, |o| [o.params.alpha, o.params.beta, o.params.theta]);
     let report = FitReport {
         data: summarise(data),
@@ -58,8 +63,8 @@ pub fn fit_all(data: &Dataset, opts: &FitOptions) -> FitReport {
         glm_pooled,
         glmm_laplace: laplace.map(|o| glmm_report(data, &o, 1)).into(),
         glmm_agq: agq.map(|o| glmm_report(data, &o, opts.nagq)).into(),
-        joint_mode: joint_mode(data).into(),
-        marginal_exact: marginal_exact(data, warm_agq).into(),
+        joint_mode: joint_mode_given(data, &bound).into(),
+        marginal_exact: marginal_exact_given(data, warm_agq, &bound).into(),
     };
     with_singular_notes(report)
 }

@@ -16,7 +16,8 @@ use super::glmm::{
     check_estimable, conditional_modes, penalised_deviance, penalised_deviance_dual, penalised_deviance_slopes,
     split_by_group, with_derivatives, GlmmParams, Group, MAX_THETA,
 };
-use super::optimize::newton_minimize;
+use super::optimize::{newton_minimize_within, Search};
+use super::sigma_bound::{beyond_reach, sigma_b_bound, SigmaBound};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::report::MarginalExactFit;
@@ -113,14 +114,14 @@ pub fn conditional_means_exact(groups: &[Group], p: &GlmmParams<f64>, modes: &[f
     (means, error)
 }
 
-/// Minimise the exact −2 log L over (α, β, σ) from `start`.
+/// Minimise the exact −2 log L over (α, β, σ) from `start`, the search confined to |σ| ≤ `sigma_max`.
 ///
 /// The steps follow the parameters (each evaluation takes them from its own modes and σ), so the rule stays
 /// as accurate wherever the search goes; within an evaluation they are constants, so the derivatives are exact.
-fn minimise(groups: &[Group], start: [f64; 3], fraction: f64) -> Result<(GlmmParams<f64>, Vec<f64>, Vec<f64>)> {
+fn search(groups: &[Group], start: [f64; 3], fraction: f64, sigma_max: f64) -> Result<Search> {
     let value = |x: &DVector<f64>| {
         let p = GlmmParams::from_vector(x);
-        if p.theta.is_nan() || p.theta.abs() > MAX_THETA {
+        if p.theta.is_nan() {
             return f64::INFINITY;
         }
         let modes = conditional_modes(groups, &p, None);
@@ -133,8 +134,44 @@ fn minimise(groups: &[Group], start: [f64; 3], fraction: f64) -> Result<(GlmmPar
         let d = with_derivatives(x, |pd| deviance(groups, pd, &modes, &h));
         d.0.is_finite().then_some(d)
     };
-    let min = newton_minimize(value, derivs, DVector::from_vec(start.to_vec()))
-        .map_err(|reason| Error::NoConvergence { model: "the exact marginal likelihood", reason })?;
+    newton_minimize_within(value, derivs, DVector::from_vec(start.to_vec()), |x| x[2].abs() <= sigma_max)
+        .map_err(|reason| Error::NoConvergence { model: "the exact marginal likelihood", reason })
+}
+
+/// The exact −2 log L minimised from `start` while |σ| ≤ `sigma_max`: the minimum, or where the search left.
+pub fn search_below(data: &Dataset, start: [f64; 3], sigma_max: f64) -> Result<Search> {
+    search(&split_by_group(data), start, FIRST_STEP, sigma_max)
+}
+
+/// The exact log-likelihood at `p`, with the first step (accurate far below the quadrature tolerance: the
+/// halvings of [`marginal_exact`] confirm it).
+pub fn exact_loglik(groups: &[Group], p: &GlmmParams<f64>) -> f64 {
+    let modes = conditional_modes(groups, p, None);
+    -0.5 * deviance::<f64>(groups, p, &modes, &steps(groups, p, &modes, FIRST_STEP))
+}
+
+/// Of several starts (α, β, σ), the one where the exact log-likelihood is highest (the first if none is finite).
+pub fn best_start(data: &Dataset, candidates: &[[f64; 3]]) -> [f64; 3] {
+    best_start_of_groups(&split_by_group(data), candidates)
+}
+
+fn best_start_of_groups(groups: &[Group], candidates: &[[f64; 3]]) -> [f64; 3] {
+    let loglik = |c: &[f64; 3]| exact_loglik(groups, &GlmmParams { alpha: c[0], beta: c[1], theta: c[2] });
+    let mut best = (f64::NEG_INFINITY, candidates.first().copied().unwrap_or([0.0, 0.0, 1.0]));
+    for c in candidates {
+        let l = loglik(c);
+        if l > best.0 {
+            best = (l, *c);
+        }
+    }
+    best.1
+}
+
+/// Minimise the exact −2 log L over (α, β, σ) from `start` while |σ| ≤ [`MAX_THETA`].
+fn minimise(groups: &[Group], start: [f64; 3], fraction: f64) -> Result<(GlmmParams<f64>, Vec<f64>, Vec<f64>)> {
+    let Search::Minimum(min) = search(groups, start, fraction, MAX_THETA)? else {
+        return Err(beyond_reach("The exact marginal likelihood", true));
+    };
     let mut p = GlmmParams::from_vector(&min.x);
     p.theta = p.theta.abs();
     let modes = conditional_modes(groups, &p, None);
@@ -144,8 +181,21 @@ fn minimise(groups: &[Group], start: [f64; 3], fraction: f64) -> Result<(GlmmPar
 
 /// Maximise the exact marginal likelihood from `start` (α, β, σ), halving the step until it is exact.
 pub fn marginal_exact(data: &Dataset, start: [f64; 3]) -> Result<MarginalExactFit> {
-    check_estimable(data, "The exact marginal likelihood")?;
+    marginal_exact_given(data, start, &sigma_b_bound(data))
+}
+
+/// [`marginal_exact`] with the verdict on σ_b already reached for these data (`fit_all` reaches it once).
+pub fn marginal_exact_given(data: &Dataset, start: [f64; 3], bound: &SigmaBound) -> Result<MarginalExactFit> {
+    let model = "The exact marginal likelihood";
+    check_estimable(data, model)?;
+    bound.check(model)?;
     let groups = split_by_group(data);
+    // A start far out in σ (an approximation's optimum where it breaks down) is slow ground for the trapezoid
+    // rule: start from the decision's witness instead when the likelihood is higher there.
+    let start = match bound {
+        SigmaBound::Finite { witness: Some(w) } => best_start_of_groups(&groups, &[start, *w]),
+        _ => start,
+    };
     let mut fraction = FIRST_STEP;
     let mut start = start;
     for _ in 0..MAX_HALVINGS {

@@ -10,9 +10,12 @@ pub mod lesson;
 pub mod lm;
 pub mod lmm;
 pub mod marginal;
+pub mod normal;
 pub mod optimize;
 pub mod pirls;
+pub mod probit_limit;
 pub mod quadrature;
+pub mod sigma_bound;
 pub mod singular;
 
 pub use lesson::{fit_all, FitOptions};

@@ -88,6 +88,28 @@ pub fn newton_minimize(
     derivs: impl Fn(&DVector<f64>) -> Option<Derivatives>,
     x0: DVector<f64>,
 ) -> Result<Minimum, String> {
+    match newton_minimize_within(value, derivs, x0, |_| true)? {
+        Search::Minimum(m) => Ok(m),
+        Search::Left { .. } => Err("the search left the region it was given".into()),
+    }
+}
+
+/// Where a search confined to a region ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Search {
+    /// A minimum inside the region.
+    Minimum(Minimum),
+    /// The first accepted step outside the region, with the objective there: the search was heading out.
+    Left { x: DVector<f64>, value: f64 },
+}
+
+/// [`newton_minimize`], stopped as soon as an accepted step lands where `inside` is false.
+pub fn newton_minimize_within(
+    value: impl Fn(&DVector<f64>) -> f64,
+    derivs: impl Fn(&DVector<f64>) -> Option<Derivatives>,
+    x0: DVector<f64>,
+    inside: impl Fn(&DVector<f64>) -> bool,
+) -> Result<Search, String> {
     let mut x = x0;
     let (mut f, mut g, mut h) =
         derivs(&x).ok_or_else(|| "the objective cannot be evaluated at the starting point".to_string())?;
@@ -112,7 +134,7 @@ pub fn newton_minimize(
                     h = ht;
                     continue;
                 }
-                _ => return Ok(Minimum { x, value: f, gradient: g, hessian: h, rel_gradient: rel, iterations: iteration }),
+                _ => return Ok(Search::Minimum(Minimum { x, value: f, gradient: g, hessian: h, rel_gradient: rel, iterations: iteration })),
             }
         }
         let p = newton_direction(&g, &h, lambda_floor)
@@ -139,10 +161,14 @@ pub fn newton_minimize(
         match accepted {
             Some(trial) if trial == x => {
                 return if rel < REL_GRADIENT_ACCEPT {
-                    Ok(Minimum { x, value: f, gradient: g, hessian: h, rel_gradient: rel, iterations: iteration })
+                    Ok(Search::Minimum(Minimum { x, value: f, gradient: g, hessian: h, rel_gradient: rel, iterations: iteration }))
                 } else {
                     Err(format!("the search stopped moving at relative gradient {rel:.1e}"))
                 };
+            }
+            Some(trial) if !inside(&trial) => {
+                let value_there = value(&trial);
+                return Ok(Search::Left { x: trial, value: value_there });
             }
             Some(trial) => {
                 let (ft, gt, ht) = derivs(&trial)
@@ -154,7 +180,7 @@ pub fn newton_minimize(
                 lambda_floor = 0.0;
             }
             None if rel < REL_GRADIENT_ACCEPT => {
-                return Ok(Minimum { x, value: f, gradient: g, hessian: h, rel_gradient: rel, iterations: iteration });
+                return Ok(Search::Minimum(Minimum { x, value: f, gradient: g, hessian: h, rel_gradient: rel, iterations: iteration }));
             }
             None => {
                 // Fall back towards steepest descent before giving up.
