@@ -7,12 +7,16 @@
 //! squares and R_X the Cholesky factor of X'V⁻¹X with V = I + θ²ZZ'. For a random intercept everything
 //! is a sum over groups: with w_g = 1/(1 + θ² n_g), V⁻¹ = I − Z diag(θ² w_g) Z'.
 //!
-//! Written in the cancellation-free form. With x̄_g, ȳ_g the group means, W_xx, W_xy, W_yy the within-group
-//! sums of squares and products, and the weighted means m_x = Σ w_g n_g x̄_g / Σ w_g n_g (m_y likewise):
+//! Written in the cancellation-free form. With x̄_g, ȳ_g the group means, the weighted means
+//! m_x = Σ_g w_g n_g x̄_g / Σ_g w_g n_g (m_y likewise), the between-group sums B_xx = Σ_g w_g n_g (x̄_g − m_x)²,
+//! B_xy = Σ_g w_g n_g (x̄_g − m_x)(ȳ_g − m_y), and the within-group sums W_xx, W_xy:
 //!   1'V⁻¹1 = Σ_g w_g n_g                           (not n − Σ_g θ² w_g n_g², which cancels for large θ),
-//!   S_xx = W_xx + Σ_g w_g n_g (x̄_g − m_x)²,  S_xy = W_xy + Σ_g w_g n_g (x̄_g − m_x)(ȳ_g − m_y),  S_yy likewise,
-//!   slope β̂ = S_xy/S_xx, intercept m_y − β̂ m_x, r²_θ = S_yy − β̂ S_xy, |R_X|² = (Σ_g w_g n_g)·S_xx.
-//! Every weight and every sum of squares is a sum of non-negative terms.
+//!   slope β̂ = (W_xy + B_xy)/(W_xx + B_xx), intercept m_y − β̂ m_x, |R_X|² = (Σ_g w_g n_g)(W_xx + B_xx),
+//!   r²_θ = R_W + B_res + W_xx B_xx/(W_xx + B_xx) · (β_W − β_B)²,
+//! where β_W = W_xy/W_xx and R_W are the within-group regression's slope and residual sum of squares (computed
+//! once, from the residuals), and β_B = B_xy/B_xx and B_res = Σ_g w_g n_g (ȳ_g − m_y − β_B(x̄_g − m_x))² the
+//! between-group ones: the sum of the two parts' minima and of the price of one common slope, each term a sum
+//! of non-negative numbers (S_yy − β̂S_xy loses digits when y is almost a function of x and the group).
 
 use nalgebra::{DMatrix, DVector};
 use num_dual::{Dual2_64, DualNum};
@@ -34,20 +38,23 @@ struct GroupMeans {
     y: f64,
 }
 
-/// Sufficient statistics of the whole problem: group means and within-group sums of squares and products.
+/// Sufficient statistics of the whole problem: group means, within-group sums of squares and products, and the
+/// within-group regression's slope β_W = W_xy/W_xx and residual sum of squares R_W (0 and W_yy if W_xx = 0).
 #[derive(Debug, Clone)]
 struct Sums {
     n: f64,
     within_xx: f64,
     within_xy: f64,
-    within_yy: f64,
+    within_slope: f64,
+    within_rss: f64,
     groups: Vec<GroupMeans>,
     x_mean: f64,
     y_mean: f64,
 }
 
 impl Sums {
-    /// Two passes: the means first, then the within-group deviations from them (no sum of squares cancels).
+    /// Three passes: the means, the within-group sums of squares and products of the deviations from them, and
+    /// the within-group residuals (so that no sum of squares is a difference of large numbers).
     fn new(data: &Dataset, y: &[f64]) -> Sums {
         let n = data.n_obs() as f64;
         let x_mean = data.x.iter().sum::<f64>() / n;
@@ -64,15 +71,19 @@ impl Sums {
             g.x /= g.n;
             g.y /= g.n;
         }
-        let (mut within_xx, mut within_xy, mut within_yy) = (0.0, 0.0, 0.0);
-        for i in 0..data.n_obs() {
+        let deviations = |i: usize| {
             let g = &groups[data.group[i]];
-            let (dx, dy) = (data.x[i] - x_mean - g.x, y[i] - y_mean - g.y);
+            (data.x[i] - x_mean - g.x, y[i] - y_mean - g.y)
+        };
+        let (mut within_xx, mut within_xy) = (0.0, 0.0);
+        for i in 0..data.n_obs() {
+            let (dx, dy) = deviations(i);
             within_xx += dx * dx;
             within_xy += dx * dy;
-            within_yy += dy * dy;
         }
-        Sums { n, within_xx, within_xy, within_yy, groups, x_mean, y_mean }
+        let within_slope = if within_xx > 0.0 { within_xy / within_xx } else { 0.0 };
+        let within_rss = (0..data.n_obs()).map(|i| deviations(i)).map(|(dx, dy)| (dy - within_slope * dx).powi(2)).sum();
+        Sums { n, within_xx, within_xy, within_slope, within_rss, groups, x_mean, y_mean }
     }
 }
 
@@ -103,18 +114,26 @@ fn profile<D: DualNum<Primitive = f64> + Copy>(s: &Sums, theta: D) -> Profile<D>
     }
     mx /= total;
     my /= total;
-    let (mut sxx, mut sxy, mut syy) = (D::from(s.within_xx), D::from(s.within_xy), D::from(s.within_yy));
+    // The between-group part: B_xx, B_xy, its own slope β_B and residual sum of squares B_res.
+    let (mut bxx, mut bxy) = (D::from(0.0), D::from(0.0));
     for (g, &w) in s.groups.iter().zip(&weights) {
         let (dx, dy) = (-mx + g.x, -my + g.y);
-        let wn = w * g.n;
-        sxx += wn * dx * dx;
-        sxy += wn * dx * dy;
-        syy += wn * dy * dy;
+        bxx += w * g.n * dx * dx;
+        bxy += w * g.n * dx * dy;
     }
-    let slope = sxy / sxx;
+    let between_slope = if bxx.re() > 0.0 { bxy / bxx } else { D::from(0.0) };
+    let between_rss = s.groups.iter().zip(&weights).fold(D::from(0.0), |acc, (g, &w)| {
+        let e = (-my + g.y) - between_slope * (-mx + g.x);
+        acc + w * g.n * e * e
+    });
+    // r² = min_β [R_W + W_xx(β − β_W)² + B_res + B_xx(β − β_B)²]: three non-negative terms.
+    let sxx = bxx + s.within_xx;
+    let gap = -between_slope + s.within_slope;
+    let cross = if s.within_xx > 0.0 && bxx.re() > 0.0 { bxx * s.within_xx / sxx * gap * gap } else { D::from(0.0) };
+    let penalised_rss = between_rss + cross + s.within_rss;
+    let slope = (bxy + s.within_xy) / sxx;
     let residual_means: Vec<D> = s.groups.iter().map(|g| (-my + g.y) - slope * (-mx + g.x)).collect();
     let intercept = my - slope * mx;
-    let penalised_rss = syy - slope * sxy;
     Profile { log_det_l, log_det_rx: total.ln() + sxx.ln(), penalised_rss, beta: [intercept, slope], weights, residual_means }
 }
 
