@@ -185,7 +185,7 @@ pub fn starts(data: &Dataset, opts: &FitOptions) -> Starts {
     let bound = sigma_b_bound(data);
     let laplace = glmer_optimum_given(data, 1, start, &bound);
     let laplace_optimum = laplace.as_ref().ok().map(|o| [o.params.alpha, o.params.beta, o.params.theta]);
-    let warm = agq_start(data, laplace_optimum, start, &bound);
+    let warm = agq_start(data, opts.nagq, laplace_optimum, start, &bound);
     let agq = glmer_optimum_given(data, opts.nagq, warm, &bound);
     let warm_agq = agq.as_ref().map_or(warm, |o| [o.params.alpha, o.params.beta, o.params.theta]);
     Starts { start, warm, warm_agq }

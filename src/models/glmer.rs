@@ -4,7 +4,9 @@ use nalgebra::DVector;
 
 use super::family::logistic;
 use super::pirls::{penalised_fit, penalised_negloglik};
-use super::glmm::{check_estimable, minimise_objective, split_by_group, GlmmOptimum, SINGULAR_THETA};
+use super::glmm::{
+    check_estimable, conditional_modes, minimise_objective, objective, split_by_group, GlmmOptimum, GlmmParams, SINGULAR_THETA,
+};
 use super::marginal::{best_start, conditional_means_exact};
 use super::quadrature::{gauss_hermite, MAX_NODES};
 use super::sigma_bound::{sigma_b_bound, SigmaBound};
@@ -78,17 +80,29 @@ pub fn glmer_optimum_given(data: &Dataset, nagq: usize, start: [f64; 3], bound: 
     minimise_objective(&groups, &gauss_hermite(nagq), start, if nagq == 1 { "glmer (Laplace)" } else { "glmer (AGQ)" }, model)
 }
 
-/// Where the AGQ fit starts: of the Laplace optimum (if any), lme4's first-stage start and the σ_b decision's
-/// witness (if any), the one where the exact likelihood is highest. The Laplace optimum can sit far out in σ_b
-/// where the Laplace approximation has broken down (σ_b = 505 with logLik −4.24 where the exact maximum is
-/// −7.00 at σ_b = 6.3, lme4 agreeing), and AGQ started there follows its own breakdown.
-pub fn agq_start(data: &Dataset, laplace: Option<[f64; 3]>, start: [f64; 3], bound: &SigmaBound) -> [f64; 3] {
+/// Where the AGQ fit with `nagq` nodes starts: the Laplace optimum when nAGQ = 1 (the same objective);
+/// otherwise, of the Laplace optimum (if any), lme4's first-stage start and the σ_b decision's witness (if
+/// any), the one where the exact likelihood is highest among those where the K-node objective is finite. The
+/// Laplace optimum can sit far out in σ_b where the Laplace approximation has broken down (σ_b = 505 with
+/// logLik −4.24 where the exact maximum is −7.00 at σ_b = 6.3, lme4 agreeing), and AGQ started there follows
+/// its own breakdown, or cannot even be evaluated (100 nodes at σ_b = 5733).
+pub fn agq_start(data: &Dataset, nagq: usize, laplace: Option<[f64; 3]>, start: [f64; 3], bound: &SigmaBound) -> [f64; 3] {
     let Some(laplace) = laplace else { return start };
+    if nagq == 1 {
+        return laplace;
+    }
+    let groups = split_by_group(data);
+    let rule = gauss_hermite(nagq);
+    let finite = |c: &[f64; 3]| {
+        let p = GlmmParams { alpha: c[0], beta: c[1], theta: c[2] };
+        objective::<f64>(&groups, &p, &conditional_modes(&groups, &p, None), &rule).is_finite()
+    };
     let mut candidates = vec![laplace, start];
     if let SigmaBound::Finite { witness: Some(w) } = bound {
         candidates.push(*w);
     }
-    best_start(data, &candidates)
+    candidates.retain(|c| finite(c));
+    best_start(data, &candidates).unwrap_or(start)
 }
 
 /// The report of a fit: fixed effects, σ_b, conditional modes and means, logLik on lme4's scale.

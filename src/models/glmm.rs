@@ -26,10 +26,12 @@ use crate::error::{Error, Result};
 /// lme4's `isSingular` tolerance on θ.
 pub const SINGULAR_THETA: f64 = 1e-4;
 /// Largest random-intercept SD a search may reach: a search that climbs past it ends with a sentence (see
-/// `sigma_bound::beyond_reach`). On the logit scale this is far beyond any probability, yet a finite maximum
-/// can lie in the hundreds where x separates the outcomes within every group through narrow gaps (the page's
-/// largest coefficients: σ_b = 297, lme4 agreeing with nAGQ = 25).
-pub const MAX_THETA: f64 = 1000.0;
+/// `sigma_bound::beyond_reach`). On the logit scale this is far beyond any probability, yet with the page's
+/// largest coefficients finite maxima lie in the hundreds and thousands: σ_b = 297 where x separates the
+/// outcomes within every group through narrow gaps (lme4 agreeing with nAGQ = 25 and 100), σ_b = 1591 where
+/// the groups are 375 apart in x (`--y-coef 38.0825 --spacing -374.788 --groups 9 --seed 105693`, where
+/// lme4 stops at 0.13 with "failed to converge").
+pub const MAX_THETA: f64 = 10000.0;
 
 /// One group's observations.
 #[derive(Debug, Clone, PartialEq)]
@@ -427,7 +429,7 @@ pub fn minimise_objective(groups: &[Group], rule: &GaussHermite, start: [f64; 3]
     let inside = |x: &DVector<f64>| x[2].abs() <= MAX_THETA;
     let minimum = match newton_minimize_within(value, derivs, DVector::from_vec(start.to_vec()), inside) {
         Ok(Search::Minimum(m)) => m,
-        Ok(Search::Left { .. }) => return Err(super::sigma_bound::beyond_reach(call, false)),
+        Ok(Search::Left { .. }) => return Err(super::sigma_bound::beyond_reach(call, false, MAX_THETA)),
         Err(reason) => return Err(Error::NoConvergence { model, reason }),
     };
     let mut params = GlmmParams::from_vector(&minimum.x);

@@ -51,7 +51,7 @@ pub fn fit_all(data: &Dataset, opts: &FitOptions) -> FitReport {
     // Later fits start where the Laplace fit ended (same optimum basin, far fewer Newton steps), unless the
     // exact likelihood is higher at the first-stage start or at the σ_b decision's witness.
     let laplace_optimum = laplace.as_ref().ok().map(|o| [o.params.alpha, o.params.beta, o.params.theta]);
-    let warm = agq_start(data, laplace_optimum, start, &bound);
+    let warm = agq_start(data, opts.nagq, laplace_optimum, start, &bound);
     let agq = glmer_optimum_given(data, opts.nagq, warm, &bound);
     let warm_agq = agq.as_ref().map_or(warm, |o| [o.params.alpha, o.params.beta, o.params.theta]);
     let report = FitReport {

@@ -16,6 +16,8 @@ use super::glmm::{
     check_estimable, conditional_modes, penalised_deviance, penalised_deviance_dual, penalised_deviance_slopes,
     split_by_group, with_derivatives, GlmmParams, Group, MAX_THETA,
 };
+use super::glm::glm;
+use super::glmer::default_start;
 use super::optimize::{newton_minimize_within, Search};
 use super::sigma_bound::{beyond_reach, sigma_b_bound, SigmaBound};
 use crate::data::Dataset;
@@ -29,12 +31,24 @@ const FIRST_STEP: f64 = 0.5;
 /// Nodes are added outward until the integrand is below e^−CUTOFF of its value at the mode.
 const CUTOFF: f64 = 50.0;
 const MAX_HALVINGS: usize = 6;
-/// Nodes on each side of the mode before the integral is declared not to converge.
+/// Nodes on each side of the mode, at the first step, before the integral is given up (NaN): a bound on the
+/// cost of one evaluation. A step k times finer may use k times as many.
 const MAX_NODES_PER_SIDE: i64 = 20_000;
+
+/// The node budget per side for steps that are `fraction` of each group's posterior SD (see [`steps`]).
+fn node_budget(fraction: f64) -> i64 {
+    (MAX_NODES_PER_SIDE as f64 * FIRST_STEP / fraction).round() as i64
+}
 
 /// The trapezoid sums of one group with step h: log ∫ e^{−φ_g(u)/2} du/√(2π), and the posterior mean of u
 /// with step h and with step 2h (the even nodes), whose difference estimates its error.
-fn group_log_marginal<D: DualNum<Primitive = f64> + Copy>(g: &Group, p: &GlmmParams<D>, u_hat: f64, h: f64) -> (D, [f64; 2]) {
+fn group_log_marginal<D: DualNum<Primitive = f64> + Copy>(
+    g: &Group,
+    p: &GlmmParams<D>,
+    u_hat: f64,
+    h: f64,
+    max_nodes: i64,
+) -> (D, [f64; 2]) {
     let p_re = GlmmParams { alpha: p.alpha.re(), beta: p.beta.re(), theta: p.theta.re() };
     let phi_peak = penalised_deviance(g, &p_re, u_hat);
     let centre = (u_hat / h).round() as i64;
@@ -61,7 +75,7 @@ fn group_log_marginal<D: DualNum<Primitive = f64> + Copy>(g: &Group, p: &GlmmPar
             if half_drop > CUTOFF {
                 break;
             }
-            if (k - start).abs() > MAX_NODES_PER_SIDE {
+            if (k - start).abs() > max_nodes {
                 // The integrand has not decayed: no finite integral at these parameters.
                 return (D::from(f64::NAN), [f64::NAN; 2]);
             }
@@ -87,13 +101,13 @@ fn steps(groups: &[Group], p: &GlmmParams<f64>, modes: &[f64], fraction: f64) ->
         .collect()
 }
 
-/// −2 log L with the given steps, generic so that its derivatives are exact.
-fn deviance<D: DualNum<Primitive = f64> + Copy>(groups: &[Group], p: &GlmmParams<D>, modes: &[f64], h: &[f64]) -> D {
+/// −2 log L with the given steps and node budget per side, generic so that its derivatives are exact.
+fn deviance<D: DualNum<Primitive = f64> + Copy>(groups: &[Group], p: &GlmmParams<D>, modes: &[f64], h: &[f64], max_nodes: i64) -> D {
     groups
         .iter()
         .zip(modes)
         .zip(h)
-        .map(|((g, &u), &hg)| group_log_marginal(g, p, u, hg).0 * -2.0)
+        .map(|((g, &u), &hg)| group_log_marginal(g, p, u, hg, max_nodes).0 * -2.0)
         .fold(D::from(0.0), |a, b| a + b)
 }
 
@@ -106,7 +120,7 @@ pub fn conditional_means_exact(groups: &[Group], p: &GlmmParams<f64>, modes: &[f
         .zip(modes)
         .zip(&h)
         .map(|((g, &u), &hg)| {
-            let [fine, coarse] = group_log_marginal::<f64>(g, p, u, hg).1;
+            let [fine, coarse] = group_log_marginal::<f64>(g, p, u, hg, node_budget(0.5 * FIRST_STEP)).1;
             error = error.max(p.theta.abs() * (fine - coarse).abs());
             p.theta * fine
         })
@@ -114,63 +128,81 @@ pub fn conditional_means_exact(groups: &[Group], p: &GlmmParams<f64>, modes: &[f
     (means, error)
 }
 
-/// Minimise the exact −2 log L over (α, β, σ) from `start`, the search confined to |σ| ≤ `sigma_max`.
+/// Beyond this σ a group's integrand can need more than [`MAX_NODES_PER_SIDE`] nodes (the steps shrink like
+/// 1/σ while a group whose outcomes are all equal keeps an integrand of width 1 in u), and its log-likelihood
+/// is then NaN; below it a NaN is something else.
+const NODES_CAN_RUN_OUT: f64 = 10.0;
+
+/// Minimise the exact −2 log L over (α, β, σ) from `start`, the search confined to |σ| ≤ `sigma_max`, and to
+/// half the smallest |σ| where the trapezoid rule ran out of nodes: the search, and the bound it was held to.
 ///
 /// The steps follow the parameters (each evaluation takes them from its own modes and σ), so the rule stays
 /// as accurate wherever the search goes; within an evaluation they are constants, so the derivatives are exact.
-fn search(groups: &[Group], start: [f64; 3], fraction: f64, sigma_max: f64) -> Result<Search> {
+fn search(groups: &[Group], start: [f64; 3], fraction: f64, sigma_max: f64) -> Result<(Search, f64)> {
+    let out_of_nodes = std::cell::Cell::new(f64::INFINITY);
+    let note = |theta: f64, d: f64| {
+        if d.is_nan() && theta.abs() > NODES_CAN_RUN_OUT {
+            out_of_nodes.set(out_of_nodes.get().min(theta.abs()));
+        }
+    };
+    let reach = || sigma_max.min(0.5 * out_of_nodes.get());
     let value = |x: &DVector<f64>| {
         let p = GlmmParams::from_vector(x);
         if p.theta.is_nan() {
             return f64::INFINITY;
         }
         let modes = conditional_modes(groups, &p, None);
-        deviance(groups, &p, &modes, &steps(groups, &p, &modes, fraction))
+        let d = deviance(groups, &p, &modes, &steps(groups, &p, &modes, fraction), node_budget(fraction));
+        note(p.theta, d);
+        d
     };
     let derivs = |x: &DVector<f64>| {
         let p = GlmmParams::from_vector(x);
         let modes = conditional_modes(groups, &p, None);
         let h = steps(groups, &p, &modes, fraction);
-        let d = with_derivatives(x, |pd| deviance(groups, pd, &modes, &h));
+        let d = with_derivatives(x, |pd| deviance(groups, pd, &modes, &h, node_budget(fraction)));
+        note(p.theta, d.0);
         d.0.is_finite().then_some(d)
     };
-    newton_minimize_within(value, derivs, DVector::from_vec(start.to_vec()), |x| x[2].abs() <= sigma_max)
-        .map_err(|reason| Error::NoConvergence { model: "the exact marginal likelihood", reason })
+    let search = newton_minimize_within(value, derivs, DVector::from_vec(start.to_vec()), |x| x[2].abs() <= reach())
+        .map_err(|reason| Error::NoConvergence { model: "the exact marginal likelihood", reason })?;
+    Ok((search, reach()))
 }
 
 /// The exact −2 log L minimised from `start` while |σ| ≤ `sigma_max`: the minimum, or where the search left.
 pub fn search_below(data: &Dataset, start: [f64; 3], sigma_max: f64) -> Result<Search> {
-    search(&split_by_group(data), start, FIRST_STEP, sigma_max)
+    search(&split_by_group(data), start, FIRST_STEP, sigma_max).map(|(s, _)| s)
 }
 
 /// The exact log-likelihood at `p`, with the first step (accurate far below the quadrature tolerance: the
 /// halvings of [`marginal_exact`] confirm it).
 pub fn exact_loglik(groups: &[Group], p: &GlmmParams<f64>) -> f64 {
     let modes = conditional_modes(groups, p, None);
-    -0.5 * deviance::<f64>(groups, p, &modes, &steps(groups, p, &modes, FIRST_STEP))
+    -0.5 * deviance::<f64>(groups, p, &modes, &steps(groups, p, &modes, FIRST_STEP), node_budget(FIRST_STEP))
 }
 
-/// Of several starts (α, β, σ), the one where the exact log-likelihood is highest (the first if none is finite).
-pub fn best_start(data: &Dataset, candidates: &[[f64; 3]]) -> [f64; 3] {
+/// Of several starts (α, β, σ), the one where the exact log-likelihood is highest, if it is finite anywhere.
+pub fn best_start(data: &Dataset, candidates: &[[f64; 3]]) -> Option<[f64; 3]> {
     best_start_of_groups(&split_by_group(data), candidates)
 }
 
-fn best_start_of_groups(groups: &[Group], candidates: &[[f64; 3]]) -> [f64; 3] {
+fn best_start_of_groups(groups: &[Group], candidates: &[[f64; 3]]) -> Option<[f64; 3]> {
     let loglik = |c: &[f64; 3]| exact_loglik(groups, &GlmmParams { alpha: c[0], beta: c[1], theta: c[2] });
-    let mut best = (f64::NEG_INFINITY, candidates.first().copied().unwrap_or([0.0, 0.0, 1.0]));
+    let mut best: Option<(f64, [f64; 3])> = None;
     for c in candidates {
         let l = loglik(c);
-        if l > best.0 {
-            best = (l, *c);
+        if l.is_finite() && best.is_none_or(|(b, _)| l > b) {
+            best = Some((l, *c));
         }
     }
-    best.1
+    best.map(|(_, c)| c)
 }
 
-/// Minimise the exact −2 log L over (α, β, σ) from `start` while |σ| ≤ [`MAX_THETA`].
+/// Minimise the exact −2 log L over (α, β, σ) from `start` while |σ| ≤ [`MAX_THETA`] (and the rule has nodes).
 fn minimise(groups: &[Group], start: [f64; 3], fraction: f64) -> Result<(GlmmParams<f64>, Vec<f64>, Vec<f64>)> {
-    let Search::Minimum(min) = search(groups, start, fraction, MAX_THETA)? else {
-        return Err(beyond_reach("The exact marginal likelihood", true));
+    let min = match search(groups, start, fraction, MAX_THETA)? {
+        (Search::Minimum(min), _) => min,
+        (Search::Left { .. }, reach) => return Err(beyond_reach("The exact marginal likelihood", true, reach)),
     };
     let mut p = GlmmParams::from_vector(&min.x);
     p.theta = p.theta.abs();
@@ -191,18 +223,25 @@ pub fn marginal_exact_given(data: &Dataset, start: [f64; 3], bound: &SigmaBound)
     bound.check(model)?;
     let groups = split_by_group(data);
     // A start far out in σ (an approximation's optimum where it breaks down) is slow ground for the trapezoid
-    // rule: start from the decision's witness instead when the likelihood is higher there.
-    let start = match bound {
-        SigmaBound::Finite { witness: Some(w) } => best_start_of_groups(&groups, &[start, *w]),
-        _ => start,
-    };
+    // rule, or beyond its node budget: start from the decision's witness instead when the likelihood is higher
+    // there, and from lme4's first-stage start when it cannot be computed at either.
+    let mut candidates = vec![start];
+    if let SigmaBound::Finite { witness: Some(w) } = bound {
+        candidates.push(*w);
+    }
+    let start = best_start_of_groups(&groups, &candidates)
+        .or_else(|| {
+            let pooled = glm(data, false).ok();
+            best_start_of_groups(&groups, &[default_start(data, pooled.as_ref().map(|f| f.coef.as_slice()))])
+        })
+        .unwrap_or(start);
     let mut fraction = FIRST_STEP;
     let mut start = start;
     for _ in 0..MAX_HALVINGS {
         let (p, modes, h) = minimise(&groups, start, fraction)?;
         let half: Vec<f64> = h.iter().map(|v| 0.5 * v).collect();
-        let ll = -0.5 * deviance::<f64>(&groups, &p, &modes, &h);
-        let ll_fine = -0.5 * deviance::<f64>(&groups, &p, &modes, &half);
+        let ll = -0.5 * deviance::<f64>(&groups, &p, &modes, &h, node_budget(fraction));
+        let ll_fine = -0.5 * deviance::<f64>(&groups, &p, &modes, &half, node_budget(0.5 * fraction));
         let quad_error = (ll_fine - ll).abs();
         let nodes_per_sd = 1.0 / (0.5 * fraction);
         if quad_error < QUADRATURE_TOL || fraction < FIRST_STEP / 2f64.powi(MAX_HALVINGS as i32 - 1) {
@@ -241,8 +280,8 @@ mod tests {
         let modes = conditional_modes(&gs, &p, None);
         let h = steps(&gs, &p, &modes, FIRST_STEP);
         let h4: Vec<f64> = h.iter().map(|v| v / 4.0).collect();
-        let trap: f64 = deviance(&gs, &p, &modes, &h);
-        let trap_fine: f64 = deviance(&gs, &p, &modes, &h4);
+        let trap: f64 = deviance(&gs, &p, &modes, &h, node_budget(FIRST_STEP));
+        let trap_fine: f64 = deviance(&gs, &p, &modes, &h4, node_budget(FIRST_STEP / 4.0));
         assert!((trap - trap_fine).abs() < 1e-11, "{trap} vs {trap_fine}");
         // Brute force with a very fine Riemann sum over a wide range.
         let mut brute = 0.0;
@@ -270,9 +309,9 @@ mod tests {
         let h = steps(&gs, &p, &modes, FIRST_STEP);
         let f = |x: &DVector<f64>| {
             let p = GlmmParams::from_vector(x);
-            deviance::<f64>(&gs, &p, &conditional_modes(&gs, &p, None), &h)
+            deviance::<f64>(&gs, &p, &conditional_modes(&gs, &p, None), &h, node_budget(FIRST_STEP))
         };
-        let (_, grad, _) = with_derivatives(&x, |pd| deviance(&gs, pd, &modes, &h));
+        let (_, grad, _) = with_derivatives(&x, |pd| deviance(&gs, pd, &modes, &h, node_budget(FIRST_STEP)));
         for i in 0..3 {
             let mut xp = x.clone();
             xp[i] += 1e-5;

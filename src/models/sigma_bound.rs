@@ -140,7 +140,8 @@ const WINDOW_SETTLED: f64 = 40.0;
 /// at a finite σ), looked for at σ = 1, 2, 4, … up to where the ray has settled: [`SIGMA_FAR`], or further
 /// when a group's window is narrow (two edges closer than the logistic's width 1/σ overlap and add mass:
 /// the page's largest coefficients, where the window is 0.0044 wide and the likelihood along the ray is
-/// −12.849 at σ = 300, above ℓ_∞ = −12.939), at most [`MAX_THETA`].
+/// −12.849 at σ = 300, above ℓ_∞ = −12.939), at most [`MAX_THETA`], and no further than the exact likelihood
+/// can be evaluated.
 fn ray_above_limit(data: &Dataset, limit: &ProbitLimit) -> Option<[f64; 3]> {
     let groups = split_by_group(data);
     let end = (WINDOW_SETTLED / limit.narrowest_window).clamp(SIGMA_FAR, MAX_THETA);
@@ -148,25 +149,27 @@ fn ray_above_limit(data: &Dataset, limit: &ProbitLimit) -> Option<[f64; 3]> {
     loop {
         let at = sigma.min(end);
         let p = GlmmParams { alpha: at * limit.alpha, beta: at * limit.beta, theta: at };
-        if exact_loglik(&groups, &p) > limit.loglik {
+        let loglik = exact_loglik(&groups, &p);
+        if loglik > limit.loglik {
             return Some([p.alpha, p.beta, p.theta]);
         }
-        if at >= end {
+        // NaN: a group's integrand is too wide for the trapezoid rule's node budget at this σ, and wider further out.
+        if at >= end || loglik.is_nan() {
             return None;
         }
         sigma *= 2.0;
     }
 }
 
-/// The sentence for a search that climbed past σ_b = [`MAX_THETA`] (`exact`: the exact likelihood's own).
-pub fn beyond_reach(model: &str, exact: bool) -> Error {
-    let why = if exact {
-        "the likelihood keeps rising as σ_b grows, where every fitted probability is 0 or 1"
-    } else {
-        "its approximation of the likelihood keeps rising as σ_b grows, where the exact likelihood does not (its \
-         supremum is not at σ_b = ∞), so the approximation has broken down for these data"
-    };
-    Error::NotEstimable(format!("{model} finds no maximum below σ_b = {MAX_THETA}: {why}."))
+/// The sentence for a search that climbed past σ_b = `reach` ([`MAX_THETA`], or less for the exact likelihood
+/// when its quadrature would need more nodes than it may use further out); `exact`: the exact likelihood's own.
+pub fn beyond_reach(model: &str, exact: bool, reach: f64) -> Error {
+    let what = if exact { "the likelihood" } else { "its approximation of the likelihood" };
+    let quadrature = if reach < MAX_THETA { ", and further out its quadrature would need more nodes than it may use" } else { "" };
+    Error::NotEstimable(format!(
+        "{model} finds no maximum below σ_b = {reach:.0}: {what} keeps rising as σ_b grows, where every fitted \
+         probability is 0 or 1{quadrature}."
+    ))
 }
 
 #[cfg(test)]
