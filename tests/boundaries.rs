@@ -69,6 +69,21 @@ fn fitted<'a, T>(name: &str, o: &'a Outcome<T>) -> &'a T {
 }
 
 /// The nine models' outcomes as (key, R call or name, sentence if failed).
+/// Both glmer fits, the joint mode and the exact marginal say `sentence(name)`; with `others_fit`, every
+/// other model but glm + group is fitted.
+fn glmer_type_models_say(r: &FitReport, others_fit: bool, sentence: impl Fn(&str) -> String) {
+    for (key, name, e) in sentences(r) {
+        match key {
+            "glmm_laplace" | "glmm_agq" | "joint_mode" | "marginal_exact" => {
+                assert_eq!(e.as_deref(), Some(sentence(name).as_str()), "{key}")
+            }
+            "glm_group" => {}
+            _ if others_fit => assert!(e.is_none(), "{key}: {e:?}"),
+            _ => {}
+        }
+    }
+}
+
 fn sentences(r: &FitReport) -> Vec<(&'static str, &'static str, Option<String>)> {
     fn s<T>(o: &Outcome<T>) -> Option<String> {
         match o {
@@ -176,23 +191,12 @@ fn thresholds_0_and_1_for_all_groups() {
          group 3 (all 1), group 4 (all 0) are all equal, so those groups' coefficients diverge (complete \
          separation); a random intercept is shrunk toward 0 instead, so glmer can still fit."
     );
-    for (key, name, e) in sentences(&r) {
-        match key {
-            "glmm_laplace" | "glmm_agq" | "joint_mode" | "marginal_exact" => assert_eq!(
-                e.as_deref(),
-                Some(
-                    format!(
-                        "{name} has no finite estimate: in every group the outcomes are all equal (some groups all 0, \
-                         others all 1), so the groups alone explain y_bin and the random-intercept SD grows without bound."
-                    )
-                    .as_str()
-                ),
-                "{key}"
-            ),
-            "glm_group" => {}
-            _ => assert!(e.is_none(), "{key}: {e:?}"),
-        }
-    }
+    glmer_type_models_say(&r, true, |name| {
+        format!(
+            "{name} has no finite estimate: in every group the outcomes are all equal (some groups all 0, \
+             others all 1), so the groups alone explain y_bin and the random-intercept SD grows without bound."
+        )
+    });
 }
 
 /// Every outcome equal (every threshold 1: every y_bin is 0; every threshold 0: every y_bin is 1): every
@@ -324,23 +328,13 @@ fn x_separates_within_every_group_with_no_finite_maximum() {
     c.n = 2;
     c.thresholds = vec![1.0, 0.5160247536947834, 0.0, 0.0, 0.5, 0.0];
     let (_, r) = fit_sim(&c);
-    for (key, name, e) in sentences(&r) {
-        match key {
-            "glmm_laplace" | "glmm_agq" | "joint_mode" | "marginal_exact" => assert_eq!(
-                e.as_deref(),
-                Some(
-                    format!(
-                        "{name} has no finite estimate: within every group x separates y_bin = 0 from y_bin = 1 (or the \
-                         outcomes are all equal), so the likelihood keeps rising as the slope and the random-intercept \
-                         SD grow together without bound."
-                    )
-                    .as_str()
-                ),
-                "{key}"
-            ),
-            _ => {}
-        }
-    }
+    glmer_type_models_say(&r, false, |name| {
+        format!(
+            "{name} has no finite estimate: within every group x separates y_bin = 0 from y_bin = 1 (or the \
+             outcomes are all equal), so the likelihood keeps rising as the slope and the random-intercept \
+             SD grow together without bound."
+        )
+    });
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -22,6 +22,15 @@ pub struct Dataset {
     pub y_bin: Vec<f64>,
 }
 
+#[cfg(test)]
+impl Dataset {
+    /// A binary-outcome data set for tests, groups labelled "1", "2", … from their 0-based indices.
+    pub(crate) fn binary(x: Vec<f64>, y_bin: Vec<f64>, group: Vec<usize>) -> Dataset {
+        let g = group.iter().max().map_or(0, |m| m + 1);
+        Dataset { group, group_labels: (1..=g).map(|i| i.to_string()).collect(), x, y: None, y_bin }
+    }
+}
+
 impl Dataset {
     pub fn n_obs(&self) -> usize {
         self.x.len()

@@ -166,8 +166,7 @@ mod tests {
     use super::*;
 
     fn data(x: Vec<f64>, y_bin: Vec<f64>, group: Vec<usize>) -> Dataset {
-        let g = group.iter().max().map_or(0, |m| m + 1);
-        Dataset { group, group_labels: (1..=g).map(|i| i.to_string()).collect(), x, y: None, y_bin }
+        Dataset::binary(x, y_bin, group)
     }
 
     /// Groups of one row: the limit is the probit model's maximised log-likelihood, R's
