@@ -82,7 +82,7 @@ impl Sums {
             within_xy += dx * dy;
         }
         let within_slope = if within_xx > 0.0 { within_xy / within_xx } else { 0.0 };
-        let within_rss = (0..data.n_obs()).map(|i| deviations(i)).map(|(dx, dy)| (dy - within_slope * dx).powi(2)).sum();
+        let within_rss = (0..data.n_obs()).map(deviations).map(|(dx, dy)| (dy - within_slope * dx).powi(2)).sum();
         Sums { n, within_xx, within_xy, within_slope, within_rss, groups, x_mean, y_mean }
     }
 }
