@@ -1,5 +1,6 @@
 // The results table: a row per model, built from glmmDemo.results() (the JSON of `glmm-demo fit`).
 import { fixed, exact } from './format.js';
+import { h } from './view.js';
 
 /** The models of the lesson, in the table's order, with the R call each one mirrors. */
 export const MODELS = [
@@ -44,21 +45,10 @@ export function rowValues(key, fit) {
   }
 }
 
-function el(tag, attrs = {}, children = []) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
-    else e.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of [].concat(children)) if (c !== null && c !== undefined) e.append(c);
-  return e;
-}
 
 function numCell(x, { key, model, decimals = 6, cls = '' } = {}) {
-  if (x === null || x === undefined) return el('td', { class: `num empty ${cls}`.trim(), text: '—', 'data-key': key, 'data-model': model });
-  return el('td', {
+  if (x === null || x === undefined) return h('td', { class: `num empty ${cls}`.trim(), text: '—', 'data-key': key, 'data-model': model });
+  return h('td', {
     class: `num ${cls}`.trim(),
     text: fixed(x, decimals),
     title: exact(x),
@@ -86,18 +76,18 @@ export function renderTable(table, results, { groups, nagq, hidden = new Set() }
   const tbody = table.tBodies[0];
   const G = groups;
 
-  const head = el('tr', {}, [
-    el('th', { scope: 'col', class: 'model-col stick-l', text: 'Model' }),
-    el('th', { scope: 'col', class: 'num', text: 'Intercept' }),
-    el('th', { scope: 'col', class: 'num', text: 'Slope' }),
-    el('th', { scope: 'col', class: 'num', title: 'Standard deviation of the random intercepts' }, ['σ', el('sub', { text: 'b' })]),
-    ...Array.from({ length: G }, (_, g) => el('th', { scope: 'col', class: 'num re-col', title: `Random intercept of group ${g + 1}` }, [
-      el('span', { class: `swatch c${g % 7}` }),
-      el('var', { text: 'b' }), el('sub', { text: String(g + 1) }),
+  const head = h('tr', {}, [
+    h('th', { scope: 'col', class: 'model-col stick-l', text: 'Model' }),
+    h('th', { scope: 'col', class: 'num', text: 'Intercept' }),
+    h('th', { scope: 'col', class: 'num', text: 'Slope' }),
+    h('th', { scope: 'col', class: 'num', title: 'Standard deviation of the random intercepts' }, ['σ', h('sub', { text: 'b' })]),
+    ...Array.from({ length: G }, (_, g) => h('th', { scope: 'col', class: 'num re-col', title: `Random intercept of group ${g + 1}` }, [
+      h('span', { class: `swatch c${g % 7}` }),
+      h('var', { text: 'b' }), h('sub', { text: String(g + 1) }),
     ])),
-    el('th', { scope: 'col', class: 'num sum-col stick-r3', title: 'Sum of the conditional modes, sum(ranef(fit)$group)' }, ['Σ modes']),
-    el('th', { scope: 'col', class: 'num sum-col stick-r2', title: 'Sum of the conditional means E[b | y]' }, ['Σ means']),
-    el('th', { scope: 'col', class: 'num stick-r1', text: 'logLik' }),
+    h('th', { scope: 'col', class: 'num sum-col stick-r3', title: 'Sum of the conditional modes, sum(ranef(fit)$group)' }, ['Σ modes']),
+    h('th', { scope: 'col', class: 'num sum-col stick-r2', title: 'Sum of the conditional means E[b | y]' }, ['Σ means']),
+    h('th', { scope: 'col', class: 'num stick-r1', text: 'logLik' }),
   ]);
   patchChildren(thead, [head]);
 
@@ -108,24 +98,24 @@ export function renderTable(table, results, { groups, nagq, hidden = new Set() }
     if (hidden.has(m.key)) continue;
     if (m.outcome !== outcome) {
       outcome = m.outcome;
-      rows.push(el('tr', { class: 'section-row' }, [
-        el('th', { scope: 'colgroup', colspan: ncol }, outcome === 'y'
-          ? ['Continuous outcome ', el('code', { text: 'y' }), ': linear models']
-          : ['Binary outcome ', el('code', { text: 'y_bin' }), ': logistic models']),
+      rows.push(h('tr', { class: 'section-row' }, [
+        h('th', { scope: 'colgroup', colspan: ncol }, outcome === 'y'
+          ? ['Continuous outcome ', h('code', { text: 'y' }), ': linear models']
+          : ['Binary outcome ', h('code', { text: 'y_bin' }), ': logistic models']),
       ]));
     }
     const fit = results?.[m.key];
     const label = m.key === 'glmm_agq' ? `glmer, nAGQ = ${nagq}` : m.label;
     const call = m.key === 'glmm_agq' ? `glmer(y_bin ~ x + (1|group), binomial, nAGQ = ${nagq})` : m.call;
-    const nameCell = el('th', { scope: 'row', class: 'model-col stick-l' }, [
-      el('span', { class: 'model-name', text: label }),
-      el('code', { class: 'model-call', text: call }),
+    const nameCell = h('th', { scope: 'row', class: 'model-col stick-l' }, [
+      h('span', { class: 'model-name', text: label }),
+      h('code', { class: 'model-call', text: call }),
     ]);
-    const tr = el('tr', { 'data-model': m.key, class: `row-${m.key}` }, [nameCell]);
+    const tr = h('tr', { 'data-model': m.key, class: `row-${m.key}` }, [nameCell]);
     if (!fit || fit.error !== undefined) {
       tr.classList.add('failed');
-      tr.append(el('td', { colspan: ncol - 1, class: 'error-cell', 'data-key': 'error' },
-        [el('span', { class: 'error-mark', 'aria-hidden': 'true', text: '!' }), ' ', fit?.error ?? 'Not fitted.']));
+      tr.append(h('td', { colspan: ncol - 1, class: 'error-cell', 'data-key': 'error' },
+        [h('span', { class: 'error-mark', 'aria-hidden': 'true', text: '!' }), ' ', fit?.error ?? 'Not fitted.']));
       rows.push(tr);
       continue;
     }
@@ -147,9 +137,9 @@ export function renderTable(table, results, { groups, nagq, hidden = new Set() }
     rows.push(tr);
     if (typeof fit.note === 'string' && fit.note) {
       // How to read this fit (a singular fit, say): one sentence from the core under its row.
-      rows.push(el('tr', { class: 'note-row', 'data-note-for': m.key }, [
-        el('td', { colspan: ncol, class: 'note-cell' },
-          [el('span', { class: 'note-text' }, [el('span', { class: 'note-mark', 'aria-hidden': 'true', text: 'i' }), ' ', fit.note])]),
+      rows.push(h('tr', { class: 'note-row', 'data-note-for': m.key }, [
+        h('td', { colspan: ncol, class: 'note-cell' },
+          [h('span', { class: 'note-text' }, [h('span', { class: 'note-mark', 'aria-hidden': 'true', text: 'i' }), ' ', fit.note])]),
       ]));
     }
   }

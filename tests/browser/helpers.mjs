@@ -11,7 +11,8 @@ import { startServer } from './server.mjs';
 export let BASE_URL = process.env.GLMM_BASE_URL || '';
 let server = null;
 
-function chromiumPath() {
+/** Debian's chromium (or $CHROMIUM): never a downloaded browser. Shared with bench/browser.mjs. */
+export function chromiumPath() {
   if (process.env.CHROMIUM) return process.env.CHROMIUM;
   for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
     try {
