@@ -6,9 +6,10 @@
 //! returns its pixel-to-data mapping. Every error reaches JavaScript as a `JsError` carrying the core's
 //! one-sentence message. No numerics live here.
 //!
-//! For large data the page fits in a Web Worker with its own `Demo`: `state()` there converts the
-//! parameters, fits and scene to a plain object, and `load_state(state)` on the main thread's `Demo` takes them over
-//! for drawing (the data are re-simulated from the parameters only if `csv()` asks for them).
+//! For large data the page fits in a Web Worker with its own `Demo`: `state_bytes()` and `results()` there
+//! hand the parameters, scene and fits over, and `load_state_bytes(bytes, results)` on the main thread's
+//! `Demo` takes them over for drawing (the data are re-simulated from the parameters only if `csv()` asks
+//! for them).
 //! `merge_params`, `parse_hash`, `to_hash*` and `r_code` wrap [`Params::merge`], [`crate::url_state`] and
 //! [`crate::r_code`].
 
@@ -155,13 +156,6 @@ impl Demo {
         surfaces::build_scene(data, report, &opts).map_err(|e| e.to_string())
     }
 
-    /// The whole state but the data (for a worker's `Demo` to hand its fit to the page's), serialised by
-    /// `ser` (serde-wasm-bindgen in the browser: exact doubles, NaN kept, cloned by postMessage).
-    pub fn write_state<S: serde::Serializer>(&self, ser: S) -> std::result::Result<S::Ok, S::Error> {
-        let state = StateRef { params: &self.params, pair: self.pair, report: self.report.as_ref(), scene: self.scene.as_ref() };
-        state.serialize(ser)
-    }
-
     /// Parameters, pair and scene as bytes (postcard): what a worker hands the page besides the fits,
     /// transferred without a copy and read back several times faster than a JavaScript object; every double
     /// keeps its bits. (The fits travel as `results()`: their outcomes are untagged, fit or error, which a
@@ -180,20 +174,6 @@ impl Demo {
         self.pair = Demo::pair_for(wire.pair, self.params.groups);
         self.report = report;
         self.scene = wire.scene;
-        self.data = None;
-        Ok(())
-    }
-
-    /// Takes over a state written by [`Demo::write_state`]; the data are simulated again only when asked
-    /// for ([`Demo::csv_string`]). On error nothing changes.
-    pub fn read_state<'de, D: serde::Deserializer<'de>>(&mut self, de: D) -> Result<()> {
-        let state =
-            StateOwned::deserialize(de).map_err(|e| Error::Usage(format!("The state could not be read: {e}.")))?;
-        state.params.validate()?;
-        self.params = state.params;
-        self.pair = Demo::pair_for(state.pair, self.params.groups);
-        self.report = state.report;
-        self.scene = state.scene;
         self.data = None;
         Ok(())
     }
@@ -253,15 +233,6 @@ impl Demo {
     }
 }
 
-/// What [`Demo::write_state`] writes.
-#[derive(Serialize)]
-struct StateRef<'a> {
-    params: &'a Params,
-    pair: (usize, usize),
-    report: Option<&'a FitReport>,
-    scene: Option<&'a std::result::Result<Scene, String>>,
-}
-
 /// What [`Demo::state_to_bytes`] writes.
 #[derive(Serialize)]
 struct WireStateRef<'a> {
@@ -275,15 +246,6 @@ struct WireStateRef<'a> {
 struct WireState {
     params: Params,
     pair: (usize, usize),
-    scene: Option<std::result::Result<Scene, String>>,
-}
-
-/// What [`Demo::read_state`] reads.
-#[derive(Deserialize)]
-struct StateOwned {
-    params: Params,
-    pair: (usize, usize),
-    report: Option<FitReport>,
     scene: Option<std::result::Result<Scene, String>>,
 }
 
@@ -411,18 +373,6 @@ impl Demo {
     pub fn merge(&self, partial: JsValue) -> std::result::Result<JsValue, JsError> {
         let v = from_js_params(partial)?;
         to_js(&self.params.merge(&v).map_err(js_err)?)
-    }
-
-    /// Parameters, fits and scene (not the data) as a plain object: what a worker's `Demo` posts to the
-    /// page's.
-    pub fn state(&self) -> std::result::Result<JsValue, JsError> {
-        self.write_state(&serde_wasm_bindgen::Serializer::json_compatible())
-            .map_err(|e| JsError::new(&format!("The state could not be converted for JavaScript: {e}.")))
-    }
-
-    /// Takes over a `state()` from another `Demo` (e.g. in a Web Worker); on error nothing changes.
-    pub fn load_state(&mut self, state: JsValue) -> std::result::Result<(), JsError> {
-        self.read_state(serde_wasm_bindgen::Deserializer::from(state)).map_err(js_err)
     }
 
     /// Parameters, pair and scene as bytes (a `Uint8Array` to transfer): with `results()`, what the fitting
@@ -789,54 +739,36 @@ mod tests {
         assert!(r.glmm_agq.fit().is_none());
     }
 
+    /// The worker's hand-over as bytes: the same parameters, pair and fits, the same scene bit for bit (its
+    /// doubles included), the same drawing; the data stay behind and are simulated again on demand.
     #[test]
-    fn a_state_moves_to_another_demo_whole() {
-        for partial in [json!({}), json!({"groups": 5, "n": 40}), json!({"groups": 1})] {
+    fn a_state_moves_to_another_demo_as_bytes() {
+        for partial in [json!({}), json!({"groups": 5, "n": 40}), json!({"groups": 1}), json!({"thresholds": [0.5, 0.0]})] {
             let mut worker = Demo::default();
             worker.apply(&partial).unwrap();
             if worker.current_params().groups >= 3 {
                 worker.choose_pair(2, 0).unwrap();
             }
-            let state = worker.write_state(serde_json::value::Serializer).unwrap();
-            let mut page = Demo::default();
-            page.read_state(state).unwrap_or_else(|e| panic!("{partial}: {e}"));
-            assert_eq!(page.current_params(), worker.current_params(), "{partial}");
-            assert_eq!(page.pair, worker.pair, "{partial}");
-            assert_eq!(page.report(), worker.report(), "{partial}");
-            assert_eq!(page.scene.as_ref(), worker.scene.as_ref(), "{partial}");
-            assert!(page.dataset().is_none(), "the data stay behind");
-            assert_eq!(page.csv_string(), worker.csv_string(), "the data are simulated again on demand");
-            if worker.scene().is_ok() {
-                assert_eq!(page.svg_string(2, 320, 240).unwrap(), worker.svg_string(2, 320, 240).unwrap());
-            }
-        }
-        let mut d = Demo::default();
-        assert!(d.read_state(json!({})).unwrap_err().to_string().starts_with("The state could not be read"));
-        assert!(d.state_from_bytes(&[1, 2, 3], None).unwrap_err().to_string().starts_with("The state could not be read"));
-        assert!(d.read_state(json!("not a state")).is_err());
-        assert_eq!(d.current_params(), &Params::default());
-    }
-
-    /// The worker's hand-over as bytes: the same state, bit for bit (the scene's doubles included), and the
-    /// same drawing.
-    #[test]
-    fn a_state_moves_as_bytes_bit_for_bit() {
-        for partial in [json!({}), json!({"groups": 5, "n": 40}), json!({"groups": 1}), json!({"thresholds": [0.5, 0.0]})] {
-            let mut worker = Demo::default();
-            worker.apply(&partial).unwrap();
             let bytes = worker.state_to_bytes().unwrap();
             let mut page = Demo::default();
             page.state_from_bytes(&bytes, worker.report().cloned()).unwrap_or_else(|e| panic!("{partial}: {e}"));
             assert_eq!(page.current_params(), worker.current_params(), "{partial}");
-            assert_eq!(page.pair, worker.pair);
-            assert_eq!(page.report(), worker.report());
+            assert_eq!(page.pair, worker.pair, "{partial}");
+            assert_eq!(page.report(), worker.report(), "{partial}");
             // PartialEq on f64 would pass NaN ≠ NaN as a failure and −0 = 0 as equal: compare the bits.
             let bits = |d: &Demo| serde_json::to_string(&d.scene.as_ref().map(|s| s.as_ref().map(|s| format!("{s:?}")))).unwrap();
             assert_eq!(bits(&page), bits(&worker), "{partial}");
+            assert!(page.dataset().is_none(), "the data stay behind");
+            assert_eq!(page.csv_string(), worker.csv_string(), "the data are simulated again on demand");
             if worker.scene().is_ok() {
+                assert_eq!(page.svg_string(2, 320, 240).unwrap(), worker.svg_string(2, 320, 240).unwrap());
                 assert_eq!(page.svg_string(3, 320, 240).unwrap(), worker.svg_string(3, 320, 240).unwrap());
             }
         }
+        let mut d = Demo::default();
+        assert!(d.state_from_bytes(&[1, 2, 3], None).unwrap_err().to_string().starts_with("The state could not be read"));
+        assert!(d.state_from_bytes(&[], None).is_err());
+        assert_eq!(d.current_params(), &Params::default());
     }
 
     #[test]

@@ -148,15 +148,15 @@ fn a_state_moves_to_another_demo() {
     let mut worker = Demo::new();
     worker.set(json(r#"{"groups": 4, "n": 50}"#)).unwrap();
     worker.set_pair(3, 1).unwrap();
-    let state = worker.state().unwrap();
+    let state = worker.state_bytes().unwrap();
     let mut page = Demo::new();
-    page.load_state(state).unwrap();
+    page.load_state_bytes(&state, worker.results().unwrap()).unwrap();
     assert_eq!(JSON::stringify(&page.params().unwrap()).unwrap(), JSON::stringify(&worker.params().unwrap()).unwrap());
     assert_eq!(JSON::stringify(&page.results().unwrap()).unwrap(), JSON::stringify(&worker.results().unwrap()).unwrap());
     assert_eq!(page.pair(), vec![3, 1]);
     assert_eq!(page.svg(3, 320, 240).unwrap(), worker.svg(3, 320, 240).unwrap(), "the same scene");
     assert_eq!(page.csv(), worker.csv(), "the data simulated again");
-    assert!(page.load_state(json("{}")).is_err());
+    assert!(page.load_state_bytes(&[1, 2, 3], worker.results().unwrap()).is_err());
 }
 
 #[wasm_bindgen_test]
