@@ -14,6 +14,7 @@ pub mod models;
 pub mod surfaces;
 pub mod figures;
 pub mod report;
+pub mod claims;
 pub mod cli;
 pub mod params;
 pub mod r_code;
