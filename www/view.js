@@ -83,14 +83,19 @@ export function layoutPanels(container, panels, figureFor, table) {
 
 /**
  * Marks a horizontal scroller (the table's box): `.scrolls` while its content is wider than it, `.at-start`
- * and `.at-end` at either end, so the stylesheet can shade the side where columns are hidden.
+ * and `.at-end` at either end, so the stylesheet can shade the side where columns are hidden, and shows a
+ * one-line cue under it meanwhile.
  */
 export function watchScroller(wrap) {
+  // A visible cue under it while it scrolls (screen readers read every cell: hidden from them).
+  const cue = h('p', { class: 'scroll-cue', 'aria-hidden': 'true', text: '← more columns: scroll the table sideways →' });
+  wrap.after(cue);
   const update = () => {
     const max = wrap.scrollWidth - wrap.clientWidth;
     wrap.classList.toggle('scrolls', max > 1);
     wrap.classList.toggle('at-start', wrap.scrollLeft <= 1);
     wrap.classList.toggle('at-end', wrap.scrollLeft >= max - 1);
+    cue.classList.toggle('shown', max > 1);
   };
   wrap.addEventListener('scroll', update, { passive: true });
   const ro = new ResizeObserver(update);

@@ -94,7 +94,9 @@ function inspect(hostSel) {
     wrap.scrollLeft = 0;
     for (const k of atStart) out.push(`table scrolled to the start: ${k} out of view`);
     for (const k of atEnd) out.push(`table scrolled to the end: ${k} out of view`);
-    table = { scrolls: max > 1, cue: wrap.classList.contains('scrolls'), width: wrap.getBoundingClientRect().width, host: hostRect.width };
+    const cue = wrap.nextElementSibling;
+    table = { scrolls: max > 1, cue: wrap.classList.contains('scrolls') && cue?.classList.contains('scroll-cue') && shown(cue),
+      width: wrap.getBoundingClientRect().width, host: hostRect.width };
   }
   return { problems: out, figs, table };
 }
