@@ -13,6 +13,8 @@ const WIDTHS = [360, 480, 690, 800, 1400];
 /** Two figures share a row only where the row is at least this wide (style.css: 2 × 340 px + the gap). */
 const TWO_UP = 700;
 
+const axeSummary = (v) => v.map((x) => `${x.id}: ${x.nodes.slice(0, 4).join(' | ')}`);
+
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
@@ -221,6 +223,11 @@ test('the element with one figure, two figures and the table alone, in columns o
       }
     }
     assert.deepEqual(problems(log), CLEAN);
+    // axe on the elements themselves, in the light and the dark theme.
+    await page.evaluate(() => document.querySelector('#col').style.setProperty('width', '690px'));
+    assert.deepEqual(axeSummary(await axeViolations(page, '#col')), [], 'the elements, light');
+    await page.evaluate(() => { for (const el of document.querySelectorAll('glmm-demo')) el.setAttribute('theme', 'dark'); });
+    assert.deepEqual(axeSummary(await axeViolations(page, '#col')), [], 'the elements, dark');
   } finally {
     await context.close();
   }
@@ -245,8 +252,6 @@ test('a figure redraws sharp when its container changes size, without a refit', 
     await context.close();
   }
 });
-
-const axeSummary = (v) => v.map((x) => `${x.id}: ${x.nodes.slice(0, 4).join(' | ')}`);
 
 test('axe-core finds no violation: the page in light and dark, at 1,400 and 390 px, with the controls open', async () => {
   const { page, context } = await openPage(browser, { viewport: { width: 1400, height: 900 } });
