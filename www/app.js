@@ -16,7 +16,7 @@
 // The URL: every parameter lives in the hash (Rust's url_state: `#preset=answer&seed=1&…`), rewritten
 // with history.replaceState as the page changes; `?embed=1&panels=2,3,table` (or the same in the hash)
 // shows only those panels, for an iframe. A framed page posts {type: 'glmm-demo:height', height} to its
-// parent on load and on resize.
+// parent after its first drawing and whenever its height changes, settled heights only (postHeight).
 
 import { Engine } from './engine.js';
 import { Figures, h, download, stem, layoutPanels, watchScroller } from './view.js';
