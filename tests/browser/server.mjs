@@ -50,10 +50,10 @@ frame.src = '/index.html' + (location.hash ? location.hash.replace(/^#/, '?') : 
   '/__test/elements.html': `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>two elements</title><link rel="icon" href="/favicon.svg">
 <script type="module" src="/glmm-demo-element.js"></script></head>
-<body><h1>Course notes</h1><p>The answer's example:</p>
+<body><main><h1>Course notes</h1><p>The answer's example:</p>
 <glmm-demo id="a" preset="answer" seed="1" panels="2,3,table"></glmm-demo>
 <p>The question's example with three groups:</p>
-<glmm-demo id="b" preset="question" groups="3" nagq="25" panels="1"></glmm-demo></body></html>`,
+<glmm-demo id="b" preset="question" groups="3" nagq="25" panels="1"></glmm-demo></main></body></html>`,
 };
 
 export function startServer({ port = 0, csp = CSP, root = WWW } = {}) {
