@@ -16,10 +16,10 @@
 // The URL: every parameter lives in the hash (Rust's url_state: `#preset=answer&seed=1&…`), rewritten
 // with history.replaceState as the page changes; `?embed=1&panels=2,3,table` (or the same in the hash)
 // shows only those panels, for an iframe. A framed page posts {type: 'glmm-demo:height', height} to its
-// parent on load and on resize.
+// parent after its first drawing and whenever its height changes, settled heights only (postHeight).
 
 import { Engine } from './engine.js';
-import { Figures, h, download, stem, layoutPanels } from './view.js';
+import { Figures, h, download, stem, layoutPanels, watchScroller } from './view.js';
 import { MODELS, renderTable } from './table.js';
 import { fixed, parseNumber } from './format.js';
 
@@ -288,10 +288,30 @@ function currentFullLink() {
   return new URL(currentPath(false), location.href).href;
 }
 
+// Only settled heights: nothing before the first drawing (until then the page is its full, unstyled-for-
+// embed length), and afterwards a height is posted once it has stayed the same for HEIGHT_SETTLE_MS (a
+// parent that follows every intermediate value would jump by screens while the page lays out).
+const HEIGHT_SETTLE_MS = 120;
 let lastHeight = 0;
+let heightTimer = 0;
+let heightSeen = -1;
+let heightReady = false;
+function measureHeight() {
+  return Math.ceil(document.documentElement.getBoundingClientRect().height);
+}
 function postHeight() {
-  if (window.parent === window) return;
-  const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+  if (window.parent === window || !heightReady) return;
+  clearTimeout(heightTimer);
+  heightSeen = -1;
+  heightTimer = setTimeout(settleHeight, HEIGHT_SETTLE_MS);
+}
+function settleHeight() {
+  const height = measureHeight();
+  if (height !== heightSeen) { // still moving: look again later
+    heightSeen = height;
+    heightTimer = setTimeout(settleHeight, HEIGHT_SETTLE_MS);
+    return;
+  }
   if (height === lastHeight) return;
   lastHeight = height;
   window.parent.postMessage({ type: 'glmm-demo:height', height }, '*');
@@ -645,16 +665,28 @@ function wire() {
   }
   window.addEventListener('hashchange', onHashChange);
 
-  let width = 0;
-  new ResizeObserver((entries) => {
-    const w = Math.round(entries[0].contentRect.width);
-    if (w !== width) {
-      width = w;
-      engine.redraw();
-    }
-  }).observe($('#main'));
+  figures.watchSizes(() => engine.redraw());
+  watchScroller($('#results .table-wrap'));
   new ResizeObserver(() => postHeight()).observe(document.documentElement);
   window.addEventListener('load', postHeight);
+  wireControlsPanel();
+}
+
+/** The controls' panel on a narrow page: a bar of the most used controls that opens to all of them. */
+function wireControlsPanel() {
+  const panel = $('#controls');
+  const toggle = $('#controls-toggle');
+  const set = (open) => {
+    panel.classList.toggle('open', open);
+    toggle.setAttribute('aria-expanded', String(open));
+  };
+  toggle.addEventListener('click', () => set(!panel.classList.contains('open')));
+  panel.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape' && panel.classList.contains('open')) {
+      set(false);
+      toggle.focus();
+    }
+  });
 }
 
 async function start() {
@@ -665,6 +697,8 @@ async function start() {
   } catch (e) {
     showNotice(`The page could not start its engine: ${messageOf(e)}`, 'error');
     setStatus('not loaded');
+    heightReady = true;
+    postHeight();
     rejectReady(e);
     return;
   }
@@ -678,9 +712,13 @@ async function start() {
   lastHash = location.hash;
   Promise.all(jobs).then(() => {
     $('#embed-full').href = currentFullLink();
+    heightReady = true;
+    postHeight();
     resolveReady(api);
   }, (e) => {
     showNotice(messageOf(e), 'error');
+    heightReady = true;
+    postHeight();
     rejectReady(e);
   });
 }

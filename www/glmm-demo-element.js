@@ -13,7 +13,7 @@
 // Element API: el.ready, el.set(partial), el.params(), el.results(), el.rCode(), and an 'update' event.
 
 import { Engine } from './engine.js';
-import { Figures, h, layoutPanels } from './view.js';
+import { Figures, h, layoutPanels, watchScroller } from './view.js';
 import { renderTable } from './table.js';
 import { fixed } from './format.js';
 
@@ -94,11 +94,6 @@ class GlmmDemoElement extends HTMLElement {
     const jobs = [this.engine.request(parsed.params)];
     if (parsed.view.pair) jobs.push(this.engine.setPair(parsed.view.pair[0], parsed.view.pair[1]).catch(() => {}));
     Promise.all(jobs).then(() => this._resolve(this), (e) => { this.showNotice(messageOf(e)); this._reject(e); });
-    let width = 0;
-    new ResizeObserver((entries) => {
-      const w = Math.round(entries[0].contentRect.width);
-      if (w !== width) { width = w; this.engine.redraw(); }
-    }).observe(this);
   }
 
   buildPanels(panels) {
@@ -118,6 +113,11 @@ class GlmmDemoElement extends HTMLElement {
       onNotice: (t) => this.showNotice(t),
       idPrefix: `gd${this.uid}`,
     });
+    // Redraw sharp when a canvas changes size (the column narrows, a sidebar opens), without a refit.
+    this.unwatch?.();
+    const ro = this.figures.watchSizes(() => this.engine.redraw());
+    this.unwatch = () => ro.disconnect();
+    if (section) watchScroller(section.querySelector('.table-wrap'));
   }
 
   render({ params, results, redraw }) {

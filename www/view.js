@@ -81,6 +81,30 @@ export function layoutPanels(container, panels, figureFor, table) {
   container.replaceChildren(...items);
 }
 
+/**
+ * Marks a horizontal scroller (the table's box): `.scrolls` while its content is wider than it, `.at-start`
+ * and `.at-end` at either end, so the stylesheet can shade the side where columns are hidden, and shows a
+ * one-line cue under it meanwhile.
+ */
+export function watchScroller(wrap) {
+  // A visible cue under it while it scrolls (screen readers read every cell: hidden from them).
+  const cue = h('p', { class: 'scroll-cue', 'aria-hidden': 'true', text: '← more columns: scroll the table sideways →' });
+  wrap.after(cue);
+  const update = () => {
+    const max = wrap.scrollWidth - wrap.clientWidth;
+    wrap.classList.toggle('scrolls', max > 1);
+    wrap.classList.toggle('at-start', wrap.scrollLeft <= 1);
+    wrap.classList.toggle('at-end', wrap.scrollLeft >= max - 1);
+    cue.classList.toggle('shown', max > 1);
+  };
+  wrap.addEventListener('scroll', update, { passive: true });
+  const ro = new ResizeObserver(update);
+  ro.observe(wrap);
+  for (const child of wrap.children) ro.observe(child);
+  update();
+  return update;
+}
+
 /** Saves a Blob under `name` (a download; nothing leaves the browser). */
 export function download(name, blob) {
   const url = URL.createObjectURL(blob);
@@ -120,6 +144,33 @@ export class Figures {
 
   all() {
     return [...this.root.querySelectorAll('figure.fig[data-figure]')];
+  }
+
+  /**
+   * Calls `redraw` (at most once a frame) when a shown canvas's size on screen no longer matches the size
+   * it was drawn at (its container changed: a sidebar opened, a phone turned, a column query switched):
+   * the figures are redrawn sharp at the new size, without a refit.
+   */
+  watchSizes(redraw) {
+    let frame = 0;
+    const stale = () => this.all().some((fig) => {
+      const c = fig.querySelector('canvas');
+      if (!c || fig.hidden || c.clientWidth === 0) return false;
+      const dpr = window.devicePixelRatio || 1;
+      return c.width !== Math.round(c.clientWidth * dpr) || c.height !== Math.round(c.clientHeight * dpr);
+    });
+    const ro = new ResizeObserver(() => {
+      if (frame) return;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        if (stale()) redraw();
+      });
+    });
+    for (const fig of this.all()) {
+      const c = fig.querySelector('canvas');
+      if (c) ro.observe(c);
+    }
+    return ro;
   }
 
   build(fig) {

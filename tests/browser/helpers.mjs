@@ -4,6 +4,8 @@
 // everything that went wrong: console errors, page errors, failed requests, every request URL and every
 // CSP violation (securitypolicyviolation events).
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from './server.mjs';
 
@@ -133,3 +135,21 @@ export function problems(log) {
 }
 
 export const CLEAN = { pageErrors: [], consoleErrors: [], failed: [], offHost: [], violations: [] };
+
+const AXE_SOURCE = readFileSync(fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url)), 'utf8');
+
+/**
+ * Runs axe-core (WCAG 2 A and AA rules) on `page` (or a frame) and returns its violations as
+ * [{id, impact, nodes: [selector…]}]. axe is evaluated as a script by the devtools protocol, which the
+ * page's Content-Security-Policy does not block; `context` narrows the check (an element's selector).
+ */
+export async function axeViolations(page, context = null) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async (ctx) => {
+    const r = await window.axe.run(ctx || document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      resultTypes: ['violations'],
+    });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  }, context);
+}

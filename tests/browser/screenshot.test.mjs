@@ -1,6 +1,8 @@
-// Screenshots for a human to look at: the whole page (tests/browser/out/page.png) and embed mode in an
-// iframe on a course page (tests/browser/out/embed.png); with UPDATE_SCREENSHOT=1 also docs/screenshot.png
-// and docs/embed.png (shown in the README).
+// Screenshots for a human to look at: the whole page (tests/browser/out/page.png), embed mode in an
+// iframe on a course page (tests/browser/out/embed.png), the page's first screen on a 390 px phone
+// (out/phone.png) and the <glmm-demo> element in the 690 px text column of the sample course page
+// docs/course-page/ (out/course-element.png); with UPDATE_SCREENSHOT=1 also docs/screenshot.png,
+// docs/embed.png, docs/phone.png and docs/course-element.png (shown in the README).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, copyFileSync } from 'node:fs';
@@ -49,6 +51,44 @@ test('screenshot of embed mode in an iframe', async () => {
     if (process.env.UPDATE_SCREENSHOT === '1') {
       copyFileSync(file, join(here, '..', '..', 'docs', 'embed.png'));
     }
+    assert.deepEqual(log.pageErrors, []);
+    assert.deepEqual(log.consoleErrors, []);
+    assert.deepEqual(log.violations, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('screenshot of the page on a 390 px phone: its first screen', async () => {
+  const { page, context, log } = await openPage(browser, { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+  try {
+    await page.waitForFunction(() => window.glmmDemo.timings().draw > 0);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    mkdirSync(out, { recursive: true });
+    const file = join(out, 'phone.png');
+    await page.screenshot({ path: file });
+    if (process.env.UPDATE_SCREENSHOT === '1') copyFileSync(file, join(here, '..', '..', 'docs', 'phone.png'));
+    assert.deepEqual(log.pageErrors, []);
+    assert.deepEqual(log.consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('screenshot of the element in the 690 px text column of a course page', async () => {
+  const { page, context, log } = await openPage(browser, { path: '__test/course/', wait: false, viewport: { width: 1100, height: 900 } });
+  try {
+    await page.waitForFunction(() => { const d = document.querySelector('glmm-demo'); return d.results() && d.shadowRoot.querySelector('canvas').width > 0; }, null, { timeout: 60_000 });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const clip = await page.evaluate(() => {
+      const col = document.querySelector('.column').getBoundingClientRect();
+      const after = document.querySelector('#demo + h2').getBoundingClientRect();
+      return { x: col.left, y: col.top + scrollY, width: col.width, height: after.bottom + 60 - col.top };
+    });
+    mkdirSync(out, { recursive: true });
+    const file = join(out, 'course-element.png');
+    await page.screenshot({ path: file, clip, fullPage: true });
+    if (process.env.UPDATE_SCREENSHOT === '1') copyFileSync(file, join(here, '..', '..', 'docs', 'course-element.png'));
     assert.deepEqual(log.pageErrors, []);
     assert.deepEqual(log.consoleErrors, []);
     assert.deepEqual(log.violations, []);

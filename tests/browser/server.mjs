@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const WWW = join(here, '..', '..', 'www');
+/** The sample course page (docs/course-page/), served at /__test/course/ beside www/. */
+export const COURSE = join(here, '..', '..', 'docs', 'course-page');
 
 export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'";
 
@@ -41,13 +43,17 @@ window.addEventListener('message', (e) => {
 const frame = document.getElementById('frame');
 frame.src = '/index.html' + (location.hash ? location.hash.replace(/^#/, '?') : '?embed=1&panels=2,3,table');
 `,
+  '/__test/column.html': `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>a column of given width</title><link rel="icon" href="/favicon.svg">
+<script type="module" src="/glmm-demo-element.js"></script></head>
+<body><main><h1>Course notes</h1><div id="col"></div></main></body></html>`,
   '/__test/elements.html': `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>two elements</title><link rel="icon" href="/favicon.svg">
 <script type="module" src="/glmm-demo-element.js"></script></head>
-<body><h1>Course notes</h1><p>The answer's example:</p>
+<body><main><h1>Course notes</h1><p>The answer's example:</p>
 <glmm-demo id="a" preset="answer" seed="1" panels="2,3,table"></glmm-demo>
 <p>The question's example with three groups:</p>
-<glmm-demo id="b" preset="question" groups="3" nagq="25" panels="1"></glmm-demo></body></html>`,
+<glmm-demo id="b" preset="question" groups="3" nagq="25" panels="1"></glmm-demo></main></body></html>`,
 };
 
 export function startServer({ port = 0, csp = CSP, root = WWW } = {}) {
@@ -63,8 +69,10 @@ export function startServer({ port = 0, csp = CSP, root = WWW } = {}) {
     }
     let path = decodeURIComponent(url.pathname);
     if (path.endsWith('/')) path += 'index.html';
-    const file = normalize(join(root, path));
-    if (!file.startsWith(root)) {
+    const base = path.startsWith('/__test/course/') ? COURSE : root;
+    if (base === COURSE) path = path.slice('/__test/course'.length);
+    const file = normalize(join(base, path));
+    if (!file.startsWith(base)) {
       res.writeHead(403, headers);
       res.end('forbidden');
       return;
