@@ -159,11 +159,11 @@ fn chapter2(w: &mut Writer, (a, b): (usize, usize)) -> Chapter {
              distribution with mean 0 and standard deviation {SIGMA_B}. The <em>joint density</em> of the data and \
              the random intercepts is</p>"
         ),
-        format!("<p>{}</p>", math::JOINT),
+        format!("<p class=\"math\">{}</p>", math::JOINT),
         "<p>The <em>marginal likelihood</em> is the probability of the data alone, with each random intercept \
          integrated out. glmer maximises it; the integral splits into one per group:</p>"
             .to_string(),
-        format!("<p>{}</p>", math::MARGINAL),
+        format!("<p class=\"math\">{}</p>", math::MARGINAL),
         format!(
             "<p>These integrals have no closed form. With nAGQ = 1 glmer uses the <em>Laplace approximation</em> \
              (each integrand replaced by the normal curve that matches it at its peak); with nAGQ = <var>K</var> \
@@ -227,7 +227,7 @@ fn chapter3(w: &mut Writer) -> Chapter {
              φ<sub><var>σ</var><sub>b</sub></sub>, and the <em>score</em> (the derivative of the log-likelihood) for \
              the intercept becomes</p>"
         ),
-        format!("<p>{}</p>", math::SCORE),
+        format!("<p class=\"math\">{}</p>", math::SCORE),
     ];
     // The means: exact at the exact likelihood's maximum, approximate for any finite nAGQ.
     let mut now = Vec::new();

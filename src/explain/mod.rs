@@ -71,6 +71,8 @@ pub struct PageText {
     /// The note under the table: a `<p>` HTML string.
     pub table_note: String,
     pub chapters: Vec<Chapter>,
+    /// One plain-text line on the data: observations, groups, how many have y_bin = 1.
+    pub data_summary: String,
     /// What the sentences above assert about the data.
     pub claims: Vec<Claim>,
 }
@@ -83,7 +85,16 @@ pub fn page_text(params: &Params, report: &FitReport, pair: (usize, usize)) -> P
     let table = table::table(&mut w);
     let table_note = table_note::table_note(&mut w);
     let chapters = chapters::chapters(&mut w, pair);
-    PageText { lede, cards, table, table_note, chapters, claims: w.claims }
+    let d = &report.data;
+    let data_summary = format!(
+        "{} observation{} in {} group{}; {} of them have y_bin = 1.",
+        thousands(d.n_obs),
+        if d.n_obs == 1 { "" } else { "s" },
+        d.groups,
+        if d.groups == 1 { "" } else { "s" },
+        thousands(d.sum_ybin.round() as usize)
+    );
+    PageText { lede, cards, table, table_note, chapters, data_summary, claims: w.claims }
 }
 
 /// The writer's state: what it reads and the claims its sentences made so far.
@@ -199,7 +210,8 @@ impl<'a> Writer<'a> {
             ModelKey::JointMode => error_of(&r.joint_mode),
             ModelKey::MarginalExact => error_of(&r.marginal_exact),
         }?;
-        if e.contains("no finite estimate") {
+        let glmer_type = matches!(model, ModelKey::GlmmLaplace | ModelKey::GlmmAgq | ModelKey::JointMode | ModelKey::MarginalExact);
+        if glmer_type && e.contains("no finite estimate") {
             self.claims.push(Claim::NoFiniteEstimate { model });
         }
         Some(format::esc(e))
@@ -245,6 +257,19 @@ impl<'a> Writer<'a> {
              simulate, and shows where the difference comes from.</p>"
         )
     }
+}
+
+/// 12345 → "12,345".
+fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn error_of<T>(o: &Outcome<T>) -> Option<&str> {
