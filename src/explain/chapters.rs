@@ -14,25 +14,25 @@ const SIGMA_B: &str = "<var>σ</var><sub>b</sub>";
 /// Formulas, in MathML.
 mod math {
     /// p(y, b | α, β, σ_b) = ∏_i p_i^{y_i}(1 − p_i)^{1 − y_i} · ∏_g φ_{σ_b}(b_g)
-    pub const JOINT: &str = "<math display=\"block\"><mrow><mi>p</mi><mo>(</mo><mi>y</mi><mo>,</mo><mi>b</mi><mo>∣</mo>\
-<mi>α</mi><mo>,</mo><mi>β</mi><mo>,</mo><msub><mi>σ</mi><mtext>b</mtext></msub><mo>)</mo><mo>=</mo>\
+    pub const JOINT: &str = "<math display=\"block\"><mrow><mi>p</mi><mo stretchy=\"false\">(</mo><mi>y</mi><mo>,</mo><mi>b</mi><mo>∣</mo>\
+<mi>α</mi><mo>,</mo><mi>β</mi><mo>,</mo><msub><mi>σ</mi><mtext>b</mtext></msub><mo stretchy=\"false\">)</mo><mo>=</mo>\
 <munder><mo>∏</mo><mi>i</mi></munder><msubsup><mi>p</mi><mi>i</mi><msub><mi>y</mi><mi>i</mi></msub></msubsup>\
-<msup><mrow><mo>(</mo><mn>1</mn><mo>−</mo><msub><mi>p</mi><mi>i</mi></msub><mo>)</mo></mrow><mrow><mn>1</mn><mo>−</mo>\
+<msup><mrow><mo stretchy=\"false\">(</mo><mn>1</mn><mo>−</mo><msub><mi>p</mi><mi>i</mi></msub><mo stretchy=\"false\">)</mo></mrow><mrow><mn>1</mn><mo>−</mo>\
 <msub><mi>y</mi><mi>i</mi></msub></mrow></msup><mo>·</mo><munder><mo>∏</mo><mi>g</mi></munder>\
-<msub><mi>φ</mi><msub><mi>σ</mi><mtext>b</mtext></msub></msub><mo>(</mo><msub><mi>b</mi><mi>g</mi></msub><mo>)</mo></mrow></math>";
+<msub><mi>φ</mi><msub><mi>σ</mi><mtext>b</mtext></msub></msub><mo stretchy=\"false\">(</mo><msub><mi>b</mi><mi>g</mi></msub><mo stretchy=\"false\">)</mo></mrow></math>";
 
     /// L(α, β, σ_b) = ∏_g ∫ [∏_{i∈g} p_i^{y_i}(1 − p_i)^{1 − y_i}] φ_{σ_b}(b) db
-    pub const MARGINAL: &str = "<math display=\"block\"><mrow><mi>L</mi><mo>(</mo><mi>α</mi><mo>,</mo><mi>β</mi><mo>,</mo>\
-<msub><mi>σ</mi><mtext>b</mtext></msub><mo>)</mo><mo>=</mo><munder><mo>∏</mo><mi>g</mi></munder><mo>∫</mo><mrow><mo>[</mo>\
+    pub const MARGINAL: &str = "<math display=\"block\"><mrow><mi>L</mi><mo stretchy=\"false\">(</mo><mi>α</mi><mo>,</mo><mi>β</mi><mo>,</mo>\
+<msub><mi>σ</mi><mtext>b</mtext></msub><mo stretchy=\"false\">)</mo><mo>=</mo><munder><mo>∏</mo><mi>g</mi></munder><mo>∫</mo><mrow><mo stretchy=\"false\">[</mo>\
 <munder><mo>∏</mo><mrow><mi>i</mi><mo>∈</mo><mi>g</mi></mrow></munder><msubsup><mi>p</mi><mi>i</mi><msub><mi>y</mi><mi>i</mi></msub></msubsup>\
-<msup><mrow><mo>(</mo><mn>1</mn><mo>−</mo><msub><mi>p</mi><mi>i</mi></msub><mo>)</mo></mrow><mrow><mn>1</mn><mo>−</mo>\
-<msub><mi>y</mi><mi>i</mi></msub></mrow></msup><mo>]</mo></mrow><msub><mi>φ</mi><msub><mi>σ</mi><mtext>b</mtext></msub></msub>\
-<mo>(</mo><mi>b</mi><mo>)</mo><mo>d</mo><mi>b</mi></mrow></math>";
+<msup><mrow><mo stretchy=\"false\">(</mo><mn>1</mn><mo>−</mo><msub><mi>p</mi><mi>i</mi></msub><mo stretchy=\"false\">)</mo></mrow><mrow><mn>1</mn><mo>−</mo>\
+<msub><mi>y</mi><mi>i</mi></msub></mrow></msup><mo stretchy=\"false\">]</mo></mrow><msub><mi>φ</mi><msub><mi>σ</mi><mtext>b</mtext></msub></msub>\
+<mo stretchy=\"false\">(</mo><mi>b</mi><mo stretchy=\"false\">)</mo><mo>d</mo><mi>b</mi></mrow></math>";
 
     /// ∂ log L / ∂α = (1/σ_b²) Σ_g E[b_g | y]
     pub const SCORE: &str = "<math display=\"block\"><mrow><mfrac><mrow><mo>∂</mo><mi>log</mi><mi>L</mi></mrow><mrow><mo>∂</mo>\
 <mi>α</mi></mrow></mfrac><mo>=</mo><mfrac><mn>1</mn><msubsup><mi>σ</mi><mtext>b</mtext><mn>2</mn></msubsup></mfrac>\
-<munder><mo>∑</mo><mi>g</mi></munder><mi>E</mi><mo>[</mo><msub><mi>b</mi><mi>g</mi></msub><mo>∣</mo><mi>y</mi><mo>]</mo></mrow></math>";
+<munder><mo>∑</mo><mi>g</mi></munder><mi>E</mi><mo stretchy=\"false\">[</mo><msub><mi>b</mi><mi>g</mi></msub><mo>∣</mo><mi>y</mi><mo stretchy=\"false\">]</mo></mrow></math>";
 }
 
 /// The chapters; `pair` is the two groups (0-based) of figures 3 and 4.
@@ -233,7 +233,7 @@ fn chapter3(w: &mut Writer) -> Chapter {
     let mut now = Vec::new();
     if let Some(s) = w.means_sum(ModelKey::MarginalExact) {
         let (v, zero) = w.sum(s);
-        now.push(if zero { format!("the exact marginal’s sum to {v}") } else { format!("the exact marginal’s sum to {v}, not zero to this precision") });
+        now.push(if zero { format!("{v} for the exact marginal likelihood") } else { format!("{v} for the exact marginal likelihood (not zero to this precision)") });
     }
     for (m, name) in [(ModelKey::GlmmAgq, format!("nAGQ = {k}")), (ModelKey::GlmmLaplace, "Laplace".to_string())] {
         if m == ModelKey::GlmmLaplace && k == 1 {
@@ -241,10 +241,10 @@ fn chapter3(w: &mut Writer) -> Chapter {
         }
         if let Some(s) = w.means_sum(m) {
             let (v, zero) = w.sum(s);
-            now.push(if zero { format!("{name}’s to {v}, zero at this precision") } else { format!("{name}’s to {v}, not zero") });
+            now.push(if zero { format!("{v} for {name} (zero at this precision)") } else { format!("{v} for {name} (not zero)") });
         }
     }
-    let now = if now.is_empty() { String::new() } else { format!(" Here the means sum as follows: {}.", now.join("; ")) };
+    let now = if now.is_empty() { String::new() } else { format!(" Here Σ<sub><var>g</var></sub> <var>E</var>[{B_G} | <var>y</var>] is {}.", now.join("; ")) };
     p.push(format!(
         "<p>At the maximum of the exact marginal likelihood this score is zero, so there the conditional \
          <strong>means</strong> sum to zero exactly. glmer maximises an approximation of that likelihood (Laplace \
@@ -258,7 +258,7 @@ fn chapter3(w: &mut Writer) -> Chapter {
             let singular = w.singular(ModelKey::GlmmAgq) == Some(true);
             match (zero, singular) {
                 (true, true) => format!(
-                    " Here the fit is singular ({SIGMA_B} = 0): every posterior is centred on 0 and the modes sum to {v}."
+                    " Here the fit is singular ({SIGMA_B} = 0): every random intercept is 0, so the modes sum to {v}."
                 ),
                 (true, false) => format!(" Here the modes nevertheless sum to {v}, zero to {DECIMALS} decimals."),
                 (false, _) => format!(" Here the modes sum to {v}."),
