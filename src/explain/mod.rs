@@ -278,3 +278,6 @@ fn error_of<T>(o: &Outcome<T>) -> Option<&str> {
         Outcome::Failed { error } => Some(error.as_str()),
     }
 }
+
+#[cfg(test)]
+mod tests;
