@@ -23,6 +23,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use crate::data::{self, Dataset};
 use crate::error::{Error, Result};
+use crate::explain::{self, PageText};
 use crate::figures::{self, FigureId, PlotMapping};
 use crate::models;
 use crate::params::Params;
@@ -107,6 +108,12 @@ impl Demo {
 
     pub fn report(&self) -> Option<&FitReport> {
         self.report.as_ref()
+    }
+
+    /// The page's words for the current fit ([`crate::explain`]), or an error before the first fit.
+    pub fn page_text(&self) -> Result<PageText> {
+        let report = self.report.as_ref().ok_or_else(|| Error::Usage("Nothing is fitted yet: call set() first.".into()))?;
+        Ok(explain::page_text(&self.params, report, self.pair))
     }
 
     pub fn current_params(&self) -> &Params {
@@ -329,6 +336,12 @@ impl Demo {
             Some(r) => to_js(r),
             None => Ok(JsValue::NULL),
         }
+    }
+
+    /// The page's explanation for the current fit: cards, table, table note, chapters and their claims
+    /// ([`crate::explain::PageText`]).
+    pub fn text(&self) -> std::result::Result<JsValue, JsError> {
+        to_js(&self.page_text().map_err(js_err)?)
     }
 
     /// Draws figure 1–6 on `canvas`, whose backing store is sized to its CSS size × `dpr`; returns the
@@ -754,7 +767,15 @@ mod tests {
             page.state_from_bytes(&bytes, worker.report().cloned()).unwrap_or_else(|e| panic!("{partial}: {e}"));
             assert_eq!(page.current_params(), worker.current_params(), "{partial}");
             assert_eq!(page.pair, worker.pair, "{partial}");
-            assert_eq!(page.report(), worker.report(), "{partial}");
+            // The report travels beside the bytes, so comparing it with the worker's own proves nothing: compare
+            // with a report fitted independently from the same parameters, and the text written from each.
+            let mut fresh = Demo::default();
+            fresh.apply(&partial).unwrap();
+            if worker.current_params().groups >= 3 {
+                fresh.choose_pair(2, 0).unwrap();
+            }
+            assert_eq!(page.report(), fresh.report(), "{partial}");
+            assert_eq!(page.page_text().unwrap(), fresh.page_text().unwrap(), "{partial}");
             // PartialEq on f64 would pass NaN ≠ NaN as a failure and −0 = 0 as equal: compare the bits.
             let bits = |d: &Demo| serde_json::to_string(&d.scene.as_ref().map(|s| s.as_ref().map(|s| format!("{s:?}")))).unwrap();
             assert_eq!(bits(&page), bits(&worker), "{partial}");

@@ -41,4 +41,16 @@ pub enum Claim {
     SumIsZero { model: ModelKey, summed: Summed, decimals: usize },
     /// The text calls this sum not zero: printed with `decimals` decimals, it must not read as zero.
     SumIsNotZero { model: ModelKey, summed: Summed, decimals: usize },
+    /// The text says whether this fit is singular: σ_b below lme4's `isSingular` tolerance (1e-4 on the θ scale).
+    Singular { model: ModelKey, singular: bool },
+    /// The text relays that this model has no finite estimate: the likelihood keeps rising as σ_b (or the slope)
+    /// grows without bound.
+    NoFiniteEstimate { model: ModelKey },
+    /// The text says where the joint-mode search stopped: on the answer's lower bound σ_b = 0.01 (`on_bound`), or
+    /// at an interior local mode, where dJ/dσ_b = 0, i.e. σ_b² = Σ_g b_g² / G.
+    JointModeOnBound { on_bound: bool },
+    /// The text says `model`'s slope is (`closer`) or is not closer to zero than `than`'s.
+    SlopeCloserToZero { model: ModelKey, than: ModelKey, closer: bool },
+    /// The text says the two models' slopes differ (`differ`) or agree when printed with `decimals` decimals.
+    SlopesDiffer { a: ModelKey, b: ModelKey, decimals: usize, differ: bool },
 }

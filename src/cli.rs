@@ -1,4 +1,4 @@
-//! The `glmm-demo` command line: `simulate`, `fit`, `render` (a figure as SVG or PNG) and `r-code` (the R
+//! The `glmm-demo` command line: `simulate`, `fit`, `text` (the page's explanation as JSON), `render` (a figure as SVG or PNG) and `r-code` (the R
 //! script that reproduces the numbers).
 //!
 //! Options carry the page's parameter names (`--y-coef` is `y_coef`), and are applied with the same
@@ -17,7 +17,7 @@ use crate::params::Params;
 use crate::r_code::r_script;
 use crate::surfaces::{build_scene, SceneOptions};
 
-const USAGE: &str = "usage: glmm-demo <simulate|fit|r-code> [data options], glmm-demo bench [data options] [--runs R], or glmm-demo render --figure 1-6 \
+const USAGE: &str = "usage: glmm-demo <simulate|fit|text|r-code> [data options], glmm-demo bench [data options] [--runs R], or glmm-demo render --figure 1-6 \
 [--format svg|png] [--width W] [--height H] [--pair a,b] [data options] > file; data options: \
 [--preset answer|question|custom] [--seed S] [--groups G] [--n N] [--thresholds a,b,...] [--y-coef C] [--spacing D] \
 [--center|--no-center] [--csv FILE] [--nagq K] [--ml]";
@@ -223,6 +223,18 @@ fn run(argv: &[String], out: &mut dyn Write) -> Result<()> {
             let data = load_data(&args)?;
             let report = fit_all(&data, &FitOptions { nagq: args.params.nagq, reml: args.reml });
             let json = serde_json::to_string_pretty(&report).map_err(|e| Error::Usage(format!("cannot write JSON: {e}.")))?;
+            writeln!(out, "{json}").map_err(write_err)
+        }
+        "text" => {
+            let args = parse_data_args(rest)?;
+            if args.csv.is_some() {
+                return Err(Error::Usage("text describes the simulated data, so it does not take --csv.".into()));
+            }
+            let data = load_data(&args)?;
+            let report = fit_all(&data, &FitOptions { nagq: args.params.nagq, reml: args.reml });
+            let pair = (0, 1.min(args.params.groups.saturating_sub(1)));
+            let text = crate::explain::page_text(&args.params, &report, pair);
+            let json = serde_json::to_string_pretty(&text).map_err(|e| Error::Usage(format!("cannot write JSON: {e}.")))?;
             writeln!(out, "{json}").map_err(write_err)
         }
         "render" => {

@@ -110,6 +110,9 @@ pub struct GlmmFit {
     /// Relative gradient at the optimum (the stopping criterion).
     pub rel_gradient: f64,
     pub iterations: usize,
+    /// Exact log-likelihood at this fit's estimate minus its own (approximate) logLik, when computed.
+    #[serde(default)]
+    pub exact_loglik_gap: Option<f64>,
     /// A sentence on how to read this fit, when it needs one (a singular fit).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -139,6 +142,16 @@ pub struct MarginalExactFit {
     pub quad_error: f64,
     /// Quadrature nodes per group used.
     pub nodes: usize,
+    /// Conditional modes σ_b·û_g at the maximum, their sum, the conditional means E[b_g | y] and their sum
+    /// (empty vectors where not computed).
+    #[serde(default)]
+    pub ranef: Vec<f64>,
+    #[serde(default)]
+    pub ranef_sum: f64,
+    #[serde(default)]
+    pub cond_means: Vec<f64>,
+    #[serde(default)]
+    pub cond_means_sum: f64,
     /// A sentence on how to read this fit, when it needs one (a singular fit).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,

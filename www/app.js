@@ -128,8 +128,7 @@ function render({ params, results, where, fitMs, redraw }) {
     app.results = results;
     syncControls(engine.target ? engine.target.params : params);
     figures.describe(params);
-    renderTable($('#results-table'), results, { groups: params.groups, nagq: params.nagq, hidden: app.hidden });
-    renderLive(params, results);
+    renderText();
   }
   const drawMs = figures.draw(params);
   app.timings = {
@@ -148,31 +147,35 @@ function render({ params, results, where, fitMs, redraw }) {
   postHeight();
 }
 
-function get(obj, path) {
-  return path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
-}
-
-function renderLive(params, results) {
-  for (const node of $$('[data-live]')) {
-    const path = node.dataset.live;
-    let text;
-    if (path === 'nagq-label') text = `(nAGQ = ${params.nagq})`;
-    else if (path === 'pair-modes') {
-      const re = results?.glmm_agq?.ranef;
-      const [a, b] = engine.demo ? engine.demo.pair() : [0, 1];
-      text = re && re.length > b ? `${fixed(re[a], 4)}, ${fixed(re[b], 4)}` : 'not available';
-    } else {
-      const fit = results?.[path.split('.')[0]];
-      const v = get(results, path);
-      text = fit && fit.error !== undefined ? 'not fitted' : typeof v === 'number' ? fixed(v, 6) : '—';
-    }
-    node.textContent = text;
-    node.title = typeof get(results, path) === 'number' ? String(get(results, path)) : '';
+/**
+ * Puts Rust's words for this fit on the page (Demo.text(): the summary, the cards, the table and its note, the
+ * chapters). The HTML strings come escaped from Rust and hold only inline markup and MathML.
+ */
+function renderText() {
+  let text = null;
+  try { text = engine.demo ? engine.demo.text() : null; } catch (e) { showNotice(messageOf(e), 'error'); }
+  app.text = text;
+  renderTable($('#results-table'), text?.table, { hidden: app.hidden });
+  if (!text) return;
+  $('#text-lede').innerHTML = text.lede;
+  for (const card of text.cards) {
+    const box = $(`[data-card="${card.id}"]`);
+    if (!box) continue;
+    box.classList.toggle('card-mode', card.tone === 'nonzero');
+    box.classList.toggle('card-mean', card.tone === 'zero');
+    $('.card-label', box).innerHTML = card.label;
+    $('.card-value', box).textContent = card.value;
+    $('.card-value', box).title = card.exact === null || card.exact === undefined ? '' : String(card.exact);
+    $('.card-foot', box).innerHTML = card.foot;
   }
-  const d = results?.data;
-  $('#data-summary').textContent = d
-    ? `${d.n_obs.toLocaleString('en')} observations in ${d.groups} group${d.groups === 1 ? '' : 's'}; ${d.sum_ybin.toLocaleString('en')} of them have y_bin = 1.`
-    : '';
+  $('#text-table-note').innerHTML = text.table_note;
+  for (const ch of text.chapters) {
+    const title = $(`[data-chapter-title="${ch.id}"]`);
+    if (title) title.textContent = ch.title;
+    const body = $(`[data-chapter="${ch.id}"]`);
+    if (body) body.innerHTML = ch.paragraphs.join('');
+  }
+  $('#data-summary').textContent = text.data_summary;
 }
 
 function setBusy(busy, info) {
@@ -589,7 +592,7 @@ function buildToggles() {
     cb.addEventListener('change', () => {
       if (cb.checked) app.hidden.delete(m.key);
       else app.hidden.add(m.key);
-      if (app.results) renderTable($('#results-table'), app.results, { groups: app.params.groups, nagq: app.params.nagq, hidden: app.hidden });
+      if (app.text) renderTable($('#results-table'), app.text.table, { hidden: app.hidden });
       postHeight();
     });
     return h('label', { class: 'toggle' }, [cb, h('span', { text: m.label })]);

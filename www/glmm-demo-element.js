@@ -125,7 +125,7 @@ class GlmmDemoElement extends HTMLElement {
       this._params = params;
       this._results = results;
       this.figures.describe(params);
-      if (this.table) renderTable(this.table, results, { groups: params.groups, nagq: params.nagq });
+      if (this.table) renderTable(this.table, this.engine.demo?.text().table);
       const agq = results?.glmm_agq;
       this.foot.replaceChildren(
         h('span', { text: agq && agq.error === undefined

@@ -1,150 +1,108 @@
-// The results table: a row per model, built from glmmDemo.results() (the JSON of `glmm-demo fit`).
-import { fixed, exact } from './format.js';
+// The results table: lays out the table Rust writes (Demo.text().table: column headers, a row per model with its
+// label, R call, printed cells, their tone and the sentences under a row). Nothing is computed or worded here.
 import { h } from './view.js';
 
-/** The models of the lesson, in the table's order, with the R call each one mirrors. */
+/** The models of the lesson, in the table's order, for the "Rows in the table" toggles (the labels the rows
+ * carry come from Rust). */
 export const MODELS = [
-  { key: 'lm_pooled', label: 'lm', call: 'lm(y ~ x)', outcome: 'y' },
-  { key: 'lm_group', label: 'lm + group', call: 'lm(y ~ x + factor(group))', outcome: 'y' },
-  { key: 'lmm', label: 'lmer', call: 'lmer(y ~ x + (1|group))', outcome: 'y' },
-  { key: 'glm_pooled', label: 'glm', call: 'glm(y_bin ~ x, binomial)', outcome: 'y_bin' },
-  { key: 'glm_group', label: 'glm + group', call: 'glm(y_bin ~ x + factor(group), binomial)', outcome: 'y_bin' },
-  { key: 'glmm_laplace', label: 'glmer, Laplace', call: 'glmer(y_bin ~ x + (1|group), binomial)', outcome: 'y_bin' },
-  { key: 'glmm_agq', label: 'glmer, AGQ', call: 'glmer(…, nAGQ = K)', outcome: 'y_bin' },
-  { key: 'joint_mode', label: 'joint mode', call: 'the answer’s opt1', outcome: 'y_bin' },
-  { key: 'marginal_exact', label: 'exact marginal', call: 'the answer’s opt2, done exactly', outcome: 'y_bin' },
+  { key: 'lm_pooled', label: 'lm' },
+  { key: 'lm_group', label: 'lm + group' },
+  { key: 'lmm', label: 'lmer' },
+  { key: 'glm_pooled', label: 'glm' },
+  { key: 'glm_group', label: 'glm + group' },
+  { key: 'glmm_laplace', label: 'glmer, Laplace' },
+  { key: 'glmm_agq', label: 'glmer, AGQ' },
+  { key: 'joint_mode', label: 'joint mode' },
+  { key: 'marginal_exact', label: 'exact marginal' },
 ];
 
-/** Below this a sum counts as zero (the optimisers stop on a relative gradient of 1e-8). */
-const ZERO = 5e-7;
-
-/** The table's cells for one model's fit: null where the model has no such quantity. */
-export function rowValues(key, fit) {
-  const none = { intercept: null, slope: null, sigma_b: null, re: null, modes: null, means: null, loglik: null };
-  switch (key) {
-    case 'lm_pooled':
-    case 'lm_group':
-    case 'glm_pooled':
-    case 'glm_group':
-      return { ...none, intercept: fit.coef[0], slope: fit.coef[1], loglik: fit.loglik };
-    case 'lmm':
-      // The posterior of each random intercept is normal: its mode is its mean.
-      return { ...none, intercept: fit.fixef[0], slope: fit.fixef[1], sigma_b: fit.sigma_b, re: fit.ranef,
-        modes: fit.ranef_sum, means: fit.ranef_sum, loglik: fit.loglik };
-    case 'glmm_laplace':
-    case 'glmm_agq':
-      return { ...none, intercept: fit.fixef[0], slope: fit.fixef[1], sigma_b: fit.sigma_b, re: fit.ranef,
-        modes: fit.ranef_sum, means: fit.cond_means_sum, loglik: fit.loglik };
-    case 'joint_mode':
-      return { ...none, intercept: fit.alpha, slope: fit.beta, sigma_b: fit.sigma, re: fit.re,
-        modes: fit.re_sum, loglik: fit.log_density };
-    case 'marginal_exact':
-      return { ...none, intercept: fit.alpha, slope: fit.beta, sigma_b: fit.sigma, loglik: fit.loglik };
-    default:
-      return none;
-  }
+/** An element whose content is Rust's HTML (escaped there; only inline markup). */
+function html(tag, attrs, markup) {
+  const el = h(tag, attrs);
+  el.innerHTML = markup;
+  return el;
 }
 
+const STICKY = { modes: 'stick-r3', means: 'stick-r2', loglik: 'stick-r1' };
+const TONE = { zero: 'hl-zero', nonzero: 'hl-mode', neutral: '' };
 
-function numCell(x, { key, model, decimals = 6, cls = '' } = {}) {
-  if (x === null || x === undefined) return h('td', { class: `num empty ${cls}`.trim(), text: '—', 'data-key': key, 'data-model': model });
-  return h('td', {
-    class: `num ${cls}`.trim(),
-    text: fixed(x, decimals),
-    title: exact(x),
-    'data-key': key,
-    'data-model': model,
-    'data-value': exact(x),
-  });
-}
-
-function sumClass(x, kind) {
-  if (x === null || x === undefined || !Number.isFinite(x)) return '';
-  if (Math.abs(x) < ZERO) return 'hl-zero';
-  return kind === 'modes' ? 'hl-mode' : '';
+function cellClass(col, cell) {
+  return ['num', cell.value === null || cell.value === undefined ? 'empty' : '', STICKY[col.key] ?? '',
+    col.kind === 'sum' ? TONE[cell.tone] : '', cell.key === 'loglik' && cell.title ? 'joint-density' : '']
+    .filter(Boolean).join(' ');
 }
 
 /**
  * Renders the table.
  * @param {HTMLTableElement} table
- * @param {object} results the FitReport
- * @param {object} opts { groups, nagq, hidden: Set of model keys }; group swatches use the classes
- *   c0…c6 of the stylesheet (the Okabe–Ito palette, as in the figures).
+ * @param {object} text the `table` of Demo.text(): {columns, rows}
+ * @param {object} opts { hidden: Set of model keys }; group swatches use the classes c0…c6 of the stylesheet.
  */
-export function renderTable(table, results, { groups, nagq, hidden = new Set() }) {
+export function renderTable(table, text, { hidden = new Set() } = {}) {
   const thead = table.tHead;
   const tbody = table.tBodies[0];
-  const G = groups;
-
+  if (!text) {
+    patchChildren(thead, []);
+    patchChildren(tbody, []);
+    return;
+  }
+  const { columns, rows: textRows } = text;
+  const ncol = columns.length + 1;
+  let g = 0;
   const head = h('tr', {}, [
     h('th', { scope: 'col', class: 'model-col stick-l', text: 'Model' }),
-    h('th', { scope: 'col', class: 'num', text: 'Intercept' }),
-    h('th', { scope: 'col', class: 'num', text: 'Slope' }),
-    h('th', { scope: 'col', class: 'num', title: 'Standard deviation of the random intercepts' }, ['σ', h('sub', { text: 'b' })]),
-    ...Array.from({ length: G }, (_, g) => h('th', { scope: 'col', class: 'num re-col', title: `Random intercept of group ${g + 1}` }, [
-      h('span', { class: `swatch c${g % 7}` }),
-      h('var', { text: 'b' }), h('sub', { text: String(g + 1) }),
-    ])),
-    h('th', { scope: 'col', class: 'num sum-col stick-r3', title: 'Sum of the conditional modes, sum(ranef(fit)$group)' }, ['Σ modes']),
-    h('th', { scope: 'col', class: 'num sum-col stick-r2', title: 'Sum of the conditional means E[b | y]' }, ['Σ means']),
-    h('th', { scope: 'col', class: 'num stick-r1', text: 'logLik' }),
+    ...columns.map((c) => {
+      const th = html('th', { scope: 'col', class: ['num', c.kind === 're' ? 're-col' : '', c.kind === 'sum' ? 'sum-col' : '', STICKY[c.key] ?? ''].filter(Boolean).join(' '), title: c.title }, c.html);
+      if (c.kind === 're') th.prepend(h('span', { class: `swatch c${g++ % 7}` }));
+      return th;
+    }),
   ]);
   patchChildren(thead, [head]);
 
   const rows = [];
-  let outcome = null;
-  const ncol = 7 + G;
-  for (const m of MODELS) {
-    if (hidden.has(m.key)) continue;
-    if (m.outcome !== outcome) {
-      outcome = m.outcome;
-      rows.push(h('tr', { class: 'section-row' }, [
-        h('th', { scope: 'colgroup', colspan: ncol }, outcome === 'y'
-          ? ['Continuous outcome ', h('code', { text: 'y' }), ': linear models']
-          : ['Binary outcome ', h('code', { text: 'y_bin' }), ': logistic models']),
-      ]));
+  let section = null;
+  for (const r of textRows) {
+    if (r.type === 'section') {
+      section = html('tr', { class: 'section-row' }, '');
+      section.append(html('th', { scope: 'colgroup', colspan: ncol }, r.html));
+      continue;
     }
-    const fit = results?.[m.key];
-    const label = m.key === 'glmm_agq' ? `glmer, nAGQ = ${nagq}` : m.label;
-    const call = m.key === 'glmm_agq' ? `glmer(y_bin ~ x + (1|group), binomial, nAGQ = ${nagq})` : m.call;
+    if (hidden.has(r.key)) continue;
+    if (section) { rows.push(section); section = null; }
     const nameCell = h('th', { scope: 'row', class: 'model-col stick-l' }, [
-      h('span', { class: 'model-name', text: label }),
-      h('code', { class: 'model-call', text: call }),
+      h('span', { class: 'model-name', text: r.label }),
+      h('code', { class: 'model-call', text: r.call }),
     ]);
-    const tr = h('tr', { 'data-model': m.key, class: `row-${m.key}` }, [nameCell]);
-    if (!fit || fit.error !== undefined) {
+    const tr = h('tr', { 'data-model': r.key, class: `row-${r.key}` }, [nameCell]);
+    if (r.error !== undefined) {
       tr.classList.add('failed');
-      tr.append(h('td', { colspan: ncol - 1, class: 'error-cell', 'data-key': 'error' },
-        [h('span', { class: 'error-mark', 'aria-hidden': 'true', text: '!' }), ' ', fit?.error ?? 'Not fitted.']));
+      const td = h('td', { colspan: ncol - 1, class: 'error-cell', 'data-key': 'error' }, [h('span', { class: 'error-mark', 'aria-hidden': 'true', text: '!' }), ' ']);
+      td.append(html('span', {}, r.error));
+      tr.append(td);
       rows.push(tr);
       continue;
     }
-    const v = rowValues(m.key, fit);
-    tr.append(
-      numCell(v.intercept, { key: 'intercept', model: m.key }),
-      numCell(v.slope, { key: 'slope', model: m.key }),
-      numCell(v.sigma_b, { key: 'sigma_b', model: m.key }),
-    );
-    for (let g = 0; g < G; g++) {
-      tr.append(numCell(v.re ? v.re[g] : null, { key: `re${g + 1}`, model: m.key }));
-    }
-    tr.append(
-      numCell(v.modes, { key: 'modes', model: m.key, cls: `stick-r3 ${sumClass(v.modes, 'modes')}` }),
-      numCell(v.means, { key: 'means', model: m.key, cls: `stick-r2 ${sumClass(v.means, 'means')}` }),
-      numCell(v.loglik, { key: 'loglik', model: m.key, decimals: 4, cls: `stick-r1${m.key === 'joint_mode' ? ' joint-density' : ''}` }),
-    );
-    if (m.key === 'joint_mode') tr.lastChild.title = `Joint log density at the mode (not a log-likelihood): ${exact(v.loglik)}`;
+    columns.forEach((c, j) => {
+      const cell = r.cells[j];
+      tr.append(h('td', {
+        class: cellClass(c, cell),
+        text: cell.text,
+        title: cell.title ?? (cell.value === null || cell.value === undefined ? undefined : String(cell.value)),
+        'data-key': cell.key,
+        'data-model': r.key,
+        'data-value': cell.value === null || cell.value === undefined ? undefined : String(cell.value),
+      }));
+    });
     rows.push(tr);
-    if (typeof fit.note === 'string' && fit.note) {
+    for (const note of r.notes ?? []) {
       // How to read this fit (a singular fit, say): one sentence from the core under its row.
-      rows.push(h('tr', { class: 'note-row', 'data-note-for': m.key }, [
-        h('td', { colspan: ncol, class: 'note-cell' },
-          [h('span', { class: 'note-text' }, [h('span', { class: 'note-mark', 'aria-hidden': 'true', text: 'i' }), ' ', fit.note])]),
-      ]));
+      const text = html('span', { class: 'note-text' }, note);
+      text.prepend(h('span', { class: 'note-mark', 'aria-hidden': 'true', text: 'i' }), ' ');
+      rows.push(h('tr', { class: 'note-row', 'data-note-for': r.key }, [h('td', { colspan: ncol, class: 'note-cell' }, [text])]));
     }
   }
   patchChildren(tbody, rows);
-  table.classList.toggle('many-groups', G > 2);
+  table.classList.toggle('many-groups', columns.filter((c) => c.kind === 're').length > 2);
 }
 
 /**

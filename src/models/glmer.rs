@@ -124,6 +124,7 @@ pub fn glmm_report(data: &Dataset, opt: &GlmmOptimum, nagq: usize) -> GlmmFit {
         singular: p.theta < SINGULAR_THETA,
         rel_gradient: opt.minimum.rel_gradient,
         iterations: opt.minimum.iterations,
+        exact_loglik_gap: None,
         note: None,
     }
 }

@@ -252,6 +252,11 @@ pub fn marginal_exact_given(data: &Dataset, start: [f64; 3], bound: &SigmaBound)
                 loglik: ll_fine,
                 quad_error,
                 nodes: nodes_per_sd.round() as usize,
+                // Placeholders until the exact marginal computes its modes and means (empty: not computed).
+                ranef: Vec::new(),
+                ranef_sum: 0.0,
+                cond_means: Vec::new(),
+                cond_means_sum: 0.0,
                 note: None,
             });
         }

@@ -51,6 +51,7 @@ pub(crate) fn glmm_fit(fixef: [f64; 2], sigma_b: f64, ranef: Vec<f64>, cond_mean
         singular: false,
         rel_gradient: 1e-9,
         iterations: 12,
+        exact_loglik_gap: None,
         note: None,
     }
 }

@@ -85,6 +85,26 @@ test('the default page shows the answer’s numbers, in the API and in the table
     // The key-number cards and the explanation carry the live numbers.
     const card = await page.evaluate(() => document.querySelector('.card-mode .card-value').textContent);
     close(Number(card.replace('\u2212', '-')), ANSWER.ranef_sum, TOL + 5e-7, 'card');
+    // The words come from Rust (Demo.text()) and follow the numbers they stand next to.
+    const words = await page.evaluate(() => ({
+      modesFoot: document.querySelector('[data-card="modes"] .card-foot').textContent,
+      meansFoot: document.querySelector('[data-card="means"] .card-foot').textContent,
+      meansValue: document.querySelector('[data-card="means"] .card-value').textContent,
+      note: document.querySelector('#text-table-note').textContent,
+      lmerRow: document.querySelector('tr[data-model="lmm"] .model-name').textContent,
+      ch1: document.querySelector('[data-chapter="ch1"]').textContent,
+      ch3: document.querySelector('[data-chapter="ch3"]').textContent,
+      math: document.querySelectorAll('[data-chapter] math').length,
+    }));
+    assert.match(words.modesFoot, /not zero/);
+    assert.equal(words.meansValue, '0.000000');
+    assert.match(words.meansFoot, /^zero to 6 decimals/);
+    assert.match(words.note, /REML/);
+    assert.equal(words.lmerRow, 'lmer (REML)');
+    assert.match(words.ch1, /spacing 2/);
+    assert.match(words.ch1, /glm’s slope 0\.680950 is further from zero than glmer’s 0\.236099/);
+    assert.match(words.ch3, /interior local mode/);
+    assert.equal(words.math, 3, 'three formulas in MathML');
 
     // Six figures, drawn at device resolution, none blank, each with a mapping for the hover read-out.
     for (const n of FIGURES) {
@@ -98,6 +118,27 @@ test('the default page shows the answer’s numbers, in the API and in the table
       assert.ok(info.w > 200 && info.h > 150, `figure ${n} has a size`);
       assert.ok(await canvasColours(page, n) > 3, `figure ${n} is not blank`);
     }
+    assertClean(log);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a singular fit says so, and never calls its 0.000000 “not zero”', async () => {
+  const { page, context, log } = await openPage(browser);
+  try {
+    await page.evaluate(() => glmmDemo.set({ preset: 'custom', seed: 1, groups: 5, n: 20, thresholds: [0.5, 0.5, 0.5, 0.5, 0.5], y_coef: 0, spacing: 0, nagq: 10 }));
+    const words = await page.evaluate(() => ({
+      value: document.querySelector('[data-card="modes"] .card-value').textContent,
+      foot: document.querySelector('[data-card="modes"] .card-foot').textContent,
+      tone: document.querySelector('[data-card="modes"]').className,
+      ch1: document.querySelector('[data-chapter="ch1"]').textContent,
+    }));
+    assert.equal(words.value, '0.000000');
+    assert.doesNotMatch(words.foot, /not zero/);
+    assert.match(words.foot, /singular/);
+    assert.match(words.tone, /card-mean/);
+    assert.match(words.ch1, /Spacing 0 isolates this effect/);
     assertClean(log);
   } finally {
     await context.close();
