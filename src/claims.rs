@@ -41,4 +41,16 @@ pub enum Claim {
     SumIsZero { model: ModelKey, summed: Summed, decimals: usize },
     /// The text calls this sum not zero: printed with `decimals` decimals, it must not read as zero.
     SumIsNotZero { model: ModelKey, summed: Summed, decimals: usize },
+    /// A glmer row's note: its conditional means do not sum to zero (printed with `decimals` decimals they do
+    /// not read as zero) because its quadrature with `nodes` nodes per group is not exact for these data. At
+    /// this fit's parameters its logLik minus the exact log-likelihood is `quadrature_error`, and the exact
+    /// log-likelihood minus the exact marginal's maximum is `gap` (None when the exact marginal has no fit).
+    /// Checkable by computing the exact log-likelihood at the fit's parameters independently.
+    MeansSumNotZeroBecauseInexact {
+        model: ModelKey,
+        nodes: usize,
+        decimals: usize,
+        quadrature_error: f64,
+        gap: Option<f64>,
+    },
 }

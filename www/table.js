@@ -15,8 +15,6 @@ export const MODELS = [
   { key: 'marginal_exact', label: 'exact marginal', call: 'the answer’s opt2, done exactly', outcome: 'y_bin' },
 ];
 
-/** Below this a sum counts as zero (the optimisers stop on a relative gradient of 1e-8). */
-const ZERO = 5e-7;
 
 /** The table's cells for one model's fit: null where the model has no such quantity. */
 export function rowValues(key, fit) {
@@ -39,7 +37,8 @@ export function rowValues(key, fit) {
       return { ...none, intercept: fit.alpha, slope: fit.beta, sigma_b: fit.sigma, re: fit.re,
         modes: fit.re_sum, loglik: fit.log_density };
     case 'marginal_exact':
-      return { ...none, intercept: fit.alpha, slope: fit.beta, sigma_b: fit.sigma, loglik: fit.loglik };
+      return { ...none, intercept: fit.alpha, slope: fit.beta, sigma_b: fit.sigma, re: fit.ranef,
+        modes: fit.ranef_sum, means: fit.cond_means_sum, loglik: fit.loglik };
     default:
       return none;
   }
@@ -58,9 +57,10 @@ function numCell(x, { key, model, decimals = 6, cls = '' } = {}) {
   });
 }
 
-function sumClass(x, kind) {
+/** The sum's highlight: zero below `zero` (the report's zero_below: what prints as zero). */
+function sumClass(x, kind, zero) {
   if (x === null || x === undefined || !Number.isFinite(x)) return '';
-  if (Math.abs(x) < ZERO) return 'hl-zero';
+  if (Math.abs(x) < zero) return 'hl-zero';
   return kind === 'modes' ? 'hl-mode' : '';
 }
 
@@ -129,8 +129,8 @@ export function renderTable(table, results, { groups, nagq, hidden = new Set() }
       tr.append(numCell(v.re ? v.re[g] : null, { key: `re${g + 1}`, model: m.key }));
     }
     tr.append(
-      numCell(v.modes, { key: 'modes', model: m.key, cls: `stick-r3 ${sumClass(v.modes, 'modes')}` }),
-      numCell(v.means, { key: 'means', model: m.key, cls: `stick-r2 ${sumClass(v.means, 'means')}` }),
+      numCell(v.modes, { key: 'modes', model: m.key, cls: `stick-r3 ${sumClass(v.modes, 'modes', results.zero_below)}` }),
+      numCell(v.means, { key: 'means', model: m.key, cls: `stick-r2 ${sumClass(v.means, 'means', results.zero_below)}` }),
       numCell(v.loglik, { key: 'loglik', model: m.key, decimals: 4, cls: `stick-r1${m.key === 'joint_mode' ? ' joint-density' : ''}` }),
     );
     if (m.key === 'joint_mode') tr.lastChild.title = `Joint log density at the mode (not a log-likelihood): ${exact(v.loglik)}`;

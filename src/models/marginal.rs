@@ -245,6 +245,8 @@ pub fn marginal_exact_given(data: &Dataset, start: [f64; 3], bound: &SigmaBound)
         let quad_error = (ll_fine - ll).abs();
         let nodes_per_sd = 1.0 / (0.5 * fraction);
         if quad_error < QUADRATURE_TOL || fraction < FIRST_STEP / 2f64.powi(MAX_HALVINGS as i32 - 1) {
+            let ranef: Vec<f64> = modes.iter().map(|u| p.theta * u).collect();
+            let (cond_means, _) = conditional_means_exact(&groups, &p, &modes);
             return Ok(MarginalExactFit {
                 alpha: p.alpha,
                 beta: p.beta,
@@ -252,6 +254,10 @@ pub fn marginal_exact_given(data: &Dataset, start: [f64; 3], bound: &SigmaBound)
                 loglik: ll_fine,
                 quad_error,
                 nodes: nodes_per_sd.round() as usize,
+                ranef_sum: ranef.iter().sum(),
+                ranef,
+                cond_means_sum: cond_means.iter().sum(),
+                cond_means,
                 note: None,
             });
         }
