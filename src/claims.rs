@@ -52,5 +52,8 @@ pub enum Claim {
         decimals: usize,
         quadrature_error: f64,
         gap: Option<f64>,
+        /// When the note says that more nodes do not help with these data: a node count and its error at the
+        /// same parameters (a larger count with a larger |error|, or a smaller one with a smaller |error|).
+        other_nodes: Option<(usize, f64)>,
     },
 }

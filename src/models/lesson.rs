@@ -68,5 +68,5 @@ pub fn fit_all(data: &Dataset, opts: &FitOptions) -> FitReport {
         marginal_exact: marginal_exact_given(data, warm_agq, &bound).into(),
         zero_below: ZERO_AT_TABLE_PRECISION,
     };
-    with_means_sum_notes(with_singular_notes(report))
+    with_means_sum_notes(with_singular_notes(report), data)
 }

@@ -10,8 +10,34 @@
 //! its logLik is from the exact log-likelihood at its own estimates and how far those fall short of the
 //! exact maximum; the same function records the [`Claim`] that a test checks.
 
+use super::glmm::{conditional_modes, objective, split_by_group, GlmmParams, Group};
+use super::quadrature::gauss_hermite;
 use crate::claims::{Claim, ModelKey};
+use crate::data::Dataset;
 use crate::report::{reads_as_zero, FitReport, GlmmFit, Outcome, TABLE_DECIMALS};
+
+/// Node counts whose error a nAGQ > 1 fit is compared with, at its own estimates.
+const OTHER_NODES: [usize; 3] = [25, 50, 100];
+
+/// Of nAGQ ∈ [`OTHER_NODES`] other than the fit's K, one that shows that more nodes do not bring the
+/// quadrature closer to the exact log-likelihood at the fit's estimates: a larger count with a larger error,
+/// or a smaller count with a smaller one (the first such, from the largest count down), with its error.
+fn more_nodes_no_closer(groups: &[Group], fit: &GlmmFit, exact: f64, error: f64) -> Option<(usize, f64)> {
+    // The reason the sentence gives: a group whose outcomes are all equal (its posterior is one-sided).
+    let all_equal = groups.iter().any(|g| g.y.iter().all(|&y| y == g.y[0]));
+    if fit.nagq == 1 || !all_equal {
+        return None;
+    }
+    let p = GlmmParams { alpha: fit.fixef[0], beta: fit.fixef[1], theta: fit.sigma_b };
+    let modes = conditional_modes(groups, &p, None);
+    OTHER_NODES.iter().rev().filter(|&&k| k != fit.nagq).find_map(|&k| {
+        let other = -0.5 * objective::<f64>(groups, &p, &modes, &gauss_hermite(k)) - exact;
+        // Differences below 1e-8 are the exact likelihood's own precision, not the rule's.
+        let no_closer =
+            if k > fit.nagq { other.abs() > error.abs() + 1e-8 } else { other.abs() + 1e-8 < error.abs() };
+        (other.is_finite() && no_closer).then_some((k, other))
+    })
+}
 
 /// A log-likelihood difference for a sentence: two significant digits, in plain decimals down to 10⁻⁴ and
 /// as m × 10⁻ᵏ below.
@@ -65,7 +91,7 @@ fn quadrature(nodes: usize) -> String {
 /// The note and its claim for one glmer fit, when its Σ means does not print as zero and the exact
 /// log-likelihood at its estimates is known. `exact_max` is the exact marginal's maximum log-likelihood
 /// and its σ_b, when it has a fit.
-pub fn means_sum_note(model: ModelKey, fit: &GlmmFit, exact_max: Option<(f64, f64)>) -> Option<(String, Claim)> {
+pub fn means_sum_note(model: ModelKey, fit: &GlmmFit, exact_max: Option<(f64, f64)>, groups: &[Group]) -> Option<(String, Claim)> {
     if reads_as_zero(fit.cond_means_sum) || !fit.cond_means_sum.is_finite() {
         return None;
     }
@@ -92,6 +118,16 @@ pub fn means_sum_note(model: ModelKey, fit: &GlmmFit, exact_max: Option<(f64, f6
             signed(sigma, 3),
         ));
     }
+    let other = more_nodes_no_closer(groups, fit, exact, error);
+    if let Some((k, e)) = other {
+        s.push_str(&format!(
+            "; with these data more nodes do not bring nAGQ closer to the exact likelihood: at the same estimates \
+             nAGQ = {k} is off by {}{} (Gauss–Hermite quadrature converges slowly and unevenly on the skewed \
+             posterior of a group whose outcomes are all equal, in lme4 too)",
+            if e < 0.0 { "−" } else { "+" },
+            difference(e),
+        ));
+    }
     s.push('.');
     let claim = Claim::MeansSumNotZeroBecauseInexact {
         model,
@@ -99,22 +135,25 @@ pub fn means_sum_note(model: ModelKey, fit: &GlmmFit, exact_max: Option<(f64, f6
         decimals: TABLE_DECIMALS,
         quadrature_error: error,
         gap,
+        other_nodes: other,
     };
     Some((s, claim))
 }
 
 /// The claims behind the glmer rows' notes on Σ means (what [`with_means_sum_notes`] wrote).
-pub fn means_sum_claims(report: &FitReport) -> Vec<Claim> {
+pub fn means_sum_claims(report: &FitReport, data: &Dataset) -> Vec<Claim> {
+    let groups = split_by_group(data);
     let exact_max = report.marginal_exact.fit().map(|m| (m.loglik, m.sigma));
     [(ModelKey::GlmmLaplace, &report.glmm_laplace), (ModelKey::GlmmAgq, &report.glmm_agq)]
         .into_iter()
-        .filter_map(|(key, o)| o.fit().and_then(|f| means_sum_note(key, f, exact_max)).map(|(_, c)| c))
+        .filter_map(|(key, o)| o.fit().and_then(|f| means_sum_note(key, f, exact_max, &groups)).map(|(_, c)| c))
         .collect()
 }
 
 /// `report` with each glmer fit's `exact_loglik_gap` filled in from the exact marginal's maximum, and a note
 /// on each glmer row whose Σ means does not print as zero (after any note it already has).
-pub fn with_means_sum_notes(mut report: FitReport) -> FitReport {
+pub fn with_means_sum_notes(mut report: FitReport, data: &Dataset) -> FitReport {
+    let groups = split_by_group(data);
     let exact_max = report.marginal_exact.fit().map(|m| (m.loglik, m.sigma));
     for (key, o) in [(ModelKey::GlmmLaplace, &mut report.glmm_laplace), (ModelKey::GlmmAgq, &mut report.glmm_agq)] {
         if let Outcome::Fit(f) = o {
@@ -122,7 +161,7 @@ pub fn with_means_sum_notes(mut report: FitReport) -> FitReport {
                 (Some(l), Some((max, _))) => Some(l - max),
                 _ => None,
             };
-            if let Some((sentence, _)) = means_sum_note(key, f, exact_max) {
+            if let Some((sentence, _)) = means_sum_note(key, f, exact_max, &groups) {
                 f.note = Some(match f.note.take() {
                     Some(first) => format!("{first} {sentence}"),
                     None => sentence,
