@@ -345,11 +345,20 @@ fn check_joint_mode(report: &FitReport) -> Result<bool, TestCaseError> {
     Ok(true)
 }
 
-/// glmm_agq's conditional means sum to zero when nAGQ ≥ 25, the fit is not singular and no group is
-/// separated (its quadrature is then exact to far below the table's precision).
+/// glmm_agq's conditional means sum to zero when nAGQ ≥ 25, the fit is not singular, no group is separated
+/// and its quadrature is exact at its estimates (logLik within 1e-9 of the exact log-likelihood there). The
+/// last condition is not implied by the others: with the page's largest coefficients x can separate the
+/// outcomes within groups through narrow gaps, each group's likelihood in b is then nearly a step, and with
+/// 43 nodes Σ means was 3241 at σ_b = 963 (custom preset, seed 1967947482, 21 groups of 119, coefficients in
+/// the hundreds, found by the widened generator); its note then says why (checked in [`check_means_notes`]).
 fn check_agq_means(report: &FitReport, data: &Dataset) -> Result<bool, TestCaseError> {
     let Some(f) = report.glmm_agq.fit() else { return Ok(false) };
     if f.nagq < 25 || f.singular || !separated_groups(data).is_empty() {
+        return Ok(false);
+    }
+    let groups = split_by_group(data);
+    let exact = exact_loglik(&groups, &GlmmParams { alpha: f.fixef[0], beta: f.fixef[1], theta: f.sigma_b });
+    if !((f.loglik - exact).abs() <= 1e-9) {
         return Ok(false);
     }
     let scale = abs_sum(&f.cond_means).max(1.0);
@@ -585,7 +594,7 @@ fn every_model_finite_or_a_sentence_and_the_sums_hold() {
             ("finite", 1.0),
             ("lmm_blups", 0.5),
             ("joint_mode_z", 0.3),
-            ("agq_means", 0.05),
+            ("agq_means", 0.03),
             ("exact_means", 0.4),
             ("means_notes", 0.05),
             ("glmm_above_glm", 0.6),
