@@ -45,7 +45,9 @@ pub enum Claim {
     /// not read as zero) because its quadrature with `nodes` nodes per group is not exact for these data. At
     /// this fit's parameters its logLik minus the exact log-likelihood is `quadrature_error`, and the exact
     /// log-likelihood minus the exact marginal's maximum is `gap` (None when the exact marginal has no fit).
-    /// Checkable by computing the exact log-likelihood at the fit's parameters independently.
+    /// Checkable by computing the exact log-likelihood at the fit's parameters independently. With
+    /// |quadrature_error| below 1e-9 the note instead says the quadrature is exact there and the search's
+    /// tolerance, magnified by σ_b², is what is left.
     MeansSumNotZeroBecauseInexact {
         model: ModelKey,
         nodes: usize,

@@ -16,6 +16,9 @@ use crate::claims::{Claim, ModelKey};
 use crate::data::Dataset;
 use crate::report::{reads_as_zero, FitReport, GlmmFit, Outcome, TABLE_DECIMALS};
 
+/// Below this a quadrature's error is within the exact likelihood's own precision (its halvings settle to 1e-10).
+const EXACT_TO: f64 = 1e-9;
+
 /// Node counts whose error a nAGQ > 1 fit is compared with, at its own estimates.
 const OTHER_NODES: [usize; 3] = [25, 50, 100];
 
@@ -99,6 +102,26 @@ pub fn means_sum_note(model: ModelKey, fit: &GlmmFit, exact_max: Option<(f64, f6
     let error = fit.loglik - exact;
     let gap = fit.exact_loglik_gap;
     let side = if error >= 0.0 { "above" } else { "below" };
+    if error.abs() < EXACT_TO {
+        // The quadrature is exact here to the exact likelihood's own precision: what is left is the search's.
+        let s = format!(
+            "Σ means is {} here, not 0: the conditional means sum to zero only where the exact likelihood is \
+             highest, and this row's logLik equals the exact log-likelihood at its estimates to 10⁻⁹, so what \
+             is left is its search's tolerance, which Σ means magnifies by σ_b² = {} (it is σ_b² times the slope \
+             of the log-likelihood in the intercept).",
+            signed(fit.cond_means_sum, TABLE_DECIMALS),
+            difference(fit.sigma_b * fit.sigma_b),
+        );
+        let claim = Claim::MeansSumNotZeroBecauseInexact {
+            model,
+            nodes: fit.nagq,
+            decimals: TABLE_DECIMALS,
+            quadrature_error: error,
+            gap: fit.exact_loglik_gap,
+            other_nodes: None,
+        };
+        return Some((s, claim));
+    }
     let mut s = format!(
         "Σ means is {} here, not 0: the conditional means sum to zero only where the exact likelihood is highest, \
          and {} is not exact for these data (this row's logLik, {}, is {} {side} the exact log-likelihood at the \
