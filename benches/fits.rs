@@ -5,6 +5,7 @@
 //!     cargo bench --bench fits                  # everything (about 10 minutes on 2 cores)
 //!     cargo bench --bench fits -- answer/       # one data set (criterion's filter: a regex on the id)
 //!     cargo bench --bench fits -- glmm_agq      # one model on every data set
+//!     cargo bench --bench fits -- boundary/     # fit_all on each boundary case of tests/boundaries.rs
 //!
 //! Each model is called as `fit_all` calls it, from the same starts (`glmm_demo::bench::starts`);
 //! `full_refit` is `fit_all`, `surfaces` is `build_scene` with the default options, `glmm_start` is the
@@ -92,5 +93,54 @@ fn fits(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, fits);
+/// The boundary cases of `tests/boundaries.rs` (docs/boundary-cases.md) whose time matters, one `fit_all`
+/// each: the tests assert what they say, this reports how long they take (they used to be asserted < 5 s).
+fn boundary_cases() -> Vec<(&'static str, SimConfig)> {
+    let answer = SimConfig::preset(Preset::Answer);
+    let with = |mut c: SimConfig, f: &dyn Fn(&mut SimConfig)| {
+        f(&mut c);
+        c
+    };
+    vec![
+        ("singular", with(SimConfig::preset(Preset::Custom).with_groups(5), &|c| {
+            c.seed = 3;
+            c.thresholds = vec![0.5; 5];
+            c.y_coef = 1.0;
+            c.spacing = 0.0;
+        })),
+        ("group_all_equal", with(answer.clone(), &|c| c.thresholds = vec![0.5, 0.0])),
+        ("thresholds_0_and_1", with(answer.clone().with_groups(4), &|c| {
+            c.n = 50;
+            c.thresholds = vec![0.0, 1.0, 0.0, 1.0];
+        })),
+        ("one_group", answer.clone().with_groups(1)),
+        ("one_row_per_group", with(answer.clone(), &|c| c.n = 1)),
+        ("fifty_groups_of_one", with(answer.clone().with_groups(50), &|c| c.n = 1)),
+        ("fifty_groups_of_one_seed3", with(answer.clone().with_groups(50), &|c| {
+            c.n = 1;
+            c.seed = 3;
+        })),
+        ("x_separates_no_finite_maximum", with(SimConfig::preset(Preset::Question).with_groups(6), &|c| {
+            c.seed = 793301339;
+            c.n = 2;
+            c.thresholds = vec![1.0, 0.5160247536947834, 0.0, 0.0, 0.5, 0.0];
+        })),
+        ("largest_page_coefficients", with(SimConfig::preset(Preset::Custom), &|c| {
+            c.y_coef = 1000.0;
+            c.spacing = 1000.0;
+        })),
+    ]
+}
+
+fn boundaries(c: &mut Criterion) {
+    let mut g = c.benchmark_group("boundary");
+    g.sample_size(10).warm_up_time(Duration::from_millis(200)).measurement_time(Duration::from_secs(2));
+    for (name, sim) in boundary_cases() {
+        let data = simulate(&sim).expect("the boundary data simulate");
+        g.bench_function(name, |b| b.iter(|| fit_all(black_box(&data), &FitOptions::default())));
+    }
+    g.finish();
+}
+
+criterion_group!(benches, fits, boundaries);
 criterion_main!(benches);

@@ -53,4 +53,21 @@ pub enum Claim {
     SlopeCloserToZero { model: ModelKey, than: ModelKey, closer: bool },
     /// The text says the two models' slopes differ (`differ`) or agree when printed with `decimals` decimals.
     SlopesDiffer { a: ModelKey, b: ModelKey, decimals: usize, differ: bool },
+    /// A glmer row's note: its conditional means do not sum to zero (printed with `decimals` decimals they do
+    /// not read as zero) because its quadrature with `nodes` nodes per group is not exact for these data. At
+    /// this fit's parameters its logLik minus the exact log-likelihood is `quadrature_error`, and the exact
+    /// log-likelihood minus the exact marginal's maximum is `gap` (None when the exact marginal has no fit).
+    /// Checkable by computing the exact log-likelihood at the fit's parameters independently. With
+    /// |quadrature_error| below 1e-9 the note instead says the quadrature is exact there and the search's
+    /// tolerance, magnified by σ_b², is what is left.
+    MeansSumNotZeroBecauseInexact {
+        model: ModelKey,
+        nodes: usize,
+        decimals: usize,
+        quadrature_error: f64,
+        gap: Option<f64>,
+        /// When the note says that more nodes do not help with these data: a node count and its error at the
+        /// same parameters (a larger count with a larger |error|, or a smaller one with a smaller |error|).
+        other_nodes: Option<(usize, f64)>,
+    },
 }

@@ -4,6 +4,22 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Decimals the results table prints its numbers with (the sums Σ modes and Σ means included).
+pub const TABLE_DECIMALS: usize = 6;
+
+/// Below this a sum prints as zero with [`TABLE_DECIMALS`] decimals (½·10^−6), for readers of the JSON
+/// (`zero_below`); the page's own text decides with [`reads_as_zero`], which reads the printed digits.
+pub const ZERO_AT_TABLE_PRECISION: f64 = 5e-7;
+
+fn zero_at_table_precision() -> f64 {
+    ZERO_AT_TABLE_PRECISION
+}
+
+/// Whether `x` prints as zero in the table: every digit of it with [`TABLE_DECIMALS`] decimals is 0.
+pub fn reads_as_zero(x: f64) -> bool {
+    x.is_finite() && format!("{:.TABLE_DECIMALS$}", x.abs()).chars().all(|c| c == '0' || c == '.')
+}
+
 /// A fitted model or the sentence saying why it could not be fitted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -110,10 +126,17 @@ pub struct GlmmFit {
     /// Relative gradient at the optimum (the stopping criterion).
     pub rel_gradient: f64,
     pub iterations: usize,
-    /// Exact log-likelihood at this fit's estimate minus its own (approximate) logLik, when computed.
-    #[serde(default)]
+    /// The exact log-likelihood (the exact marginal's, by its quadrature) at this fit's parameters; `loglik`
+    /// minus it is this quadrature's error there. None when the exact likelihood was not computed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exact_loglik: Option<f64>,
+    /// `exact_loglik` minus the exact marginal's maximum log-likelihood (≤ 0 up to the optimisers'
+    /// tolerance): how much likelihood this fit's parameters lose against the exact maximum. None when the
+    /// exact marginal has no fit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exact_loglik_gap: Option<f64>,
-    /// A sentence on how to read this fit, when it needs one (a singular fit).
+    /// A sentence on how to read this fit, when it needs one (a singular fit; conditional means that do not
+    /// sum to zero at the table's precision).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -142,14 +165,15 @@ pub struct MarginalExactFit {
     pub quad_error: f64,
     /// Quadrature nodes per group used.
     pub nodes: usize,
-    /// Conditional modes σ_b·û_g at the maximum, their sum, the conditional means E[b_g | y] and their sum
-    /// (empty vectors where not computed).
+    /// Conditional modes of the random intercepts at this optimum, b_g = σ·û_g (as glmer's `ranef()`).
     #[serde(default)]
     pub ranef: Vec<f64>,
     #[serde(default)]
     pub ranef_sum: f64,
+    /// Conditional means E[b_g | y] at this optimum, by the same exact quadrature.
     #[serde(default)]
     pub cond_means: Vec<f64>,
+    /// Σ_g E[b_g | y] = σ²·∂ log L/∂α, so zero at the maximum (to ~1e-8 here).
     #[serde(default)]
     pub cond_means_sum: f64,
     /// A sentence on how to read this fit, when it needs one (a singular fit).
@@ -170,4 +194,7 @@ pub struct FitReport {
     pub glmm_agq: Outcome<GlmmFit>,
     pub joint_mode: Outcome<JointModeFit>,
     pub marginal_exact: Outcome<MarginalExactFit>,
+    /// [`ZERO_AT_TABLE_PRECISION`], for the page's table: a sum below it is marked zero.
+    #[serde(default = "zero_at_table_precision")]
+    pub zero_below: f64,
 }

@@ -739,6 +739,47 @@ fn fixtures_are_well_formed() {
     );
 }
 
+/// The exact marginal's conditional means sum to zero at its maximum, in R (integrate()) and in ours, while its
+/// conditional modes need not: every fixture carries both, and each side's Σ means is below
+/// [`tol::EXACT_MEANS_SUM`]. (The values themselves are compared key by key in [`fits_match_r`].)
+#[test]
+fn exact_marginal_means_sum_to_zero_in_r_and_ours() {
+    let fixtures = load_all();
+    let mut problems = Vec::new();
+    for fx in &fixtures {
+        let r = &fx.expected["marginal_exact"];
+        let r_sum = r.get("cond_means_sum").and_then(Value::as_f64);
+        let r_means: Option<Vec<f64>> =
+            r.get("cond_means").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_f64).collect());
+        let (Some(r_sum), Some(r_means)) = (r_sum, r_means) else {
+            problems.push(format!("{}: expected.marginal_exact has no cond_means/cond_means_sum", fx.name));
+            continue;
+        };
+        if r_means.len() != fx.config.groups || (r_means.iter().sum::<f64>() - r_sum).abs() > 1e-12 {
+            problems.push(format!("{}: R's cond_means {r_means:?} do not add up to its sum {r_sum:e}", fx.name));
+        }
+        if r_sum.abs() > tol::EXACT_MEANS_SUM {
+            problems.push(format!("{}: R's exact conditional means sum to {r_sum:e}", fx.name));
+        }
+        let mut ledger = Ledger::default();
+        let Some(data) = simulate_and_check(fx, &mut ledger) else {
+            problems.push(format!("{}: the data do not simulate as R's", fx.name));
+            continue;
+        };
+        let report = fit_all(&data, &FitOptions { nagq: fx.nagq, reml: true });
+        match report.marginal_exact.fit() {
+            Some(m) => {
+                if m.cond_means_sum.abs() > tol::EXACT_MEANS_SUM || m.cond_means.len() != fx.config.groups {
+                    problems.push(format!("{}: our exact conditional means {:?} sum to {:e}", fx.name, m.cond_means, m.cond_means_sum));
+                }
+                println!("{:<20} Σ E[b|y]: R {r_sum:+.2e}, ours {:+.2e}; Σ modes: ours {:+.6}", fx.name, m.cond_means_sum, m.ranef_sum);
+            }
+            None => problems.push(format!("{}: our exact marginal did not fit", fx.name)),
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 /// `simulate` reproduces R's data (set.seed, runif, rnorm, the arithmetic of x) for every fixture.
 #[test]
 fn simulate_matches_r() {

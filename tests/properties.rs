@@ -4,7 +4,8 @@
 //! Configurations: G 1–50 and n 1–500 per group (G·n capped, see [`MAX_ROWS`], so that the suite stays
 //! well under a minute on two cores), thresholds drawn per group with exactly 0 and exactly 1 among
 //! them (or the preset's defaults), any `set.seed` seed, nAGQ 1–100, both presets, and custom y
-//! coefficient, spacing and centring.
+//! coefficient and spacing over the page's whole range |·| ≤ 1000 (uniformly, and spread on a log scale),
+//! and centring.
 //!
 //! Reproducibility: every `proptest!` block runs with [`config`]: the ChaCha generator from the fixed
 //! seed [`SEED`], so CI draws the same cases on every run and on every machine. `PROPTEST_RNG_SEED=<u64>`
@@ -17,17 +18,23 @@
 //! - every number of the `FitReport` is finite, or the model is `Outcome::Failed` with a one-sentence error;
 //! - the LMM's BLUPs sum to zero: |Σ b_g| ≤ 1e-10 · max(1, Σ |b_g|);
 //! - the joint mode's z sum to zero: |Σ z_g| ≤ 1e-8 · max(1, Σ |z_g|);
-//! - the conditional MEANS sum to zero at a converged optimum, |Σ E[b_g|y]| ≤ 1e-6 · max(1, Σ |E[b_g|y]|):
-//!   always at the exact marginal optimum (`marginal_exact`), and at `glmm_agq`'s optimum when nAGQ ≥ 25,
+//! - the conditional MEANS sum to zero at a converged optimum: always at the exact marginal optimum
+//!   (`marginal_exact`) to 1e-8 (the table prints 0.000000), recomputed from its parameters, and
+//!   at `glmm_agq`'s optimum, |Σ E[b_g|y]| ≤ 1e-6 · max(1, Σ |E[b_g|y]|), when nAGQ ≥ 25,
 //!   the fit is not singular and no group is separated (with a group whose outcomes are all equal, that
 //!   group's posterior is so skewed that K-node adaptive Gauss–Hermite is not the exact integral, so the
 //!   AGQ optimum is not the exact optimum: up to 0.4 in the sum was seen at nAGQ = 100). The conditional
 //!   modes need not sum to zero (the lesson), so nothing is asserted about them;
-//! - glmm_agq approaches marginal_exact as nAGQ grows ([`agq_approaches_the_exact_marginal`]);
+//! - every glmer row whose Σ means does not print as zero carries a note whose claim holds when recomputed;
+//! - glmm_agq against marginal_exact ([`check_agq_vs_exact`]): the error at the optimum lies between the
+//!   rule's errors at the two optima, and is below 1e-6 at nAGQ = 100 with no separated group;
 //! - the GLMM log-likelihood (Laplace and AGQ) is never below the pooled glm's − 1e-9, and at σ_b = 0
 //!   lme4's Laplace/AGQ deviance is the glm deviance;
 //! - CSV: `write_csv` → `read_csv` gives back simulated data bit for bit (also with arbitrary finite
 //!   numbers and awkward labels); `read_csv` never panics, and every error is one line naming a line.
+//!
+//! Each model property counts the cases in which it had a fit to check and asserts a minimum share of them
+//! ([`run_property`]): a property whose fits all fail would otherwise pass while checking nothing.
 //!
 //! Every model case runs in a child process (this test binary, re-run on [`child_process_entry`]) that
 //! the parent kills after [`FIT_BUDGET`]: a hang is a failure naming its configuration, not a stuck CI job.
@@ -41,7 +48,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config, FileFailurePersistence, RngAlgorithm, RngSeed};
+use proptest::test_runner::{Config, FileFailurePersistence, RngAlgorithm, RngSeed, TestRunner};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -49,9 +56,13 @@ use glmm_demo::data::csv::{read_csv, write_csv};
 use glmm_demo::data::{simulate, Dataset, Preset, SimConfig};
 use glmm_demo::models::glm::{glm, separated_groups};
 use glmm_demo::models::glmer::{default_start, glmer};
-use glmm_demo::models::glmm::{conditional_modes, objective, split_by_group, GlmmParams};
+use glmm_demo::models::glmm::{bernoulli_term, conditional_modes, objective, split_by_group, GlmmParams};
 use glmm_demo::models::lmm::lmm;
-use glmm_demo::models::marginal::{conditional_means_exact, marginal_exact};
+use glmm_demo::models::marginal::{conditional_means_exact, exact_loglik, marginal_exact};
+use glmm_demo::models::means_sum::means_sum_claims;
+use glmm_demo::claims::{Claim, ModelKey};
+use glmm_demo::params::MAX_COEF;
+use glmm_demo::report::{reads_as_zero, GlmmFit};
 use glmm_demo::models::quadrature::gauss_hermite;
 use glmm_demo::models::{fit_all, FitOptions};
 use glmm_demo::report::FitReport;
@@ -73,6 +84,7 @@ fn config(cases: u32) -> Config {
         rng_algorithm: RngAlgorithm::ChaCha,
         rng_seed: RngSeed::Fixed(env("PROPTEST_RNG_SEED").and_then(|s| s.parse().ok()).unwrap_or(SEED)),
         failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("proptest-regressions"))),
+        source_file: Some(file!()),
         // A model case costs up to a second: shrink, but not for ever.
         max_shrink_iters: 256,
         max_shrink_time: 300_000,
@@ -122,7 +134,7 @@ fn case(max_rows: usize, nagq: BoxedStrategy<usize>) -> impl Strategy<Value = Ca
         sizes(max_rows),
         // Some: one drawn threshold per group; None: the preset's defaults for G.
         proptest::option::weighted(0.6, proptest::collection::vec(threshold(), 50)),
-        prop_oneof![Just(None), Just(Some((0.0, 0.0))), (-3.0..3.0f64, -5.0..5.0f64).prop_map(Some)],
+        coefficients(),
         any::<bool>(),
         nagq,
     )
@@ -142,6 +154,20 @@ fn case(max_rows: usize, nagq: BoxedStrategy<usize>) -> impl Strategy<Value = Ca
             }
             Case { sim, nagq }
         })
+}
+
+/// (y_coef, spacing) for the custom preset over the page's whole range |·| ≤ [`MAX_COEF`]: None (the preset's),
+/// zero, the everyday range, the whole range uniformly, and magnitudes spread evenly on a log scale from 10⁻³
+/// to 10³ with either sign (so that both small and extreme values come up often).
+fn coefficients() -> impl Strategy<Value = Option<(f64, f64)>> {
+    let log_scale = || (any::<bool>(), -3.0..=MAX_COEF.log10()).prop_map(|(neg, e)| if neg { -(10f64.powf(e)) } else { 10f64.powf(e) });
+    prop_oneof![
+        1 => Just(None),
+        1 => Just(Some((0.0, 0.0))),
+        2 => (-3.0..3.0f64, -5.0..5.0f64).prop_map(Some),
+        1 => (-MAX_COEF..=MAX_COEF, -MAX_COEF..=MAX_COEF).prop_map(Some),
+        1 => (log_scale(), log_scale()).prop_map(Some),
+    ]
 }
 
 /// nAGQ 1–100, with both ends and lme4's 25 often.
@@ -169,7 +195,8 @@ enum Job {
 /// How a job in a child process ended.
 #[derive(Debug)]
 enum Ended {
-    Passed,
+    /// Passed, with the names of the checks that had something to check.
+    Passed(Vec<String>),
     Failed(String),
     TimedOut,
 }
@@ -226,7 +253,9 @@ fn in_child(job: Job, case: &Case) -> Ended {
     let Some(status) = status else { return Ended::TimedOut };
     // libtest prints "test child_process_entry ... " on the same line before the test's own output.
     match out.lines().find_map(|l| l.split_once(RESULT_MARK).map(|(_, r)| r)) {
-        Some("ok") if status.success() => Ended::Passed,
+        Some(r) if r.starts_with("ok") && status.success() => {
+            Ended::Passed(r["ok".len()..].split_whitespace().map(str::to_string).collect())
+        }
         Some(msg) => Ended::Failed(msg.to_string()),
         None => Ended::Failed(format!("the child process ended without a result ({status}); it said: {}", err.trim())),
     }
@@ -244,7 +273,7 @@ fn child_process_entry() {
         Job::AgqVsExact => check_agq_vs_exact(&case, &data),
     };
     match result {
-        Ok(()) => println!("{RESULT_MARK}ok"),
+        Ok(checked) => println!("{RESULT_MARK}ok {}", checked.join(" ")),
         Err(e) => println!("{RESULT_MARK}{}", e.to_string().replace('\n', " ")),
     }
 }
@@ -296,62 +325,126 @@ fn abs_sum(v: &[f64]) -> f64 {
     v.iter().map(|x| x.abs()).sum()
 }
 
-fn check_lmm_ranef(report: &FitReport) -> Result<(), TestCaseError> {
-    if let Some(f) = report.lmm.fit() {
-        let scale = abs_sum(&f.ranef).max(1.0);
-        let sum: f64 = f.ranef.iter().sum();
-        prop_assert!(sum.abs() <= 1e-10 * scale, "lmm ranef sum {sum:e} (scale {scale})");
-        prop_assert!((f.ranef_sum - sum).abs() <= 1e-12 * scale, "lmm ranef_sum {} but Σ ranef {sum}", f.ranef_sum);
-    }
-    Ok(())
+/// The checks of one case that had something to check (a check whose model did not fit checks nothing).
+type Checked = Vec<String>;
+
+fn check_lmm_ranef(report: &FitReport) -> Result<bool, TestCaseError> {
+    let Some(f) = report.lmm.fit() else { return Ok(false) };
+    let scale = abs_sum(&f.ranef).max(1.0);
+    let sum: f64 = f.ranef.iter().sum();
+    prop_assert!(sum.abs() <= 1e-10 * scale, "lmm ranef sum {sum:e} (scale {scale})");
+    prop_assert!((f.ranef_sum - sum).abs() <= 1e-12 * scale, "lmm ranef_sum {} but Σ ranef {sum}", f.ranef_sum);
+    Ok(true)
 }
 
-fn check_joint_mode(report: &FitReport) -> Result<(), TestCaseError> {
-    if let Some(f) = report.joint_mode.fit() {
-        let scale = abs_sum(&f.re).max(1.0);
-        let sum: f64 = f.re.iter().sum();
-        prop_assert!(sum.abs() <= 1e-8 * scale, "joint mode z sum {sum:e} (scale {scale}, σ {})", f.sigma);
-    }
-    Ok(())
+fn check_joint_mode(report: &FitReport) -> Result<bool, TestCaseError> {
+    let Some(f) = report.joint_mode.fit() else { return Ok(false) };
+    let scale = abs_sum(&f.re).max(1.0);
+    let sum: f64 = f.re.iter().sum();
+    prop_assert!(sum.abs() <= 1e-8 * scale, "joint mode z sum {sum:e} (scale {scale}, σ {})", f.sigma);
+    Ok(true)
 }
 
-fn check_cond_means(report: &FitReport, data: &Dataset) -> Result<(), TestCaseError> {
-    if let Some(f) = report.glmm_agq.fit() {
-        if f.nagq >= 25 && !f.singular && separated_groups(data).is_empty() {
-            let scale = abs_sum(&f.cond_means).max(1.0);
-            let sum: f64 = f.cond_means.iter().sum();
-            prop_assert!(
-                sum.abs() <= 1e-6 * scale,
-                "glmm_agq (nAGQ {}) conditional means sum {sum:e} (scale {scale}, σ_b {}, modes sum {:e})",
-                f.nagq,
-                f.sigma_b,
-                f.ranef_sum
-            );
-            prop_assert!((f.cond_means_sum - sum).abs() <= 1e-12 * scale);
+/// glmm_agq's conditional means sum to zero when nAGQ ≥ 25, the fit is not singular, no group is separated
+/// and its quadrature is exact at its estimates (logLik within 1e-9 of the exact log-likelihood there). The
+/// last condition is not implied by the others: with the page's largest coefficients x can separate the
+/// outcomes within groups through narrow gaps, each group's likelihood in b is then nearly a step, and with
+/// 43 nodes Σ means was 3241 at σ_b = 963 (custom preset, seed 1967947482, 21 groups of 119, coefficients in
+/// the hundreds, found by the widened generator); its note then says why (checked in [`check_means_notes`]).
+fn check_agq_means(report: &FitReport, data: &Dataset) -> Result<bool, TestCaseError> {
+    let Some(f) = report.glmm_agq.fit() else { return Ok(false) };
+    if f.nagq < 25 || f.singular || !separated_groups(data).is_empty() {
+        return Ok(false);
+    }
+    let groups = split_by_group(data);
+    let exact = exact_loglik(&groups, &GlmmParams { alpha: f.fixef[0], beta: f.fixef[1], theta: f.sigma_b });
+    if !((f.loglik - exact).abs() <= 1e-9) {
+        return Ok(false);
+    }
+    let scale = abs_sum(&f.cond_means).max(1.0);
+    let sum: f64 = f.cond_means.iter().sum();
+    prop_assert!(
+        sum.abs() <= 1e-6 * scale,
+        "glmm_agq (nAGQ {}) conditional means sum {sum:e} (scale {scale}, σ_b {}, modes sum {:e})",
+        f.nagq,
+        f.sigma_b,
+        f.ranef_sum
+    );
+    prop_assert!((f.cond_means_sum - sum).abs() <= 1e-12 * scale);
+    Ok(true)
+}
+
+/// At the exact marginal's maximum the conditional means sum to zero at the table's precision (always: that
+/// is the identity Σ E[b_g | y] = σ²·∂ log L/∂α), recomputed here from its parameters; the reported means are
+/// those, and its modes are σ·û_g.
+fn check_exact_means(report: &FitReport, data: &Dataset) -> Result<bool, TestCaseError> {
+    let Some(m) = report.marginal_exact.fit() else { return Ok(false) };
+    let groups = split_by_group(data);
+    let p = GlmmParams { alpha: m.alpha, beta: m.beta, theta: m.sigma };
+    let modes = conditional_modes(&groups, &p, None);
+    let (means, error) = conditional_means_exact(&groups, &p, &modes);
+    let sum: f64 = means.iter().sum();
+    prop_assert!(
+        sum.abs() < 1e-8 && m.cond_means_sum.abs() < 1e-8 && reads_as_zero(m.cond_means_sum),
+        "at the exact marginal optimum the conditional means sum to {sum:e} (reported {:e}; σ {}, error {error:e})",
+        m.cond_means_sum,
+        m.sigma
+    );
+    let scale = abs_sum(&means).max(1.0);
+    prop_assert!(m.cond_means.len() == means.len() && m.cond_means.iter().zip(&means).all(|(a, b)| (a - b).abs() <= 1e-9 * scale));
+    prop_assert!(m.ranef.len() == modes.len() && m.ranef.iter().zip(&modes).all(|(b, u)| (b - m.sigma * u).abs() <= 1e-9 * scale.max(m.sigma)));
+    prop_assert!((m.ranef_sum - m.ranef.iter().sum::<f64>()).abs() <= 1e-12 * scale.max(m.sigma));
+    Ok(true)
+}
+
+/// Every glmer row whose Σ means does not print as zero carries a note, and its claim holds when recomputed
+/// here: the sum does not read as zero, the quadrature error is this fit's logLik minus the exact
+/// log-likelihood at its parameters, and the gap is that exact log-likelihood minus the exact maximum (< 0).
+fn check_means_notes(report: &FitReport, data: &Dataset) -> Result<bool, TestCaseError> {
+    let groups = split_by_group(data);
+    let claims = means_sum_claims(report, data);
+    let mut any = false;
+    for (key, o) in [(ModelKey::GlmmLaplace, &report.glmm_laplace), (ModelKey::GlmmAgq, &report.glmm_agq)] {
+        let Some(f) = o.fit() else { continue };
+        let claim = claims.iter().find(|c| matches!(c, Claim::MeansSumNotZeroBecauseInexact { model, .. } if *model == key));
+        if reads_as_zero(f.cond_means_sum) {
+            prop_assert!(claim.is_none(), "{key:?}: Σ means {:e} reads as zero, yet a note says it does not", f.cond_means_sum);
+            continue;
+        }
+        any = true;
+        let exact = exact_loglik(&groups, &GlmmParams { alpha: f.fixef[0], beta: f.fixef[1], theta: f.sigma_b });
+        if !exact.is_finite() {
+            continue;
+        }
+        prop_assert!(f.note.as_deref().is_some_and(|n| n.contains("Σ means is")), "{key:?}: Σ means {} and no note: {:?}", f.cond_means_sum, f.note);
+        let Some(Claim::MeansSumNotZeroBecauseInexact { nodes, quadrature_error, gap, other_nodes, .. }) = claim else {
+            return Err(TestCaseError::fail(format!("{key:?}: a note without its claim")));
+        };
+        if let Some((k, e)) = other_nodes {
+            let p = GlmmParams { alpha: f.fixef[0], beta: f.fixef[1], theta: f.sigma_b };
+            let other = -0.5 * objective::<f64>(&groups, &p, &conditional_modes(&groups, &p, None), &gauss_hermite(*k)) - exact;
+            prop_assert!((other - e).abs() <= 1e-8 * f.loglik.abs().max(1.0), "{key:?}: nAGQ {k} error {e:e}, recomputed {other:e}");
+            let error = f.loglik - exact;
+            prop_assert!(if *k > f.nagq { e.abs() > error.abs() } else { e.abs() < error.abs() }, "{key:?}: nAGQ {k} ({e:e}) vs {} ({error:e})", f.nagq);
+            prop_assert!(!separated_groups(data).is_empty() || groups.iter().any(|g| g.y.len() == 1));
+        }
+        prop_assert_eq!(*nodes, f.nagq);
+        prop_assert!((quadrature_error - (f.loglik - exact)).abs() <= 1e-8 * f.loglik.abs().max(1.0), "{key:?}: claimed error {quadrature_error:e}, recomputed {:e}", f.loglik - exact);
+        if let (Some(gap), Some(m)) = (gap, report.marginal_exact.fit()) {
+            prop_assert!((gap - (exact - m.loglik)).abs() <= 1e-8 * m.loglik.abs().max(1.0), "{key:?}: claimed gap {gap:e}, recomputed {:e}", exact - m.loglik);
+            prop_assert!(*gap <= 1e-9 * m.loglik.abs().max(1.0), "{key:?}: the exact likelihood at this fit ({exact}) is above the exact maximum ({})", m.loglik);
         }
     }
-    if let Some(m) = report.marginal_exact.fit() {
-        let groups = split_by_group(data);
-        let p = GlmmParams { alpha: m.alpha, beta: m.beta, theta: m.sigma };
-        let (means, error) = conditional_means_exact(&groups, &p, &conditional_modes(&groups, &p, None));
-        let scale = abs_sum(&means).max(1.0);
-        let sum: f64 = means.iter().sum();
-        prop_assert!(
-            sum.abs() <= 1e-6 * scale,
-            "at the exact marginal optimum the conditional means sum to {sum:e} (scale {scale}, σ {}, error {error:e})",
-            m.sigma
-        );
-    }
-    Ok(())
+    Ok(any)
 }
 
 /// logLik(GLMM) ≥ logLik(glm) − 1e-9, and lme4's deviance at (α̂_glm, β̂_glm, θ = 0) is the glm deviance.
-fn check_glmm_above_glm(report: &FitReport, data: &Dataset, nagq: usize) -> Result<(), TestCaseError> {
-    let Some(glm) = report.glm_pooled.fit() else { return Ok(()) };
+fn check_glmm_above_glm(report: &FitReport, data: &Dataset, nagq: usize) -> Result<bool, TestCaseError> {
+    let Some(glm) = report.glm_pooled.fit() else { return Ok(false) };
     for (name, o) in [("glmm_laplace", &report.glmm_laplace), ("glmm_agq", &report.glmm_agq)] {
         if let Some(f) = o.fit() {
             prop_assert!(
-                f.loglik >= glm.loglik - 1e-9,
+                f.loglik >= glm.loglik - 1e-9 * glm.loglik.abs().max(1.0),
                 "{name} logLik {} below the pooled glm's {} (σ_b = 0 is inside the model)",
                 f.loglik,
                 glm.loglik
@@ -370,69 +463,118 @@ fn check_glmm_above_glm(report: &FitReport, data: &Dataset, nagq: usize) -> Resu
             glm.deviance
         );
     }
-    Ok(())
+    Ok(true)
 }
 
-/// Every model property of one fitted case, in-process (the child's work for [`Job::Models`]).
-fn check_models(case: &Case, data: &Dataset, report: &FitReport) -> Result<(), TestCaseError> {
+/// Every model property of one fitted case, in-process (the child's work for [`Job::Models`]): the names of
+/// the checks that had a fit to check.
+fn check_models(case: &Case, data: &Dataset, report: &FitReport) -> Result<Checked, TestCaseError> {
     let what = case.describe();
     let tag = |e: TestCaseError| TestCaseError::fail(format!("{e} [{what}]"));
     check_finite(report).map_err(tag)?;
-    check_lmm_ranef(report).map_err(tag)?;
-    check_joint_mode(report).map_err(tag)?;
-    check_cond_means(report, data).map_err(tag)?;
-    check_glmm_above_glm(report, data, case.nagq).map_err(tag)
+    let mut checked = vec!["finite".to_string()];
+    for (name, ran) in [
+        ("lmm_blups", check_lmm_ranef(report).map_err(tag)?),
+        ("joint_mode_z", check_joint_mode(report).map_err(tag)?),
+        ("agq_means", check_agq_means(report, data).map_err(tag)?),
+        ("exact_means", check_exact_means(report, data).map_err(tag)?),
+        ("means_notes", check_means_notes(report, data).map_err(tag)?),
+        ("glmm_above_glm", check_glmm_above_glm(report, data, case.nagq).map_err(tag)?),
+    ] {
+        if ran {
+            checked.push(name.to_string());
+        }
+    }
+    Ok(checked)
 }
 
-/// glmm_agq approaches marginal_exact as nAGQ grows (the child's work for [`Job::AgqVsExact`]).
+/// glmm_agq against marginal_exact (the child's work for [`Job::AgqVsExact`]).
 ///
-/// The rule found (Δ_K = logLik at the nAGQ = K optimum − the exact marginal's maximum):
-/// - with no separated group, |Δ_100| ≤ 1e-6 (seen: below 1e-12), and |Δ_100| ≤ |Δ_25| + 1e-9: more nodes
-///   never lose accuracy. Δ_25 itself is usually below 1e-10 but not always below 1e-6 (−1.09e-6 seen with
-///   groups of 100 where 92% of the outcomes are equal);
-/// - with a separated group (its outcomes all equal, so its posterior is skewed) K-node adaptive
-///   Gauss–Hermite can be off by more than 1e-3 at K = 25 and 1e-4 at K = 100, above or below the exact
-///   value, and not monotonically in K (|Δ_100| > |Δ_50| seen); what holds is |Δ_100| ≤ |Δ_25| + 1e-9.
-fn check_agq_vs_exact(case: &Case, data: &Dataset) -> Result<(), TestCaseError> {
+/// With Δ_K = logLik at the nAGQ = K optimum − the exact marginal's maximum, and q_K(θ) = ℓ_K(θ) − ℓ(θ) the
+/// K-node quadrature's error at parameters θ (ℓ the exact log-likelihood), what always holds is the sandwich
+///   q_K(θ̂) ≤ Δ_K ≤ q_K(θ̂_K),
+/// θ̂ the exact maximum and θ̂_K the K-node one (each maximises its own function; the glmer search starts at θ̂,
+/// so it ends no lower there). So Δ_K follows the quadrature's error, which need not shrink as K grows:
+/// - with no separated group, |Δ_100| ≤ 1e-6 (seen: below 1e-12);
+/// - with a separated group (its outcomes all equal, so its posterior is skewed) Gauss–Hermite converges slowly
+///   and not monotonically: Δ_25, Δ_50, Δ_100 = −5.6e-3, −2.7e-2, +1.1e-2 on
+///   [`more_nodes_can_be_further_from_the_exact_likelihood`], as lme4's own fits there (−5.0e-3, −2.6e-2,
+///   +1.1e-2). Nothing monotone in K is asserted.
+fn check_agq_vs_exact(case: &Case, data: &Dataset) -> Result<Checked, TestCaseError> {
     let what = case.describe();
     let glm_pooled = glm(data, false).ok();
     let start = default_start(data, glm_pooled.as_ref().map(|f| f.coef.as_slice()));
     let Ok(exact) = marginal_exact(data, start) else {
         // A model that cannot be fitted says why: that is the other property's business.
-        return Ok(());
+        return Ok(vec![]);
     };
+    prop_assert!(exact.quad_error < 1e-8, "marginal_exact quad_error {} [{what}]", exact.quad_error);
+    let groups = split_by_group(data);
+    let at_exact = GlmmParams { alpha: exact.alpha, beta: exact.beta, theta: exact.sigma };
+    let modes_exact = conditional_modes(&groups, &at_exact, None);
     let warm = [exact.alpha, exact.beta, exact.sigma];
+    let separated = !separated_groups(data).is_empty();
+    let tol = 1e-8 * exact.loglik.abs().max(1.0);
     let mut delta = [0.0; 3];
     for (d, k) in delta.iter_mut().zip([25usize, 50, 100]) {
-        match glmer(data, k, warm) {
-            Ok(f) => *d = f.loglik - exact.loglik,
-            Err(_) => return Ok(()),
-        }
+        let Ok(f): Result<GlmmFit, _> = glmer(data, k, warm) else { return Ok(vec![]) };
+        *d = f.loglik - exact.loglik;
+        let rule = gauss_hermite(k);
+        let q_at_exact = -0.5 * objective::<f64>(&groups, &at_exact, &modes_exact, &rule) - exact.loglik;
+        let at_k = GlmmParams { alpha: f.fixef[0], beta: f.fixef[1], theta: f.sigma_b };
+        let q_at_k = f.loglik - exact_loglik(&groups, &at_k);
+        prop_assert!(
+            q_at_exact - tol <= *d && *d <= q_at_k + tol,
+            "nAGQ {k}: Δ {d:e} outside [q(θ̂) {q_at_exact:e}, q(θ̂_K) {q_at_k:e}] [{what}]"
+        );
     }
     let [d25, d50, d100] = delta;
-    let separated = !separated_groups(data).is_empty();
     if verbose() {
         eprintln!("Δ25 {d25:+.2e} Δ50 {d50:+.2e} Δ100 {d100:+.2e} separated {separated} σ {:.3}  {what}", exact.sigma);
     }
-    prop_assert!(exact.quad_error < 1e-8, "marginal_exact quad_error {} [{what}]", exact.quad_error);
-    prop_assert!(d100.abs() <= d25.abs() + 1e-9, "more nodes, further off: Δ25 {d25:e} Δ50 {d50:e} Δ100 {d100:e} [{what}]");
     if !separated {
         prop_assert!(d100.abs() <= 1e-6, "nAGQ 100: logLik − exact = {d100:e} (Δ25 {d25:e} Δ50 {d50:e}) [{what}]");
+        return Ok(vec!["sandwich".into(), "exact_at_100".into()]);
     }
-    Ok(())
+    Ok(vec!["sandwich".into()])
 }
 
-/// Runs `job` on `case` in a child process with the time budget.
-fn run_case(job: Job, case: &Case) -> Result<(), TestCaseError> {
+/// Runs `job` on `case` in a child process with the time budget: the checks that ran.
+fn run_case(job: Job, case: &Case) -> Result<Checked, TestCaseError> {
     let t = Instant::now();
     let ended = in_child(job, case);
     if verbose() {
         eprintln!("{job:?} {:.2}s {ended:?}  {}", t.elapsed().as_secs_f64(), case.describe());
     }
     match ended {
-        Ended::Passed => Ok(()),
+        Ended::Passed(checked) => Ok(checked),
         Ended::Failed(msg) => Err(TestCaseError::fail(msg)),
         Ended::TimedOut => Err(TestCaseError::fail(format!("{job:?} took more than {FIT_BUDGET:?} on {}", case.describe()))),
+    }
+}
+
+/// Runs `job` on `cases` random configurations and asserts that each named check had something to check in
+/// at least its fraction of them (a property whose fits all fail checks nothing).
+fn run_property(job: Job, cases: u32, strategy: impl Strategy<Value = Case>, at_least: &[(&str, f64)]) {
+    let counts = std::cell::RefCell::new(std::collections::BTreeMap::<String, usize>::new());
+    let runs = std::cell::Cell::new(0usize);
+    let mut runner = TestRunner::new(config(cases));
+    let result = runner.run(&strategy, |case| {
+        let checked = run_case(job, &case)?;
+        runs.set(runs.get() + 1);
+        for c in checked {
+            *counts.borrow_mut().entry(c).or_default() += 1;
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    let (runs, counts) = (runs.get(), counts.into_inner());
+    println!("{job:?}: {runs} cases; checked: {counts:?}");
+    for (name, fraction) in at_least {
+        let n = counts.get(*name).copied().unwrap_or(0);
+        assert!(n as f64 >= fraction * runs as f64, "{job:?}: `{name}` checked {n} of {runs} cases, fewer than {fraction}");
     }
 }
 
@@ -440,25 +582,159 @@ fn run_case(job: Job, case: &Case) -> Result<(), TestCaseError> {
 // Model properties
 // ---------------------------------------------------------------------------------------------------
 
-proptest! {
-    #![proptest_config(config(256))]
+/// fit_all never panics or hangs, every number is finite or a sentence, and the sums behave as the lesson
+/// says; each check must have had a fit to check in a fair share of the cases.
+#[test]
+fn every_model_finite_or_a_sentence_and_the_sums_hold() {
+    run_property(
+        Job::Models,
+        256,
+        case(MAX_ROWS, any_nagq()),
+        &[
+            ("finite", 1.0),
+            ("lmm_blups", 0.5),
+            ("joint_mode_z", 0.3),
+            ("agq_means", 0.03),
+            ("exact_means", 0.4),
+            ("means_notes", 0.05),
+            ("glmm_above_glm", 0.6),
+        ],
+    );
+}
 
-    /// fit_all never panics or hangs, every number is finite or a sentence, and the sums behave as the
-    /// lesson says.
-    #[test]
-    fn every_model_finite_or_a_sentence_and_the_sums_hold(case in case(MAX_ROWS, any_nagq())) {
-        run_case(Job::Models, &case)?;
+/// glmm_agq against marginal_exact at nAGQ 25, 50 and 100 (the rule: [`check_agq_vs_exact`]).
+#[test]
+fn agq_approaches_the_exact_marginal() {
+    run_property(Job::AgqVsExact, 64, case(800, Just(100usize).boxed()), &[("sandwich", 0.6), ("exact_at_100", 0.1)]);
+}
+
+/// The configuration `PROPTEST_RNG_SEED=13` found (19 groups of 41, 6 of them separated, σ_b 11.7): more nodes
+/// are further from the exact likelihood at the optima, Δ_25, Δ_50, Δ_100 = −5.6e-3, −2.7e-2, +1.1e-2. lme4 does
+/// the same (R 4.2, lme4's default glmer fits: logLik −328.12291, −328.14424, −328.10735 against the exact
+/// maximum −328.11794 by integrate(), i.e. Δ −5.0e-3, −2.6e-2, +1.1e-2), and lme4's objective at our
+/// estimates equals ours to 5e-7 (its PIRLS tolerance): the behaviour is Gauss–Hermite's, not a bug.
+#[test]
+fn more_nodes_can_be_further_from_the_exact_likelihood() {
+    let case = seed13_case();
+    let data = data_of(&case);
+    let exact = marginal_exact(&data, [20.9, 0.62, 11.7]).unwrap_or_else(|e| panic!("{e}"));
+    assert!((exact.loglik - -328.1179356812).abs() < 1e-8, "{exact:?}");
+    let warm = [exact.alpha, exact.beta, exact.sigma];
+    let delta: Vec<f64> = [25usize, 50, 100]
+        .iter()
+        .map(|&k| glmer(&data, k, warm).unwrap_or_else(|e| panic!("nAGQ {k}: {e}")).loglik - exact.loglik)
+        .collect();
+    for (d, r) in delta.iter().zip([-5.5811e-3, -2.65831e-2, 1.07469e-2]) {
+        assert!((d - r).abs() < 1e-6, "Δ {delta:?}");
+    }
+    assert!(delta[2].abs() > delta[0].abs());
+    assert!(check_agq_vs_exact(&case, &data).is_ok_and(|c| c == ["sandwich"]));
+}
+
+fn seed13_case() -> Case {
+    Case {
+        sim: SimConfig {
+            preset: Preset::Custom,
+            seed: -113744633,
+            groups: 19,
+            n: 41,
+            thresholds: vec![
+                0.23399189881999408, 0.5, 0.5, 0.876255709448209, 0.5, 0.0, 0.0, 0.0, 0.5, 0.0, 0.0, 0.894498947148805,
+                0.25465833754895806, 0.5, 0.7756777957541904, 0.5, 0.5, 0.331668742960703, 1.0,
+            ],
+            y_coef: 1.6870440723524516,
+            spacing: -3.0364836216711164,
+            center: false,
+        },
+        nagq: 100,
     }
 }
 
-proptest! {
-    #![proptest_config(config(64))]
-
-    /// glmm_agq approaches marginal_exact as nAGQ grows (the rule: [`check_agq_vs_exact`]).
-    #[test]
-    fn agq_approaches_the_exact_marginal(case in case(800, Just(100usize).boxed())) {
-        run_case(Job::AgqVsExact, &case)?;
+/// The exact marginal's conditional means sum to zero (to 1e-8) where the approximations' do not: the
+/// presets, 20 groups of 2 with many groups all 0 or all 1 (glmer's Σ means −0.49 at nAGQ = 25 and 7.0 with
+/// Laplace), the case above, and the page's largest coefficients (σ_b = 297). On each, every glmer row whose
+/// Σ means does not print as zero carries its note, and its claim holds against a brute-force integral.
+#[test]
+fn exact_marginal_means_sum_to_zero_where_glmer_means_do_not() {
+    let custom = |seed: i32, groups: usize, n: usize, t: Vec<f64>, y_coef: f64, spacing: f64| SimConfig {
+        preset: Preset::Custom,
+        seed,
+        groups,
+        n,
+        thresholds: t,
+        y_coef,
+        spacing,
+        center: true,
+    };
+    let mixed: Vec<f64> = [0.0, 1.0, 0.5, 0.3, 0.7].repeat(4);
+    let cases = [
+        (SimConfig::preset(Preset::Answer), 100),
+        (SimConfig::preset(Preset::Question), 100),
+        (custom(6, 20, 2, mixed.clone(), 3.0, 0.0), 25),
+        (custom(4, 20, 2, mixed, 1.0, 0.0), 25),
+        (seed13_case().sim, 100),
+        (custom(1, 2, 200, vec![0.5, 0.1], 1000.0, 1000.0), 25),
+        // σ_b = 408, where the search's own stopping rule left Σ E[b|y] at 2.7e-6 (found by the widened generator).
+        (
+            custom(785869449, 5, 425, vec![0.22388402068050275, 0.8729641546150336, 0.5, 1.0, 0.17685973949393188], 62.1126205586242, -113.8516207601242),
+            100,
+        ),
+        // σ_b = 253 with 2,430 rows: the score in α is zero only to ~1e-11 in double precision (5.2e-7 in the sum).
+        (
+            custom(1127658936, 5, 486, vec![0.22388402068050275, 0.8729641546150336, 0.5, 1.0, 0.17685973949393188], 62.1126205586242, -113.8516207601242),
+            100,
+        ),
+    ];
+    let mut notes = 0;
+    for (sim, nagq) in cases {
+        let data = simulate(&sim).unwrap_or_else(|e| panic!("{e}"));
+        let r = fit_all(&data, &FitOptions { nagq, reml: true });
+        let m = r.marginal_exact.fit().unwrap_or_else(|| panic!("{:?}: {:?}", sim, r.marginal_exact));
+        println!("σ_b {:>9.4}  Σ E[b|y] {:+.2e}  Σ modes {:+.6}  {sim:?}", m.sigma, m.cond_means_sum, m.ranef_sum);
+        // Σ E[b|y] = σ²·∂ log L/∂α; the optimum's α is set on the means themselves (see marginal.rs, centre_alpha).
+        assert!(
+            m.cond_means_sum.abs() < 1e-8,
+            "Σ E[b|y] = {:e} at the exact maximum, σ_b {}",
+            m.cond_means_sum,
+            m.sigma
+        );
+        for (key, o) in [(ModelKey::GlmmLaplace, &r.glmm_laplace), (ModelKey::GlmmAgq, &r.glmm_agq)] {
+            let Some(f) = o.fit() else { continue };
+            if reads_as_zero(f.cond_means_sum) {
+                continue;
+            }
+            notes += 1;
+            let brute = brute_force_loglik(&data, f.fixef[0], f.fixef[1], f.sigma_b);
+            let claim = means_sum_claims(&r, &data).into_iter().find(|c| matches!(c, Claim::MeansSumNotZeroBecauseInexact { model, .. } if *model == key));
+            let Some(Claim::MeansSumNotZeroBecauseInexact { quadrature_error, gap: Some(gap), .. }) = claim else {
+                panic!("{key:?}: Σ means {} without its claim: {:?}", f.cond_means_sum, f.note)
+            };
+            assert!((quadrature_error - (f.loglik - brute)).abs() < 1e-6, "{key:?}: {quadrature_error} vs {}", f.loglik - brute);
+            assert!((gap - (brute - m.loglik)).abs() < 1e-6 && gap < 0.0, "{key:?}: {gap} vs {}", brute - m.loglik);
+            println!("  {key:?} (nAGQ {}): Σ means {:+.6}; note: {}", f.nagq, f.cond_means_sum, f.note.as_deref().unwrap_or(""));
+        }
     }
+    assert!(notes >= 4, "{notes} notes");
+}
+
+/// The exact log-likelihood by brute force, independently of the library's quadrature: for each group a
+/// Riemann sum over u = b/σ on [−15, 15] with step 2·10⁻⁴, summed in log space.
+fn brute_force_loglik(data: &Dataset, alpha: f64, beta: f64, sigma: f64) -> f64 {
+    let mut total = 0.0;
+    for members in data.group_members() {
+        let h = 2e-4;
+        let terms: Vec<f64> = (-75_000..=75_000)
+            .map(|k| {
+                let u = k as f64 * h;
+                let ll: f64 = members.iter().map(|&i| bernoulli_term(data.y_bin[i], alpha + beta * data.x[i] + sigma * u)).sum();
+                ll - 0.5 * u * u
+            })
+            .collect();
+        let top = terms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let sum: f64 = terms.iter().map(|t| (t - top).exp()).sum();
+        total += top + (sum * h).ln() - 0.5 * (2.0 * std::f64::consts::PI).ln();
+    }
+    total
 }
 
 fn answer_case(groups: usize, n: usize, seed: i32, thresholds: Option<Vec<f64>>) -> Case {
@@ -475,7 +751,7 @@ fn all_within_budget(job: Job, cases: &[Case]) {
     let failures: Vec<String> = cases
         .iter()
         .filter_map(|case| match in_child(job, case) {
-            Ended::Passed => None,
+            Ended::Passed(_) => None,
             other => Some(format!("{other:?}: {}", case.describe())),
         })
         .collect();

@@ -67,7 +67,10 @@ fn means_card(w: &mut Writer) -> Card {
     let singular = w.singular(ModelKey::GlmmAgq) == Some(true);
     let approx = if w.params.nagq == 1 { "the Laplace approximation of".to_string() } else { format!("a {}-node quadrature of", w.params.nagq) };
     let gap = w.report.glmm_agq.fit().and_then(|f| f.exact_loglik_gap);
-    let gap_text = gap.map(|g| format!(" (its logLik is {} from the exact one at its estimate)", fixed(g.abs(), DECIMALS))).unwrap_or_default();
+    // exact_loglik_gap: the exact log-likelihood at glmer's estimates minus its maximum (≤ 0).
+    let gap_text = gap
+        .map(|g| format!(" (at glmer’s estimates the exact log-likelihood is {} below its maximum)", fixed(g.abs(), DECIMALS)))
+        .unwrap_or_default();
     let foot = match (zero, singular) {
         (true, true) => "zero here because the fit is singular: with <var>σ</var><sub>b</sub> = 0 every \
                          <var>b</var><sub><var>g</var></sub> is 0"

@@ -2,7 +2,7 @@
 //! the table and the chapters.
 
 /// Decimals of every sum, estimate and card value the text prints.
-pub const DECIMALS: usize = 6;
+pub const DECIMALS: usize = crate::report::TABLE_DECIMALS;
 /// Decimals of the log-likelihood column.
 pub const LOGLIK_DECIMALS: usize = 4;
 

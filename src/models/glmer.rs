@@ -7,7 +7,7 @@ use super::pirls::{penalised_fit, penalised_negloglik};
 use super::glmm::{
     check_estimable, conditional_modes, minimise_objective, objective, split_by_group, GlmmOptimum, GlmmParams, SINGULAR_THETA,
 };
-use super::marginal::{best_start, conditional_means_exact};
+use super::marginal::{best_start, conditional_means_exact, exact_loglik};
 use super::quadrature::{gauss_hermite, MAX_NODES};
 use super::sigma_bound::{sigma_b_bound, SigmaBound};
 use crate::data::Dataset;
@@ -124,6 +124,8 @@ pub fn glmm_report(data: &Dataset, opt: &GlmmOptimum, nagq: usize) -> GlmmFit {
         singular: p.theta < SINGULAR_THETA,
         rel_gradient: opt.minimum.rel_gradient,
         iterations: opt.minimum.iterations,
+        exact_loglik: Some(exact_loglik(&groups, p)).filter(|l| l.is_finite()),
+        // The exact marginal's maximum is known only once it is fitted (`means_sum::with_means_sum_notes`).
         exact_loglik_gap: None,
         note: None,
     }

@@ -8,10 +8,11 @@ use super::joint_mode::joint_mode_given;
 use super::lm::lm;
 use super::lmm::lmm;
 use super::marginal::marginal_exact_given;
+use super::means_sum::with_means_sum_notes;
 use super::sigma_bound::sigma_b_bound;
 use super::singular::with_singular_notes;
 use crate::data::Dataset;
-use crate::report::{DataSummary, FitReport, Outcome};
+use crate::report::{DataSummary, FitReport, Outcome, ZERO_AT_TABLE_PRECISION};
 
 /// Options shared by the fits.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -65,6 +66,7 @@ pub fn fit_all(data: &Dataset, opts: &FitOptions) -> FitReport {
         glmm_agq: agq.map(|o| glmm_report(data, &o, opts.nagq)).into(),
         joint_mode: joint_mode_given(data, &bound).into(),
         marginal_exact: marginal_exact_given(data, warm_agq, &bound).into(),
+        zero_below: ZERO_AT_TABLE_PRECISION,
     };
-    with_singular_notes(report)
+    with_means_sum_notes(with_singular_notes(report), data)
 }

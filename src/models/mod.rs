@@ -10,6 +10,7 @@ pub mod lesson;
 pub mod lm;
 pub mod lmm;
 pub mod marginal;
+pub mod means_sum;
 pub mod normal;
 pub mod optimize;
 pub mod pirls;

@@ -131,6 +131,7 @@ mod tests {
             singular: false,
             rel_gradient: 0.0,
             iterations: 0,
+            exact_loglik: None,
             exact_loglik_gap: None,
             note: None,
         };

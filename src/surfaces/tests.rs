@@ -51,6 +51,7 @@ pub(crate) fn glmm_fit(fixef: [f64; 2], sigma_b: f64, ranef: Vec<f64>, cond_mean
         singular: false,
         rel_gradient: 1e-9,
         iterations: 12,
+        exact_loglik: None,
         exact_loglik_gap: None,
         note: None,
     }
@@ -96,6 +97,7 @@ pub(crate) fn answer_report(data: &Dataset) -> FitReport {
         )),
         joint_mode: failed("not needed by the figures"),
         marginal_exact: failed("not needed by the figures"),
+        zero_below: crate::report::ZERO_AT_TABLE_PRECISION,
     }
 }
 
@@ -184,6 +186,7 @@ pub(crate) fn synthetic_report(data: &Dataset) -> FitReport {
         glmm_agq: Outcome::Fit(glmm_fit([alpha, beta], sigma, ranef.clone(), ranef)),
         joint_mode: failed("not needed"),
         marginal_exact: failed("not needed"),
+        zero_below: crate::report::ZERO_AT_TABLE_PRECISION,
     }
 }
 

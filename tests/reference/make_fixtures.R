@@ -239,6 +239,38 @@ posteriors <- function(d, beta, sigma, start) {
   )
 }
 
+## The exact marginal's conditional modes and means (integrate()) at its maximum p = (sigma, alpha, beta):
+## the means sum to zero there (sum E[b_g | y] = sigma^2 * d logL / d alpha), the modes need not.
+marginal_exact_posteriors <- function(d, p) {
+  post <- posteriors(d, p[-1], abs(p[1]), rep(0, nlevels(d$group)))
+  check(abs(sum(post$mean)) < 1e-6 * max(1, p[1]^2),
+        sprintf("exact conditional means sum to ~0 at the exact maximum (%.3g)", sum(post$mean)))
+  list(ranef = I(post$mode), ranef_sum = sum(post$mode),
+       cond_means = I(post$mean), cond_means_sum = sum(post$mean))
+}
+
+## Add only the keys of marginal_exact_posteriors() to expected.marginal_exact of an existing fixture, at its
+## stored maximum, leaving every other byte of the file as it is (`--add-marginal-posteriors [names]`).
+add_marginal_posteriors <- function(path) {
+  current_fixture <<- basename(path)
+  fx <- fromJSON(path, simplifyVector = TRUE)
+  cfg <- fx$config
+  d <- simulate_data(cfg)
+  me <- fx$expected$marginal_exact
+  if (!is.null(me$cond_means)) return(invisible(FALSE))
+  extra <- marginal_exact_posteriors(d, c(me$sigma, me$alpha, me$beta))
+  lines <- readLines(path)
+  start <- grep('^    "marginal_exact": \\{$', lines)[1]
+  stopifnot(!is.na(start), grepl('^      "loglik": ', lines[start + 4]), lines[start + 5] == "    }")
+  add <- vapply(names(extra), function(k) paste0("      ", scalar_json(k), ": ", to_json(extra[[k]], 3)), "")
+  lines[start + 4] <- paste0(lines[start + 4], ",")
+  lines <- append(lines, paste(add, collapse = ",\n"), after = start + 4)
+  writeLines(unlist(strsplit(paste(lines, collapse = "\n"), "\n", fixed = TRUE)), path)
+  message(sprintf("%-24s marginal_exact: sum of cond_means %.3g, of modes %.6f", basename(path),
+                  extra$cond_means_sum, extra$ranef_sum))
+  invisible(TRUE)
+}
+
 ## ---------------------------------------------------------------------------------------------------
 ## glmer at the true optimum of lme4's objective (Laplace for K = 1, adaptive Gauss-Hermite for K > 1)
 ## ---------------------------------------------------------------------------------------------------
@@ -568,7 +600,8 @@ make_fixture <- function(name, description, cfg, nagq) {
     p <- o$par
     ll_exact <- -o$fval / 2
   }
-  expected$marginal_exact <- list(alpha = p[2], beta = p[3], sigma = p[1], loglik = ll_exact)
+  expected$marginal_exact <- c(list(alpha = p[2], beta = p[3], sigma = p[1], loglik = ll_exact),
+                               marginal_exact_posteriors(d, p))
 
   config <- c(cfg, list(nagq = nagq))
   config$thresholds <- I(config$thresholds)
@@ -639,7 +672,13 @@ configs <- list(
        answer_cfg(1, groups = 3, n = 100, thresholds = c(0.5, 1, 0.1), preset = "custom"), 25)
 )
 
-if (sys.nframe() == 0L) {
+if (sys.nframe() == 0L && identical(commandArgs(TRUE)[1], "--add-marginal-posteriors")) {
+  only <- commandArgs(TRUE)[-1]
+  for (c in configs) {
+    if (length(only) && !(c[[1]] %in% only)) next
+    add_marginal_posteriors(file.path(out_dir, paste0(c[[1]], ".json")))
+  }
+} else if (sys.nframe() == 0L) {
   only <- commandArgs(TRUE)
   t_all <- proc.time()[["elapsed"]]
   for (c in configs) {
