@@ -4,17 +4,63 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::legend::{draw_legend, Entry, Swatch};
+use super::legend::{choose_place, draw_legend, Entry, Swatch};
 use super::linear_fits::obstacles;
 use super::message::draw_message;
-use super::palette::{BLUE, VERMILLION, WHITE};
+use super::palette::{BLUE, INK, VERMILLION, WHITE};
 use super::random_effects_part::vline;
-use super::style::{frame, mapping, pixel_area, with_notes, Sizes};
+use super::style::{frame, mapping, pixel_area, tick_label, with_notes, Sizes, FONT};
 use super::{figure_info, PlotMapping};
 use crate::error::Result;
 use crate::surfaces::descriptions::{num, significant_decimals};
+use crate::surfaces::decomposition::PeakCloseup;
 use crate::surfaces::Scene;
+
+/// The inset: both curves near their peaks, Δℓ on a fine scale, the peaks marked.
+fn draw_peaks<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: &PeakCloseup, peaks: [Option<f64>; 2], sz: Sizes) -> Result<()> {
+    area.fill(&WHITE)?;
+    let (w, h) = area.dim_in_pixel();
+    area.draw(&Rectangle::new([(0, 0), (w as i32 - 1, h as i32 - 1)], INK.stroke_width(1)))?;
+    let (x0, x1) = (c.u[0], c.u[c.u.len() - 1]);
+    let [y0, y1] = c.y_range;
+    let mut ch = ChartBuilder::on(area)
+        .margin(sz.ipx(4.0))
+        .margin_top(sz.ipx(16.0))
+        .margin_right(sz.ipx(10.0))
+        .x_label_area_size(sz.ipx(14.0))
+        .y_label_area_size(sz.ipx(44.0))
+        .build_cartesian_2d(x0..x1, y0..y1)?;
+    let (xs, ys) = ((x1 - x0) * 2.0, (y1 - y0) * 2.0);
+    let fx = move |v: &f64| tick_label(*v, xs);
+    let fy = move |v: &f64| tick_label(*v, ys);
+    let tick = (FONT, sz.px(9.5)).into_font().color(&INK);
+    ch.configure_mesh()
+        .disable_mesh()
+        .x_labels(3)
+        .y_labels(3)
+        .x_label_formatter(&fx)
+        .y_label_formatter(&fy)
+        .label_style(tick)
+        .set_all_tick_mark_size(sz.ipx(2.0))
+        .axis_style(ShapeStyle::from(&INK.mix(0.5)).stroke_width(1))
+        .draw()?;
+    for (vals, color, peak) in [(&c.optimal, BLUE, peaks[0]), (&c.adjusted, VERMILLION, peaks[1])] {
+        if let Some(p) = peak {
+            let seg = vec![(p, y0), (p, y1)];
+            ch.draw_series(DashedLineSeries::new(seg, sz.ipx(4.0), sz.ipx(3.0), color.stroke_width(1)))?;
+        }
+        let pts: Vec<(f64, f64)> = c.u.iter().copied().zip(vals.iter().map(|&v| v.max(y0))).collect();
+        ch.draw_series(LineSeries::new(pts, color.stroke_width(sz.upx(2.0))))?;
+    }
+    area.draw(&Text::new(
+        "close-up of the peaks".to_string(),
+        (sz.ipx(5.0), sz.ipx(3.0)),
+        (FONT, sz.px(10.5)).into_font().color(&INK).pos(Pos::new(HPos::Left, VPos::Top)),
+    ))?;
+    Ok(())
+}
 
 pub(crate) fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scene: &Scene) -> Result<PlotMapping> {
     let info = figure_info(scene, 6)?;
@@ -45,7 +91,7 @@ pub(crate) fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scene: &Sc
     }
     let best = d.optimal.max_total.zip(d.adjusted.max_total).map(|(a, b)| a.max(b));
     for (curve, color, name) in
-        [(&d.optimal, BLUE, "highest total integral: α"), (&d.adjusted, VERMILLION, "highest peak: α + z̄")]
+        [(&d.optimal, BLUE, "highest total integral: fitted α"), (&d.adjusted, VERMILLION, "highest peak: shifted α")]
     {
         let peak = match (curve.argmax_total, curve.max_total, best) {
             (Some(u), Some(m), Some(top)) if vline(&mut chart, info, u, color, true, sz)? => {
@@ -67,6 +113,15 @@ pub(crate) fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scene: &Sc
         Swatch::Line { color: BLUE, width: sz.upx(1.3), dashed: true },
         "glmer’s α, mirrored about its peak",
     ));
-    draw_legend(&pixel_area(&chart), &entries, 1, &obs, sz)?;
+    let legend_box = draw_legend(&pixel_area(&chart), &entries, 1, &obs, sz)?;
+    if let Some(c) = &d.peak_closeup {
+        let pa = chart.plotting_area().get_pixel_range();
+        let (pw, ph) = (pa.0.end - pa.0.start, pa.1.end - pa.1.start);
+        let (iw, ih) = ((pw as f64 * 0.40) as i32, (ph as f64 * 0.42) as i32);
+        let (ix, iy) = choose_place((pw, ph), (iw, ih), &obs, &[legend_box], sz);
+        let (ax, ay) = area.get_pixel_range();
+        let sub = area.clone().shrink(((pa.0.start - ax.start + ix) as u32, (pa.1.start - ay.start + iy) as u32), (iw as u32, ih as u32));
+        draw_peaks(&sub, c, [d.optimal.argmax_total, d.adjusted.argmax_total], sz)?;
+    }
     Ok(mapping(&chart, info))
 }

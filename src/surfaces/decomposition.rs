@@ -55,6 +55,20 @@ pub struct AlphaCurve {
     pub delta_total: Vec<f64>,
 }
 
+/// Figure 6's inset: both curves (Δℓ, the same reference) on a fine grid spanning both peaks, where the
+/// "highest peak" curve can be seen to be higher.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PeakCloseup {
+    pub u: Vec<f64>,
+    pub optimal: Vec<f64>,
+    pub adjusted: Vec<f64>,
+    /// Δℓ range of the inset: from below both curves' values at the other curve's peak to just above 0.
+    pub y_range: [f64; 2],
+}
+
+/// Points on the inset's u grid.
+pub const CLOSEUP_POINTS: usize = 121;
+
 /// The (u, v) decomposition of figures 5 and 6.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Decomposition {
@@ -80,6 +94,9 @@ pub struct Decomposition {
     pub skew_h: f64,
     #[serde(default)]
     pub skew_difference: Option<f64>,
+    /// Figure 6's close-up of the two peaks (None when they coincide or one is missing).
+    #[serde(default)]
+    pub peak_closeup: Option<PeakCloseup>,
     /// R(u) and exp(R − max R).
     pub log_random_effects: Vec<f64>,
     pub rel_random_effects: Vec<f64>,
@@ -208,6 +225,21 @@ pub fn decompose(data: &Dataset, alpha: f64, beta: f64, sigma: f64, modes: &[f64
     let delta = |v: &[f64]| v.iter().map(|t| t - top).collect::<Vec<f64>>();
     let skew_h = 3.0 * sd;
     let skew_difference = max_t_opt.map(|(p, _)| total(p + skew_h).0 - total(p - skew_h).0);
+    let peak_closeup = match (max_t_opt, max_t_adj) {
+        (Some((po, _)), Some((pa, _))) if (po - pa).abs() > 1e-9 * (1.0 + sd) => {
+            let (a, b) = (po.min(pa), po.max(pa));
+            let m = 0.35 * (b - a);
+            let cu: Vec<f64> =
+                (0..CLOSEUP_POINTS).map(|k| a - m + (b - a + 2.0 * m) * k as f64 / (CLOSEUP_POINTS - 1) as f64).collect();
+            let opt: Vec<f64> = cu.iter().map(|&t| total(t).0 - top).collect();
+            let adj: Vec<f64> = cu.iter().map(|&t| total_adj(t).0 - top).collect();
+            // Low enough to show both tops and where each curve passes the other's peak.
+            let low = [total(pa).0, total_adj(po).0, total(po).0].iter().map(|v| v - top).fold(0.0, f64::min);
+            let y_range = [1.25 * low, -0.12 * low];
+            (low < 0.0 && low.is_finite()).then_some(PeakCloseup { u: cu, optimal: opt, adjusted: adj, y_range })
+        }
+        _ => None,
+    };
 
     let mut rel_b = rel_b.into_iter();
     let mut rel_t = rel_t.into_iter();
@@ -245,6 +277,7 @@ pub fn decompose(data: &Dataset, alpha: f64, beta: f64, sigma: f64, modes: &[f64
         mirror_optimal: delta(&t_mirror),
         skew_h,
         skew_difference,
+        peak_closeup,
         log_random_effects: r,
         rel_random_effects: rel_r.into_iter().next().unwrap_or_default(),
         optimal,

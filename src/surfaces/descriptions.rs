@@ -182,6 +182,15 @@ pub fn significant_decimals(v: f64, min: usize) -> usize {
     ((1.0 - v.abs().log10().floor()).clamp(0.0, 12.0) as usize).max(min)
 }
 
+/// "both" for two, "all G" for more.
+fn all_of(g: usize) -> String {
+    if g == 2 {
+        "both".into()
+    } else {
+        format!("all {g}")
+    }
+}
+
 /// Whether `v` printed with `decimals` decimals reads as zero.
 fn reads_zero(v: f64, decimals: usize) -> bool {
     num(v, decimals).chars().all(|c| c == '0' || c == '.')
@@ -507,9 +516,10 @@ fn adjusted_sentences(inp: &Inputs, s: &JointSurface, claims: &mut Vec<Claim>) -
     let mean = sh.shifted - sh.fitted;
     claims.push(Claim::AlphaShiftedByMeanMode { fitted: sh.fitted, shifted: sh.shifted, decimals: 4 });
     out.push_str(&format!(
-        "The same density with the intercept moved from glmer’s α = {} by z̄ = {}, the mean of all {g} conditional modes, to {}; every prediction α + βx + z stays put when each z moves by −z̄. Dot: the new maximum ({}, {}), summing to {}",
+        "The same density with the intercept moved from glmer’s α = {} by z̄ = {}, the mean of {} conditional modes, to {}; every prediction α + βx + z stays put when each z moves by −z̄. Dot: the new maximum ({}, {}), summing to {}",
         num(sh.fitted, 4),
         num(mean, 4),
+        all_of(g),
         num(sh.shifted, 4),
         num(s.max[0], 4),
         num(s.max[1], 4),
@@ -545,10 +555,11 @@ fn adjusted_sentences(inp: &Inputs, s: &JointSurface, claims: &mut Vec<Claim>) -
     let d = significant_decimals(sh.peak_gain, 4);
     claims.push(Claim::JointPeakGain { from, to, gain: sh.peak_gain, decimals: d });
     let peak = if reads_zero(sh.peak_gain, d) {
-        format!("The peak of the joint density of all {g} random effects stays where it was")
+        format!("The peak of the joint density of {} random effects stays where it was", all_of(g))
     } else {
         format!(
-            "The peak of the joint density of all {g} random effects rises by {} in log density",
+            "The peak of the joint density of {} random effects rises by {} in log density",
+            all_of(g),
             num(sh.peak_gain, d)
         )
     };
@@ -567,8 +578,9 @@ fn adjusted_sentences(inp: &Inputs, s: &JointSurface, claims: &mut Vec<Claim>) -
             format!("rises from {p0} to {p1}")
         };
         out.push_str(&format!(
-            ", {} the exact marginal log-likelihood, the log of that density’s integral over all {g} random effects, {verb}.",
-            if l1 < l0 && !reads_zero(sh.peak_gain, 4) { "yet" } else { "and" }
+            ", {} the exact marginal log-likelihood, the log of that density’s integral over {} random effects, {verb}.",
+            if l1 < l0 && !reads_zero(sh.peak_gain, 4) { "yet" } else { "and" },
+            all_of(g)
         ));
     } else {
         out.push('.');
@@ -604,7 +616,8 @@ fn line_sentence(d: &Decomposition) -> String {
         return "With one group, u is its random effect z₁.".into();
     }
     format!(
-        "Move all {g} random effects together, z_g(u) = ẑ_g − z̄ + u/{g} with ẑ_g glmer’s conditional modes and z̄ their mean, so that u is their sum and their differences stay as fitted."
+        "Move {} random effects together, z_g(u) = ẑ_g − z̄ + u/{g} with ẑ_g glmer’s conditional modes and z̄ their mean, so that u is their sum and their differences stay as fitted.",
+        all_of(g)
     )
 }
 
@@ -690,8 +703,9 @@ fn bernoulli_part(inp: &Inputs) -> FigureInfo {
         info.claims.push(Claim::LinePeak { alpha: o.alpha, at_u: po, decimals: 4 });
         info.claims.push(Claim::LinePeak { alpha: a.alpha, at_u: pa, decimals: 4 });
         info.claims.push(Claim::LinePeakGain { from: o.alpha, to: a.alpha, gain, decimals: gd });
+        let inset = if d.peak_closeup.is_some() { " (the inset magnifies both peaks)" } else { "" };
         expl.push_str(&format!(
-            " Blue: glmer’s α = {}, which maximises the marginal likelihood as glmer computes it with nAGQ = {nagq} (“highest total integral”); its peak is at u = {}. Vermilion: α + z̄ = {} (“highest peak”); its peak is {} higher in Δℓ, at u = {}.",
+            " Blue: glmer’s α = {}, which maximises the marginal likelihood as glmer computes it with nAGQ = {nagq} (“highest total integral”); its peak is at u = {}. Vermilion: α + z̄ = {} (“highest peak”); its peak is {} higher in Δℓ{inset}, at u = {}.",
             num(o.alpha, 4),
             num(po, 4),
             num(a.alpha, 4),
