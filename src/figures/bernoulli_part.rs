@@ -51,7 +51,8 @@ fn draw_peaks<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: &PeakCloseup
             let seg = vec![(p, y0), (p, y1)];
             ch.draw_series(DashedLineSeries::new(seg, sz.ipx(4.0), sz.ipx(3.0), color.stroke_width(1)))?;
         }
-        let pts: Vec<(f64, f64)> = c.u.iter().copied().zip(vals.iter().map(|&v| v.max(y0))).collect();
+        // The part above the inset's floor (contiguous: the curve is concave).
+        let pts: Vec<(f64, f64)> = c.u.iter().copied().zip(vals.iter().copied()).filter(|p| p.1 >= y0).collect();
         ch.draw_series(LineSeries::new(pts, color.stroke_width(sz.upx(2.0))))?;
     }
     area.draw(&Text::new(
@@ -111,7 +112,7 @@ pub(crate) fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scene: &Sc
     }
     entries.push(Entry::new(
         Swatch::Line { color: BLUE, width: sz.upx(1.3), dashed: true },
-        "glmer’s α, mirrored about its peak",
+        "fitted α, mirrored about its peak",
     ));
     let legend_box = draw_legend(&pixel_area(&chart), &entries, 1, &obs, sz)?;
     if let Some(c) = &d.peak_closeup {

@@ -62,7 +62,7 @@ pub struct PeakCloseup {
     pub u: Vec<f64>,
     pub optimal: Vec<f64>,
     pub adjusted: Vec<f64>,
-    /// Δℓ range of the inset: from below both curves' values at the other curve's peak to just above 0.
+    /// Δℓ range of the inset: from 8 times the lower peak's depth below the top to just above 0.
     pub y_range: [f64; 2],
 }
 
@@ -228,14 +228,16 @@ pub fn decompose(data: &Dataset, alpha: f64, beta: f64, sigma: f64, modes: &[f64
     let peak_closeup = match (max_t_opt, max_t_adj) {
         (Some((po, _)), Some((pa, _))) if (po - pa).abs() > 1e-9 * (1.0 + sd) => {
             let (a, b) = (po.min(pa), po.max(pa));
-            let m = 0.35 * (b - a);
+            // Wide enough for both caps down to the inset's floor (8 × the lower peak's depth).
+            let depth = top - total(po).0.min(total_adj(pa).0);
+            let m = (0.35 * (b - a)).max(sd * (12.0 * depth.max(0.0)).sqrt());
             let cu: Vec<f64> =
                 (0..CLOSEUP_POINTS).map(|k| a - m + (b - a + 2.0 * m) * k as f64 / (CLOSEUP_POINTS - 1) as f64).collect();
             let opt: Vec<f64> = cu.iter().map(|&t| total(t).0 - top).collect();
             let adj: Vec<f64> = cu.iter().map(|&t| total_adj(t).0 - top).collect();
-            // Low enough to show both tops and where each curve passes the other's peak.
-            let low = [total(pa).0, total_adj(po).0, total(po).0].iter().map(|v| v - top).fold(0.0, f64::min);
-            let y_range = [1.25 * low, -0.12 * low];
+            // Both caps: from 8 times the lower peak's depth below the top to just above it.
+            let low = -8.0 * depth;
+            let y_range = [low, 0.12 * depth];
             (low < 0.0 && low.is_finite()).then_some(PeakCloseup { u: cu, optimal: opt, adjusted: adj, y_range })
         }
         _ => None,

@@ -717,7 +717,7 @@ fn bernoulli_part(inp: &Inputs) -> FigureInfo {
             info.claims.push(Claim::LineSkew { alpha: o.alpha, h: d.skew_h, difference: diff, decimals: dd });
             let side = if diff > 0.0 { "higher" } else { "lower" };
             expl.push_str(&format!(
-                " Thin dashed: the blue curve mirrored about its peak. The random-effects part is a parabola on this scale, so the gap between a curve and its mirror image is the Bernoulli part’s skew: {} to the right of the peak the blue curve is {} {side} than the same distance to the left.",
+                " Thin dashed: the blue curve mirrored about its peak, as a reference. The random-effects part is a parabola on this scale, so the gap between a curve and its mirror image is the Bernoulli part’s skew: {} to the right of the peak the blue curve is {} {side} than the same distance to the left.",
                 num(d.skew_h, significant_decimals(d.skew_h, 2)),
                 num(diff.abs(), dd),
             ));

@@ -135,16 +135,3 @@ fn a_singular_fit_makes_no_claim_about_a_flatter_curve() {
     assert!(s.figure(4).unwrap().claims.is_empty());
 }
 
-#[test]
-#[ignore]
-fn tmp_print_explanations() {
-    let mut five = SimConfig { preset: Preset::Custom, groups: 5, ..SimConfig::preset(Preset::Answer) };
-    five.thresholds = SimConfig::default_thresholds(Preset::Custom, 5);
-    for cfg in [SimConfig::preset(Preset::Answer), SimConfig::preset(Preset::Question), five] {
-        let (data, report) = fitted(&cfg);
-        let (s, _) = checked(&data, &report, "print");
-        for f in &s.figures {
-            println!("--- {} {}: {}\n  [{}] {:?}\n", f.number, f.title, f.explanation, f.caption, f.notes);
-        }
-    }
-}
