@@ -50,8 +50,9 @@ pub struct FigureInfo {
     #[serde(default)]
     pub file_name: String,
     /// What the data-dependent sentences of `explanation` and `alt` assert, for
-    /// [`super::claims_check::check`].
-    #[serde(default)]
+    /// [`super::claims_check::check`]. Present where the scene is built; not serialised: the worker's byte
+    /// hand-over is postcard, which cannot read [`Claim`]'s internally tagged form, and the page needs no claims.
+    #[serde(skip)]
     pub claims: Vec<Claim>,
 }
 

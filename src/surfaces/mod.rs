@@ -4,13 +4,13 @@
 //! A model that failed (`Outcome::Failed`) simply leaves out what depends on it, and the figure
 //! says why (see [`FigureInfo::unavailable`] and [`FigureInfo::notes`]).
 //!
-//! * [`joint_surface`]: ℓ(z_a, z_b) = Σ_{g∈{a,b}} [Σ_{i∈g} log p(y_i | α + βx_i + z_g) + log N(z_g; 0, σ²)]
+//! * [`joint_surface`]: the log of the unnormalised posterior density ℓ(z_a, z_b) = Σ_{g∈{a,b}} [Σ_{i∈g} log p(y_i | α + βx_i + z_g) + log N(z_g; 0, σ²)]
 //!   at the GLMM optimum (figure 3) and with α + z̄, z̄ the mean of all G modes (figure 4), evaluated
 //!   separably.
 //! * [`alpha_shift`]: what the shift α → α + z̄ does to all G groups (peak, modes' sum, exact log-likelihood).
 //! * [`claims_check`]: independent checks of the figures' claims.
 //! * [`isolines`]: contour lines and filled regions by marching squares.
-//! * [`decomposition`]: the random-effects and Bernoulli parts along u = Σ z_g (figures 5 and 6).
+//! * [`decomposition`]: the random-effects part and the whole integrand along u = Σ z_g (figures 5 and 6).
 //! * [`fitted_curves`]: the per-group lines and logistic curves, and the population average.
 //! * [`points`]: the observations, thinned deterministically beyond 5,000.
 //! * [`descriptions`]: titles, ranges and sentences for each figure.
@@ -76,7 +76,7 @@ pub struct Scene {
     pub points: ScenePoints,
     /// Fitted lines and curves of figures 1 and 2.
     pub curves: FittedCurves,
-    /// Figure 3: the joint likelihood of the pair's random effects at the GLMM optimum.
+    /// Figure 3: the unnormalised joint posterior density of the pair's random effects at the GLMM optimum.
     pub joint: Option<JointSurface>,
     /// Figure 4: the same with α + z̄, z̄ the mean of all G modes.
     pub joint_adjusted: Option<JointSurface>,
