@@ -10,7 +10,7 @@
 //!   T(u; α) = Σ_g log N(z_g(u); 0, σ²) + Σ_i log p(y_i | α + βx_i + z_{g(i)}(u)),
 //! also strictly concave in u.
 
-use crate::claims::{AtParams, Claim, Summed};
+use crate::claims::{AtParams, Claim, ModelKey, Summed};
 use crate::data::Dataset;
 use crate::report::{FitReport, GlmmFit};
 
@@ -225,11 +225,36 @@ fn averaged_max_slope(beta: f64, sigma: f64) -> f64 {
     [0.0, 0.25, -0.25, 0.5, -0.5, 1.0, -1.0, 2.0, -2.0, 4.0, -4.0].iter().map(|&e| slope_at(e)).fold(0.0, f64::max)
 }
 
-/// Check one claim against the data and the report. `Ok` for the claims of other parts of the page
-/// (SumIsZero, SumIsNotZero), which their own test checks.
+/// The report's sum of `summed` for `model`, where the figures use it (lmer's and glmer's fits).
+fn reported_sum(report: &FitReport, model: ModelKey, summed: Summed) -> Result<f64, String> {
+    let glmm = |o: &crate::report::Outcome<GlmmFit>| -> Result<f64, String> {
+        let f = o.fit().ok_or("the model was not fitted")?;
+        Ok(match summed {
+            Summed::Modes => f.ranef.iter().sum(),
+            Summed::Means => f.cond_means.iter().sum(),
+        })
+    };
+    match (model, summed) {
+        (ModelKey::Lmm, _) => report.lmm.fit().map(|f| f.ranef.iter().sum()).ok_or_else(|| "lmer was not fitted".into()),
+        (ModelKey::GlmmAgq, _) => glmm(&report.glmm_agq),
+        (ModelKey::GlmmLaplace, _) => glmm(&report.glmm_laplace),
+        _ => Err(format!("{model:?}: no figure speaks of this sum (the page's own claims test checks it)")),
+    }
+}
+
+/// Check one claim against the data and the report.
 pub fn check(claim: &Claim, data: &Dataset, report: &FitReport) -> Result<(), String> {
     match claim {
-        Claim::SumIsZero { .. } | Claim::SumIsNotZero { .. } => Ok(()),
+        Claim::SumIsZero { model, summed, decimals } => {
+            let v = reported_sum(report, *model, *summed)?;
+            let unit = 10f64.powi(-(*decimals.min(&15) as i32));
+            (v.abs() < 0.5 * unit).then_some(()).ok_or_else(|| format!("{model:?} {summed:?} sum {v} does not read as zero"))
+        }
+        Claim::SumIsNotZero { model, summed, decimals } => {
+            let v = reported_sum(report, *model, *summed)?;
+            let unit = 10f64.powi(-(*decimals.min(&15) as i32));
+            (v.abs() >= 0.5 * unit).then_some(()).ok_or_else(|| format!("{model:?} {summed:?} sum {v} reads as zero"))
+        }
         Claim::PopulationAverageFlatter { at, averaged, zero, decimals } => {
             if at.sigma.is_nan() || at.sigma <= 0.0 {
                 return Err("σ = 0: the population average is the b = 0 curve, not flatter".into());

@@ -80,6 +80,13 @@ fn a_wrong_number_fails_its_check() {
         failures += 1;
     }
     assert!(failures >= 7, "{failures}");
+    // The sums: lmer's random intercepts sum to zero, glmer's modes on these data do not.
+    use crate::claims::{ModelKey, Summed};
+    let lmm_not_zero = Claim::SumIsNotZero { model: ModelKey::Lmm, summed: Summed::Modes, decimals: 6 };
+    let glmm_zero = Claim::SumIsZero { model: ModelKey::GlmmAgq, summed: Summed::Modes, decimals: 4 };
+    assert!(check(&lmm_not_zero, &data, &report).is_err() && check(&glmm_zero, &data, &report).is_err());
+    assert!(claims.iter().any(|c| matches!(c, Claim::SumIsZero { model: ModelKey::Lmm, .. })));
+    assert!(claims.iter().any(|c| matches!(c, Claim::SumIsNotZero { model: ModelKey::GlmmAgq, .. })));
 }
 
 #[test]
