@@ -39,8 +39,7 @@ pub enum FigureId {
     JointContourAdjusted = 4,
     /// 5. Random-effects part of the likelihood along u (v fixed).
     RandomEffectsPart = 5,
-    /// 6. The whole integrand along u (log scale) for the fitted and the "highest peak" alpha, with the
-    /// fitted one mirrored about its peak and an inset of both peaks.
+    /// 6. The whole integrand along u (log scale) for the fitted and the "highest peak" alpha, mirrored, inset.
     BernoulliPart = 6,
 }
 
