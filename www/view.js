@@ -5,46 +5,8 @@
 import { short } from './format.js';
 import { isFatal } from './core.js';
 
-/** The six figures of the answer, as figures::FigureId numbers them. */
-export const FIGURES = {
-  1: {
-    title: 'Linear fits per group.',
-    caption: 'y against x, one colour per group. Dashed: lm(y ~ x + factor(group)), a free intercept for each group. Solid: lmer’s line for each group, α + b_g + βx, pulled towards the others.',
-    x: 'x', y: 'y',
-  },
-  2: {
-    title: 'Logistic fits per group.',
-    caption: 'y_bin against x. Dashed: glm with a fixed intercept per group. Solid: glmer’s curve for each group, logistic(α + βx + b_g). Thick black: the population-averaged curve, the group curve averaged over b ~ N(0, σ²), flatter than any group’s.',
-    x: 'x', y: 'P(y_bin = 1)',
-  },
-  3: {
-    title: 'The joint likelihood over two random effects.',
-    caption: 'At the fitted α, β, σ, as a function of two groups’ random effects. Dot: the maximum, the conditional modes that ranef() prints. Cross: the posterior means. Dashed: z_a = −z_b, every pair that sums to zero. The inset zooms in on the peak.',
-    more: 'With more than two groups, the means sum to zero over all groups, not over a pair.',
-    x: 'z_a', y: 'z_b',
-  },
-  4: {
-    title: 'The same with α shifted by the mean of the modes.',
-    caption: 'The peak moves onto z_a = −z_b and gets higher, yet the volume under the surface, which is the marginal likelihood, gets smaller.',
-    more: 'With more than two groups, the shift uses the mean of all the modes, so the peak of this pair need not land on the line.',
-    x: 'z_a', y: 'z_b',
-  },
-  5: {
-    title: 'The random-effects part along u.',
-    caption: 'The normal densities of the two random effects along u, the direction in which both move together, with their difference v fixed. Symmetric about u = 0, where the effects sum to zero.',
-    x: 'u', y: 'value',
-  },
-  6: {
-    title: 'The Bernoulli part along u.',
-    caption: 'The likelihood of the binary outcomes along u, for the fitted α (“highest total integral”) and for the α that puts the peak of the product at u = 0 (“highest peak”). The curve is skewed, so the α that maximises the integral does not centre the peak.',
-    x: 'u', y: 'value',
-  },
-};
-
-const FILE_NAMES = {
-  1: 'linear-fits', 2: 'logistic-fits', 3: 'joint-likelihood', 4: 'joint-likelihood-shifted',
-  5: 'random-effects-part', 6: 'bernoulli-part',
-};
+// Titles, captions, axis symbols and file names of the figures all come from the Rust scene
+// (`demo.figures()`, FigureInfo); nothing about a figure is written here.
 
 function h(tag, attrs = {}, children = []) {
   const e = document.createElement(tag);
@@ -139,6 +101,8 @@ export class Figures {
     this.mappings = new Map();
     this.broken = { key: '', figures: new Set() };
     this.lastDraw = 0;
+    /** FigureInfo by figure number, from the last describe(). */
+    this.infos = new Map();
     for (const fig of this.all()) this.build(fig);
   }
 
@@ -175,9 +139,8 @@ export class Figures {
 
   build(fig) {
     const n = Number(fig.dataset.figure);
-    const f = FIGURES[n];
     const id = `${this.idPrefix}-${n}`;
-    const canvas = h('canvas', { role: 'img', 'aria-label': `Figure ${n}: ${f.title}`, 'aria-describedby': `${id}-desc` });
+    const canvas = h('canvas', { role: 'img', 'aria-label': `Figure ${n}`, 'aria-describedby': `${id}-desc` });
     const wrap = h('div', { class: 'canvas-wrap' }, [
       canvas,
       h('div', { class: 'cross cross-x', hidden: true }),
@@ -189,8 +152,8 @@ export class Figures {
     const png = h('button', { type: 'button', class: 'tool', 'data-export': 'png', 'aria-label': `Download figure ${n} as PNG`, text: 'PNG' });
     const caption = h('figcaption', { id: `${id}-cap` }, [
       h('span', { class: 'fig-num', text: String(n) }), ' ',
-      h('strong', { class: 'fig-title', text: f.title }), ' ',
-      h('span', { class: 'fig-text', text: f.caption }), ' ',
+      h('strong', { class: 'fig-title' }), ' ',
+      h('span', { class: 'fig-text' }), ' ',
       h('span', { class: 'fig-scene' }),
       h('span', { class: 'fig-tools' }, [h('span', { class: 'tools-label', text: 'Download' }), svg, png]),
     ]);
@@ -202,20 +165,23 @@ export class Figures {
     png.addEventListener('click', () => this.exportPng(n));
   }
 
-  /** Captions and descriptions from the scene's sentences (Rust: FigureInfo.alt and .caption). */
-  describe(params) {
+  /** Titles, captions and descriptions from the scene (Rust: FigureInfo.title, .explanation, .caption,
+   * .notes, .alt). */
+  describe() {
     let infos = [];
     try { infos = this.getDemo().figures() || []; } catch (e) { if (isFatal(e)) throw e; }
+    this.infos = new Map(infos.map((i) => [i.number, i]));
     for (const fig of this.all()) {
       const n = Number(fig.dataset.figure);
-      const f = FIGURES[n];
-      const info = infos.find((i) => i.number === n);
-      fig.querySelector('.fig-text').textContent = params && params.groups > 2 && f.more ? `${f.caption} ${f.more}` : f.caption;
+      const info = this.infos.get(n);
+      const title = info?.title ? `${info.title}.` : '';
+      fig.querySelector('.fig-title').textContent = title;
+      fig.querySelector('.fig-text').textContent = info?.explanation || '';
       const scene = [info?.caption, ...(info?.notes || [])].filter(Boolean).join(' ');
       fig.querySelector('.fig-scene').textContent = scene;
       const alt = info?.unavailable || info?.alt || '';
       fig.querySelector('.fig-desc').textContent = alt;
-      fig.querySelector('canvas').setAttribute('aria-label', `Figure ${n}: ${info?.title || f.title}${alt ? ` ${alt}` : ''}`);
+      fig.querySelector('canvas').setAttribute('aria-label', `Figure ${n}${info?.title ? `: ${info.title}` : ''}${alt ? `. ${alt}` : ''}`);
     }
   }
 
@@ -275,9 +241,9 @@ export class Figures {
     const fy = (bottom - py) / (bottom - top);
     const x = x0 + fx * (x1 - x0);
     const y = m.log_y && y0 > 0 && y1 > 0 ? Math.exp(Math.log(y0) + fy * (Math.log(y1) - Math.log(y0))) : y0 + fy * (y1 - y0);
-    const f = FIGURES[n];
+    const info = this.infos.get(n);
     const out = fig.querySelector('.readout');
-    out.textContent = `${f.x} = ${short(x)}   ${f.y} = ${short(y)}`;
+    out.textContent = `${info?.x_symbol || 'x'} = ${short(x)}   ${info?.y_symbol || 'y'} = ${short(y)}`;
     out.hidden = false;
     const flip = px > rect.width * 0.6;
     out.style.setProperty('left', `${flip ? px - 12 : px + 12}px`);
@@ -325,9 +291,15 @@ export class Figures {
     return new Promise((resolve, reject) => c.toBlob((b) => (b ? resolve(b) : reject(new Error('The PNG could not be made.'))), 'image/png'));
   }
 
+  /** The download's name without extension, e.g. "glmm-demo-answer-seed1-figure2-logistic-fits". */
+  fileName(n) {
+    const name = this.infos.get(n)?.file_name;
+    return `${stem(this.getParams())}-figure${n}${name ? `-${name}` : ''}`;
+  }
+
   exportSvg(n) {
     try {
-      download(`${stem(this.getParams())}-figure${n}-${FILE_NAMES[n]}.svg`, new Blob([this.svg(n)], { type: 'image/svg+xml' }));
+      download(`${this.fileName(n)}.svg`, new Blob([this.svg(n)], { type: 'image/svg+xml' }));
     } catch (e) {
       this.onNotice(`Figure ${n} could not be exported: ${(e && e.message) || e}`, 'error');
     }
@@ -335,7 +307,7 @@ export class Figures {
 
   async exportPng(n) {
     try {
-      download(`${stem(this.getParams())}-figure${n}-${FILE_NAMES[n]}.png`, await this.png(n));
+      download(`${this.fileName(n)}.png`, await this.png(n));
     } catch (e) {
       this.onNotice(`Figure ${n} could not be exported: ${(e && e.message) || e}`, 'error');
     }

@@ -1,6 +1,7 @@
 //! Figure 2: y_bin against x with `glm(y_bin ~ x + factor(group))` (dashed) and
 //! `glmer(y_bin ~ x + (1|group))` (solid) curves per group, and the GLMM's population-averaged
-//! curve ∫ logistic(α + βx + b) N(b; 0, σ_b²) db (thick black).
+//! curve ∫ logistic(α + βx + b) N(b; 0, σ_b²) db (thick black), flatter than the curve of a group with
+//! b = 0, logistic(α + βx) (grey, dashed).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -9,7 +10,7 @@ use super::legend::{draw_legend, Entry, Swatch};
 use super::linear_fits::{dashed_curves, group_entries, obstacles, solid_curves};
 use super::marks::{draw_points, marker_style};
 use super::message::draw_message;
-use super::palette::{group_style, BLACK, INK, WHITE};
+use super::palette::{group_style, BLACK, GREY, INK, WHITE};
 use super::style::{frame, mapping, pixel_area, with_notes, Sizes};
 use super::{figure_info, PlotMapping};
 use crate::error::Result;
@@ -46,6 +47,11 @@ pub(crate) fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scene: &Sc
     if let Some(c) = &scene.curves.glmm {
         solid_curves(&mut chart, x, c, sz)?;
     }
+    let zero_width = sz.upx(2.5);
+    if let Some(z) = &scene.curves.zero_effect {
+        let pts: Vec<(f64, f64)> = x.iter().copied().zip(z.iter().copied()).collect();
+        chart.draw_series(DashedLineSeries::new(pts, sz.ipx(9.0), sz.ipx(5.0), GREY.stroke_width(zero_width)))?;
+    }
     if let Some(pa) = &scene.curves.population_average {
         let pts: Vec<(f64, f64)> = x.iter().copied().zip(pa.iter().copied()).collect();
         chart.draw_series(LineSeries::new(pts, BLACK.stroke_width(sz.upx(3.5))))?;
@@ -57,8 +63,8 @@ pub(crate) fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scene: &Sc
             obs.extend(obstacles(&chart, x.iter().copied().zip(c.iter().copied()), 2.0));
         }
     }
-    if let Some(pa) = &scene.curves.population_average {
-        obs.extend(obstacles(&chart, x.iter().copied().zip(pa.iter().copied()), 3.0));
+    for c in [&scene.curves.zero_effect, &scene.curves.population_average].into_iter().flatten() {
+        obs.extend(obstacles(&chart, x.iter().copied().zip(c.iter().copied()), 3.0));
     }
     let line = sz.line();
     let mut entries = group_entries(&scene.group_labels, line);
@@ -67,6 +73,9 @@ pub(crate) fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scene: &Sc
     }
     if scene.curves.glmm.is_some() {
         entries.push(Entry::new(Swatch::Line { color: INK, width: line, dashed: false }, "glmer, given the group"));
+    }
+    if scene.curves.zero_effect.is_some() {
+        entries.push(Entry::new(Swatch::Line { color: GREY, width: zero_width, dashed: true }, "glmer, b = 0"));
     }
     if scene.curves.population_average.is_some() {
         entries.push(Entry::new(

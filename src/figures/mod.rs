@@ -2,7 +2,7 @@
 //!
 //! Every figure reads only the [`Scene`]; one small function per figure:
 //! [`linear_fits`] (1), [`logistic_fits`] (2), [`joint_contour`] (3 and 4), [`random_effects_part`] (5),
-//! [`bernoulli_part`] (6). Groups are coloured with the Okabe–Ito palette ([`palette`]); dashed lines
+//! [`bernoulli_part`] (6, the whole integrand along u). Groups are coloured with the Okabe–Ito palette ([`palette`]); dashed lines
 //! are fixed-effects models, solid lines mixed models, the thick black line the GLMM's
 //! population average. A figure whose model could not be fitted draws the sentence saying why.
 
@@ -33,13 +33,13 @@ pub enum FigureId {
     LinearFits = 1,
     /// 2. y_bin vs x with glm + group (dashed) and glmer (solid) curves, and the population-averaged curve.
     LogisticFits = 2,
-    /// 3. Joint likelihood over two groups' random effects at the optimal alpha, beta, sigma.
+    /// 3. The unnormalised joint posterior density of two groups' random effects at the fitted alpha, beta, sigma.
     JointContour = 3,
-    /// 4. The same with alpha adjusted by the mean of the modes.
+    /// 4. The same with alpha shifted by the mean of all G modes.
     JointContourAdjusted = 4,
     /// 5. Random-effects part of the likelihood along u (v fixed).
     RandomEffectsPart = 5,
-    /// 6. Bernoulli part along u for the optimal and the "highest peak" alpha.
+    /// 6. The whole integrand along u (log scale) for the fitted and the "highest peak" alpha, mirrored, inset.
     BernoulliPart = 6,
 }
 

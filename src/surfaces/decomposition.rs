@@ -13,7 +13,13 @@
 //! B(u; α + z̄) = B(u + Σz; α), one function of u serves both. B is evaluated exactly at 41
 //! Chebyshev nodes and interpolated (barycentric formula) on the plotting grid — B is analytic with
 //! its nearest complex singularity G·π away, so the interpolation is exact to rounding — and every
-//! maximum is found by Newton's method on the exact function.
+//! maximum is found by Newton's method on the exact function (the interpolant is checked against
+//! exact values and replaced by them on any disagreement).
+//!
+//! Figure 6 shows the whole integrand T(u; α) = R(u) + B(u; α) on a log scale, Δℓ = T − the higher of
+//! the two peaks, over the peaks ± 4 curvature standard deviations of T, and the fitted-α curve mirrored
+//! about its peak: R is a parabola, so any difference between a curve and its mirror image is the
+//! Bernoulli part's skew.
 
 use serde::{Deserialize, Serialize};
 
@@ -44,7 +50,24 @@ pub struct AlphaCurve {
     /// argmax_u R(u) + B(u; α) and the maximum value.
     pub argmax_total: Option<f64>,
     pub max_total: Option<f64>,
+    /// T(u; α) − the higher of both intercepts' peaks (figure 6's log scale).
+    #[serde(default)]
+    pub delta_total: Vec<f64>,
 }
+
+/// Figure 6's inset: both curves (Δℓ, the same reference) on a fine grid spanning both peaks, where the
+/// "highest peak" curve can be seen to be higher.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct PeakCloseup {
+    pub u: Vec<f64>,
+    pub optimal: Vec<f64>,
+    pub adjusted: Vec<f64>,
+    /// Δℓ range of the inset: from 8 times the lower peak's depth below the top to just above 0.
+    pub y_range: [f64; 2],
+}
+
+/// Points on the inset's u grid.
+pub const CLOSEUP_POINTS: usize = 121;
 
 /// The (u, v) decomposition of figures 5 and 6.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -56,9 +79,24 @@ pub struct Decomposition {
     pub modes: Vec<f64>,
     pub mode_mean: f64,
     pub mode_sum: f64,
-    /// The u grid: ±max(4|Σz|, min(0.1, 3 sd)) around 0 rounded up to two significant digits, sd the
-    /// curvature sd of R + B at u = Σz.
+    /// The u grid: from the lower to the higher peak of T, ± 4 sd (and always 0 and Σz), sd the curvature
+    /// sd 1/√(−T″) of T at the fitted α's peak u = Σz, rounded outward to two significant digits.
     pub u: Vec<f64>,
+    /// The curvature sd of T at the fitted α's peak.
+    #[serde(default)]
+    pub curvature_sd: f64,
+    /// The fitted-α curve mirrored about its peak p: T(2p − u; α) − the higher peak.
+    #[serde(default)]
+    pub mirror_optimal: Vec<f64>,
+    /// h = 3 curvature sd and T(p + h; α) − T(p − h; α) at the fitted α: positive when the curve falls
+    /// off more slowly to the right.
+    #[serde(default)]
+    pub skew_h: f64,
+    #[serde(default)]
+    pub skew_difference: Option<f64>,
+    /// Figure 6's close-up of the two peaks (None when they coincide or one is missing).
+    #[serde(default)]
+    pub peak_closeup: Option<PeakCloseup>,
     /// R(u) and exp(R − max R).
     pub log_random_effects: Vec<f64>,
     pub rel_random_effects: Vec<f64>,
@@ -133,46 +171,83 @@ pub fn decompose(data: &Dataset, alpha: f64, beta: f64, sigma: f64, modes: &[f64
         (rv + bv, rg + bg, rh + bh)
     };
 
-    // Window: the curvature of R + B at the modes sets the natural scale.
-    let (_, _, h) = total(sum);
-    let sd = if h < 0.0 { 1.0 / (-h).sqrt() } else { 0.1 };
-    let mut half = (4.0 * sum.abs()).max((3.0 * sd).min(0.1));
-    if !half.is_finite() || half <= 1e-9 {
-        half = 0.1;
-    }
-    // Round up to two significant digits for readable axes (0.10997 → 0.11).
-    let scale = 10f64.powf(half.log10().floor() - 1.0);
-    half = (half / scale - 1e-9).ceil() * scale;
-    let u: Vec<f64> = (0..U_POINTS).map(|k| -half + 2.0 * half * k as f64 / (U_POINTS - 1) as f64).collect();
-
-    // One interpolant of B(·; α) covers both intercepts: B(u; α + z̄) = B(u + Σz; α).
-    let lo = (-half).min(-half + sum);
-    let hi = half.max(half + sum);
-    let cheb = Chebyshev::new(lo, hi, CHEB_NODES, |t| bern.value(t));
-    let b_opt: Vec<f64> = u.iter().map(|&t| cheb.eval(t)).collect();
-    let b_adj: Vec<f64> = u.iter().map(|&t| cheb.eval(t + sum)).collect();
-    let r: Vec<f64> = u.iter().map(|&t| random_effects(&centred, sigma, t).0).collect();
-    let t_opt: Vec<f64> = r.iter().zip(&b_opt).map(|(a, b)| a + b).collect();
-    let t_adj: Vec<f64> = r.iter().zip(&b_adj).map(|(a, b)| a + b).collect();
-
-    let (_, rel_r) = relative(&[&r]);
-    let (_, rel_b) = relative(&[&b_opt, &b_adj]);
-    let (_, rel_t) = relative(&[&t_opt, &t_adj]);
-
-    let bounds = (-1e3, 1e3);
-    let argmax_b_opt = maximise(|t| bern.derivs(t), sum, bounds).map(|(t, _)| t);
-    let max_t_opt = maximise(total, sum, bounds);
     let total_adj = |t: f64| {
         let (rv, rg, rh) = random_effects(&centred, sigma, t);
         let (bv, bg, bh) = bern.derivs(t + sum);
         (rv + bv, rg + bg, rh + bh)
     };
+    let bounds = (-1e3, 1e3);
+    let argmax_b_opt = maximise(|t| bern.derivs(t), sum, bounds).map(|(t, _)| t);
+    let max_t_opt = maximise(total, sum, bounds);
     let max_t_adj = maximise(total_adj, 0.0, bounds);
+
+    // Window: both peaks (and u = 0, u = Σz) ± 4 curvature sd of T at the fitted α's peak.
+    let p_opt = max_t_opt.map_or(sum, |m| m.0);
+    let p_adj = max_t_adj.map_or(0.0, |m| m.0);
+    let (_, _, h) = total(p_opt);
+    let sd = if h < 0.0 && h.is_finite() { 1.0 / (-h).sqrt() } else { 0.1 };
+    let (mut lo, mut hi) = (p_opt.min(p_adj).min(0.0).min(sum), p_opt.max(p_adj).max(0.0).max(sum));
+    lo -= 4.0 * sd;
+    hi += 4.0 * sd;
+    if !(lo.is_finite() && hi.is_finite() && hi - lo > 1e-9) {
+        (lo, hi) = (-0.1, 0.1);
+    }
+    // Round outward to two significant digits of the width, for readable axes.
+    let scale = 10f64.powf((hi - lo).log10().floor() - 1.0);
+    let (lo, hi) = ((lo / scale).floor() * scale, (hi / scale).ceil() * scale);
+    let u: Vec<f64> = (0..U_POINTS).map(|k| lo + (hi - lo) * k as f64 / (U_POINTS - 1) as f64).collect();
+    let mirror_u: Vec<f64> = u.iter().map(|&t| 2.0 * p_opt - t).collect();
+
+    // One interpolant of B(·; α) covers both intercepts and the mirror: B(u; α + z̄) = B(u + Σz; α).
+    let span_lo = lo.min(lo + sum).min(2.0 * p_opt - hi);
+    let span_hi = hi.max(hi + sum).max(2.0 * p_opt - lo);
+    let cheb = Chebyshev::new(span_lo, span_hi, CHEB_NODES, |t| bern.value(t));
+    let exact = [0.137, 0.5117, 0.893].iter().any(|f| {
+        let t = span_lo + f * (span_hi - span_lo);
+        let e = bern.value(t);
+        (cheb.eval(t) - e).abs() > 1e-9 * (1.0 + e.abs())
+    });
+    let b_at = |t: f64| if exact { bern.value(t) } else { cheb.eval(t) };
+    let b_opt: Vec<f64> = u.iter().map(|&t| b_at(t)).collect();
+    let b_adj: Vec<f64> = u.iter().map(|&t| b_at(t + sum)).collect();
+    let r: Vec<f64> = u.iter().map(|&t| random_effects(&centred, sigma, t).0).collect();
+    let t_opt: Vec<f64> = r.iter().zip(&b_opt).map(|(a, b)| a + b).collect();
+    let t_adj: Vec<f64> = r.iter().zip(&b_adj).map(|(a, b)| a + b).collect();
+    let t_mirror: Vec<f64> = mirror_u.iter().map(|&t| random_effects(&centred, sigma, t).0 + b_at(t)).collect();
+
+    let (_, rel_r) = relative(&[&r]);
+    let (_, rel_b) = relative(&[&b_opt, &b_adj]);
+    let (_, rel_t) = relative(&[&t_opt, &t_adj]);
+    let top = match (max_t_opt, max_t_adj) {
+        (Some(a), Some(b)) => a.1.max(b.1),
+        _ => t_opt.iter().chain(&t_adj).copied().filter(|v| v.is_finite()).fold(f64::NEG_INFINITY, f64::max),
+    };
+    let delta = |v: &[f64]| v.iter().map(|t| t - top).collect::<Vec<f64>>();
+    let skew_h = 3.0 * sd;
+    let skew_difference = max_t_opt.map(|(p, _)| total(p + skew_h).0 - total(p - skew_h).0);
+    let peak_closeup = match (max_t_opt, max_t_adj) {
+        (Some((po, _)), Some((pa, _))) if (po - pa).abs() > 1e-9 * (1.0 + sd) => {
+            let (a, b) = (po.min(pa), po.max(pa));
+            // Wide enough for both caps down to the inset's floor (8 × the lower peak's depth).
+            let depth = top - total(po).0.min(total_adj(pa).0);
+            let m = (0.35 * (b - a)).max(sd * (12.0 * depth.max(0.0)).sqrt());
+            let cu: Vec<f64> =
+                (0..CLOSEUP_POINTS).map(|k| a - m + (b - a + 2.0 * m) * k as f64 / (CLOSEUP_POINTS - 1) as f64).collect();
+            let opt: Vec<f64> = cu.iter().map(|&t| total(t).0 - top).collect();
+            let adj: Vec<f64> = cu.iter().map(|&t| total_adj(t).0 - top).collect();
+            // Both caps: from 8 times the lower peak's depth below the top to just above it.
+            let low = -8.0 * depth;
+            let y_range = [low, 0.12 * depth];
+            (low < 0.0 && low.is_finite()).then_some(PeakCloseup { u: cu, optimal: opt, adjusted: adj, y_range })
+        }
+        _ => None,
+    };
 
     let mut rel_b = rel_b.into_iter();
     let mut rel_t = rel_t.into_iter();
     let optimal = AlphaCurve {
         alpha,
+        delta_total: delta(&t_opt),
         log_bernoulli: b_opt,
         rel_bernoulli: rel_b.next().unwrap_or_default(),
         log_total: t_opt,
@@ -183,6 +258,7 @@ pub fn decompose(data: &Dataset, alpha: f64, beta: f64, sigma: f64, modes: &[f64
     };
     let adjusted = AlphaCurve {
         alpha: alpha + mean,
+        delta_total: delta(&t_adj),
         log_bernoulli: b_adj,
         rel_bernoulli: rel_b.next().unwrap_or_default(),
         log_total: t_adj,
@@ -199,6 +275,11 @@ pub fn decompose(data: &Dataset, alpha: f64, beta: f64, sigma: f64, modes: &[f64
         mode_mean: mean,
         mode_sum: sum,
         u,
+        curvature_sd: sd,
+        mirror_optimal: delta(&t_mirror),
+        skew_h,
+        skew_difference,
+        peak_closeup,
         log_random_effects: r,
         rel_random_effects: rel_r.into_iter().next().unwrap_or_default(),
         optimal,

@@ -4,15 +4,20 @@
 //! A model that failed (`Outcome::Failed`) simply leaves out what depends on it, and the figure
 //! says why (see [`FigureInfo::unavailable`] and [`FigureInfo::notes`]).
 //!
-//! * [`joint_surface`]: ℓ(z_a, z_b) = Σ_{g∈{a,b}} [Σ_{i∈g} log p(y_i | α + βx_i + z_g) + log N(z_g; 0, σ²)]
-//!   at the GLMM optimum (figure 3) and with α + (ẑ_a + ẑ_b)/2 (figure 4), evaluated separably.
+//! * [`joint_surface`]: the log of the unnormalised posterior density ℓ(z_a, z_b) = Σ_{g∈{a,b}} [Σ_{i∈g} log p(y_i | α + βx_i + z_g) + log N(z_g; 0, σ²)]
+//!   at the GLMM optimum (figure 3) and with α + z̄, z̄ the mean of all G modes (figure 4), evaluated
+//!   separably.
+//! * [`alpha_shift`]: what the shift α → α + z̄ does to all G groups (peak, modes' sum, exact log-likelihood).
+//! * [`claims_check`]: independent checks of the figures' claims.
 //! * [`isolines`]: contour lines and filled regions by marching squares.
-//! * [`decomposition`]: the random-effects and Bernoulli parts along u = Σ z_g (figures 5 and 6).
+//! * [`decomposition`]: the random-effects part and the whole integrand along u = Σ z_g (figures 5 and 6).
 //! * [`fitted_curves`]: the per-group lines and logistic curves, and the population average.
 //! * [`points`]: the observations, thinned deterministically beyond 5,000.
 //! * [`descriptions`]: titles, ranges and sentences for each figure.
 
+pub mod alpha_shift;
 mod chebyshev;
+pub mod claims_check;
 pub mod decomposition;
 pub mod descriptions;
 pub mod fitted_curves;
@@ -27,6 +32,7 @@ use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::report::{FitReport, Outcome};
 
+pub use alpha_shift::AlphaShift;
 pub use decomposition::{AlphaCurve, Decomposition};
 pub use descriptions::FigureInfo;
 pub use fitted_curves::FittedCurves;
@@ -70,10 +76,13 @@ pub struct Scene {
     pub points: ScenePoints,
     /// Fitted lines and curves of figures 1 and 2.
     pub curves: FittedCurves,
-    /// Figure 3: the joint likelihood of the pair's random effects at the GLMM optimum.
+    /// Figure 3: the unnormalised joint posterior density of the pair's random effects at the GLMM optimum.
     pub joint: Option<JointSurface>,
-    /// Figure 4: the same with α + (ẑ_a + ẑ_b)/2.
+    /// Figure 4: the same with α + z̄, z̄ the mean of all G modes.
     pub joint_adjusted: Option<JointSurface>,
+    /// Figure 4: what that shift does to all G groups.
+    #[serde(default)]
+    pub alpha_shift: Option<AlphaShift>,
     /// Figures 5 and 6: the (u, v) decomposition.
     pub decomposition: Option<Decomposition>,
     /// Titles, labels, ranges and sentences of figures 1–6, in order.
@@ -124,13 +133,20 @@ fn check_options(opts: &SceneOptions, groups: usize) -> Result<()> {
 struct GlmmSurfaces {
     joint: Option<JointSurface>,
     joint_adjusted: Option<JointSurface>,
+    alpha_shift: Option<AlphaShift>,
     decomposition: Option<Decomposition>,
     unavailable: Option<String>,
 }
 
 fn glmm_surfaces(data: &Dataset, report: &FitReport, opts: &SceneOptions) -> Result<GlmmSurfaces> {
     let none =
-        |why: String| GlmmSurfaces { joint: None, joint_adjusted: None, decomposition: None, unavailable: Some(why) };
+        |why: String| GlmmSurfaces {
+            joint: None,
+            joint_adjusted: None,
+            alpha_shift: None,
+            decomposition: None,
+            unavailable: Some(why),
+        };
     let name = descriptions::glmm_name(report);
     let fit = match &report.glmm_agq {
         Outcome::Fit(f) => f,
@@ -149,18 +165,21 @@ fn glmm_surfaces(data: &Dataset, report: &FitReport, opts: &SceneOptions) -> Res
     }
     let (alpha, beta, sigma) = (fit.fixef[0], fit.fixef[1], fit.sigma_b);
     let decomposition = decomposition::decompose(data, alpha, beta, sigma, &fit.ranef);
+    let alpha_shift = alpha_shift::shift_by_mean_mode(data, (alpha, beta, sigma), &fit.ranef);
     if g < 2 {
         return Ok(GlmmSurfaces {
             joint: None,
             joint_adjusted: None,
+            alpha_shift,
             decomposition,
-            unavailable: Some("The joint likelihood of two random effects needs at least two groups.".into()),
+            unavailable: Some("The joint posterior density of two groups' random effects needs at least two groups.".into()),
         });
     }
     let (a, b) = opts.pair;
     let members = data.group_members();
     let start = [fit.ranef[a], fit.ranef[b]];
-    let shift = 0.5 * (start[0] + start[1]);
+    // The mean of ALL G modes (for G = 2, of the pair's).
+    let shift = fit.ranef.iter().sum::<f64>() / g as f64;
     let labels = (data.group_labels[a].clone(), data.group_labels[b].clone());
     let opt = PairTerms::new(data, (&members[a], &members[b]), (alpha, beta, sigma), start);
     let adj = PairTerms::new(
@@ -173,9 +192,10 @@ fn glmm_surfaces(data: &Dataset, report: &FitReport, opts: &SceneOptions) -> Res
         return Ok(GlmmSurfaces {
             joint: None,
             joint_adjusted: None,
+            alpha_shift,
             decomposition,
             unavailable: Some(
-                "The maximum of the joint likelihood of the two random effects could not be found.".into(),
+                "The maximum of the joint posterior density of the two random effects could not be found.".into(),
             ),
         });
     };
@@ -219,7 +239,13 @@ fn glmm_surfaces(data: &Dataset, report: &FitReport, opts: &SceneOptions) -> Res
         let close_adj = JointSurface::evaluate(&adj, zoom, grid, (a, b), labels, (beta, sigma), levels)?;
         joint_adjusted.closeup = Some(Box::new(close_adj));
     }
-    Ok(GlmmSurfaces { joint: Some(joint), joint_adjusted: Some(joint_adjusted), decomposition, unavailable: None })
+    Ok(GlmmSurfaces {
+        joint: Some(joint),
+        joint_adjusted: Some(joint_adjusted),
+        alpha_shift,
+        decomposition,
+        unavailable: None,
+    })
 }
 
 /// Compute every surface and curve for the figures.
@@ -243,6 +269,7 @@ pub fn build_scene(data: &Dataset, report: &FitReport, opts: &SceneOptions) -> R
         glm_group: report.glm_group.fit().and_then(|f| fitted_curves::glm_curves(&x, f, g)),
         glmm: report.glmm_agq.fit().and_then(|f| fitted_curves::glmm_curves(&x, f, g)),
         population_average: report.glmm_agq.fit().and_then(|f| fitted_curves::population_average(&x, f)),
+        zero_effect: report.glmm_agq.fit().and_then(|f| fitted_curves::zero_effect(&x, f)),
         x,
     };
     let surf = glmm_surfaces(data, report, opts)?;
@@ -253,6 +280,7 @@ pub fn build_scene(data: &Dataset, report: &FitReport, opts: &SceneOptions) -> R
         curves: &curves,
         joint: surf.joint.as_ref(),
         joint_adjusted: surf.joint_adjusted.as_ref(),
+        alpha_shift: surf.alpha_shift.as_ref(),
         decomposition: surf.decomposition.as_ref(),
         glmm_unavailable: surf.unavailable.clone(),
     });
@@ -262,6 +290,7 @@ pub fn build_scene(data: &Dataset, report: &FitReport, opts: &SceneOptions) -> R
         curves,
         joint: surf.joint,
         joint_adjusted: surf.joint_adjusted,
+        alpha_shift: surf.alpha_shift,
         decomposition: surf.decomposition,
         figures,
     })

@@ -1,6 +1,7 @@
 //! Fixtures (the answer's data and fits; synthetic data with many groups) and tests of the surfaces.
 
 mod answer_data;
+mod claims;
 
 use super::*;
 use crate::report::{DataSummary, GlmFit, GlmmFit, LmFit, LmmFit};
@@ -158,6 +159,11 @@ pub(crate) fn synthetic_report(data: &Dataset) -> FitReport {
         alpha += z.iter().sum::<f64>() / g.max(1) as f64;
     }
     let ranef = modes(alpha);
+    // The exact posterior means at these parameters (the models' trapezoid rule; u = b/σ).
+    let params = crate::models::glmm::GlmmParams { alpha, beta, theta: sigma };
+    let u: Vec<f64> = ranef.iter().map(|b| b / sigma).collect();
+    let (means, _) =
+        crate::models::marginal::conditional_means_exact(&crate::models::glmm::split_by_group(data), &params, &u);
     let mut coef = vec![0.4, 0.05];
     coef.extend((1..g).map(|k| -0.02 * k as f64));
     let mut gcoef = vec![-0.5, 0.3];
@@ -183,7 +189,7 @@ pub(crate) fn synthetic_report(data: &Dataset) -> FitReport {
         glm_pooled: failed("not needed"),
         glm_group: Outcome::Fit(GlmFit { coef_names: names(gcoef.len()), coef: gcoef, loglik: -1.0, deviance: 2.0 }),
         glmm_laplace: failed("not needed"),
-        glmm_agq: Outcome::Fit(glmm_fit([alpha, beta], sigma, ranef.clone(), ranef)),
+        glmm_agq: Outcome::Fit(glmm_fit([alpha, beta], sigma, ranef, means)),
         joint_mode: failed("not needed"),
         marginal_exact: failed("not needed"),
         zero_below: crate::report::ZERO_AT_TABLE_PRECISION,
@@ -218,7 +224,36 @@ fn joint_maximum_is_glmers_conditional_modes() {
     let l = j.line_max.unwrap();
     assert!(close(l[1], 1.02772169, 1e-7) && close(l[0], -l[1], 1e-15));
     assert!(close(j.line_rel_loglik.unwrap(), -0.00426207, 1e-8));
-    assert_eq!(j.posterior_means, Some([-1.03363, 1.03363]));
+    // The posterior means: R's −1.03363, 1.03363 (5 decimals) belong to the tight nAGQ = 25 optimum
+    // (reference: α 1.31655410676731, β 0.236099459424703, σ 1.05519296690587); an independent Riemann sum
+    // of z·e^{f_g(z)} / e^{f_g(z)} over ±12 curvature sd there must give them.
+    let data = answer_data();
+    let members = data.group_members();
+    let riemann_mean = |g: usize, (alpha, beta, sigma): (f64, f64, f64)| -> f64 {
+        let term = GroupTerm::new(&data, &members[g], alpha, beta, sigma);
+        let (mode, peak, sd) = term.mode(0.0).unwrap();
+        let (mut mass, mut moment) = (0.0, 0.0);
+        let h = sd / 400.0;
+        for k in -4800..=4800 {
+            let z = mode + h * k as f64;
+            let w = (term.value(z) - peak).exp();
+            mass += w;
+            moment += w * z;
+        }
+        moment / mass
+    };
+    let tight = (1.31655410676731, 0.236099459424703, 1.05519296690587);
+    for (g, r) in [(0, -1.03363), (1, 1.03363)] {
+        let m = riemann_mean(g, tight);
+        assert!(close(m, r, 5e-6), "group {g}: R {r}, integrated {m}");
+    }
+    // The fixture's report carries those means at its own (nAGQ = 100, default tolerance) α, β, σ, 2e-5
+    // away: the figure draws the report's means, which agree with the integral there to 4 decimals.
+    let drawn = j.posterior_means.unwrap();
+    for (g, &mean) in drawn.iter().enumerate() {
+        let m = riemann_mean(g, (j.alpha, j.beta, j.sigma));
+        assert!(close(mean, m, 5e-5), "group {g}: drawn {mean}, integrated {m}");
+    }
 }
 
 #[test]
@@ -348,13 +383,26 @@ fn decomposition_matches_r() {
     assert!(close(d.adjusted.argmax_total.unwrap(), -0.00076232, 1e-7));
     assert!(close(d.optimal.max_total.unwrap(), -190.79450529, 1e-7));
     assert!(close(d.adjusted.max_total.unwrap(), -190.79433086, 1e-7));
-    // The u grid (±4|Σz| rounded up to ±0.11) and the curves: R gives B(0.055; α) = −187.9687862219
-    // and R(0.055) = −2.8806738581 at the exact modes; the report's modes are glmer's (10 digits).
-    let k = 150;
-    assert!(close(d.u[k], 0.055, 1e-12));
-    assert!(close(d.optimal.log_bernoulli[k], -187.9687862219, 1e-6));
-    assert!(close(d.log_random_effects[k], -2.8806738581, 1e-6));
-    assert!(close(d.u[0], -0.11, 1e-12) && close(d.u[d.u.len() - 1], 0.11, 1e-12));
+    // The u grid: both peaks ± 4 curvature sd, rounded outward; the figure's curves sit 0 at the higher peak.
+    assert!(d.curvature_sd > 0.1 && d.curvature_sd < 0.5, "{}", d.curvature_sd);
+    assert!(d.u[0] <= -0.02749355 - 4.0 * d.curvature_sd && d.u[d.u.len() - 1] >= 4.0 * d.curvature_sd);
+    let top = d.optimal.delta_total.iter().chain(&d.adjusted.delta_total).copied().fold(f64::NEG_INFINITY, f64::max);
+    assert!(top <= 0.0 && top > -1e-4, "{top}");
+    // The mirror image of the fitted-α curve about its peak equals the curve at the reflected u.
+    let p = d.optimal.argmax_total.unwrap();
+    let k = 40;
+    let reflected = 2.0 * p - d.u[k];
+    let gf = 2.0;
+    let data = answer_data();
+    let direct: f64 = (0..2).map(|g| joint_surface::log_normal_density(d.modes[g] - d.mode_mean + reflected / gf, d.sigma)).sum::<f64>()
+        + (0..data.n_obs())
+            .map(|i| {
+                let z = d.modes[data.group[i]] - d.mode_mean + reflected / gf;
+                crate::models::family::bernoulli_loglik(data.y_bin[i], d.optimal.alpha + d.beta * data.x[i] + z)
+            })
+            .sum::<f64>();
+    let peak = d.adjusted.max_total.unwrap().max(d.optimal.max_total.unwrap());
+    assert!(close(d.mirror_optimal[k], direct - peak, 1e-8), "{} vs {}", d.mirror_optimal[k], direct - peak);
     let rmax = d.rel_random_effects.iter().copied().fold(0.0, f64::max);
     assert!(close(rmax, 1.0, 1e-12));
     let bmax = d.optimal.rel_bernoulli.iter().chain(&d.adjusted.rel_bernoulli).copied().fold(0.0, f64::max);
@@ -429,7 +477,7 @@ fn figure_texts_carry_the_numbers() {
     assert!(f3.alt.contains("(−1.0339, 1.0064)") && f3.alt.contains("−0.0275"), "{}", f3.alt);
     assert_eq!(f3.x_label, "random effect of group 1");
     let f6 = s.figure(6).unwrap();
-    assert!(f6.alt.contains("highest peak") && f6.alt.contains("−0.0283"), "{}", f6.alt);
+    assert!(f6.alt.contains("highest peak") && f6.alt.contains("u = −0.0275"), "{}", f6.alt);
     assert!(s.points.thinning.is_none());
     let json = serde_json::to_string(&s).unwrap();
     assert!(json.contains("\"rel_loglik\""));
@@ -497,7 +545,7 @@ fn mismatched_fits_and_bad_options() {
     let j = s.joint.unwrap();
     assert_eq!(j.groups, (2, 0));
     assert_eq!(s.figures[2].x_label, "random effect of group 3");
-    assert!(s.figures[2].caption.contains("of 3"));
+    assert!(s.figures[2].explanation.contains("of 3"));
 }
 
 #[test]
