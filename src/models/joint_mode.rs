@@ -135,8 +135,10 @@ const MIN_LOG_STEP: f64 = 1e-3;
 
 /// The next step in log σ of the walk along the path of inner maxima, from σ where s(σ) has the sign that keeps
 /// the walk going. With t = log σ, r(t) = Σẑ²/(Gσ²) − 1 = s/σ² has the sign of dJ/dσ and slope
-/// dr/dt = s'/σ − 2s/σ². Where r heads toward 0 in the walk's direction, the step is half the distance at which
-/// the tangent line reaches 0; never more than [`MAX_LOG_STEP`] nor less than [`MIN_LOG_STEP`].
+/// dr/dt = s'/σ − 2s/σ². Where r heads toward 0 in the walk's direction, the step is 1.5 times the distance at
+/// which the tangent line reaches 0 (one step usually brackets the sign change, and a stretch of the other sign
+/// narrower than half that distance is the only one it can miss); never more than [`MAX_LOG_STEP`] nor less
+/// than [`MIN_LOG_STEP`].
 fn next_log_step(sigma: f64, s: f64, slope: f64, upward: bool) -> f64 {
     let r = s / (sigma * sigma);
     let dr_dt = slope / sigma - 2.0 * s / (sigma * sigma);
@@ -144,7 +146,7 @@ fn next_log_step(sigma: f64, s: f64, slope: f64, upward: bool) -> f64 {
     // r > 0 going up (falling toward 0 is a crossing), r < 0 going down (rising toward 0 is a crossing)
     let toward_zero = if r > 0.0 { -dr_walk } else { dr_walk };
     if toward_zero.is_finite() && toward_zero > 0.0 {
-        (0.5 * r.abs() / toward_zero).clamp(MIN_LOG_STEP, MAX_LOG_STEP)
+        (1.5 * r.abs() / toward_zero).clamp(MIN_LOG_STEP, MAX_LOG_STEP)
     } else {
         MAX_LOG_STEP
     }
