@@ -13,8 +13,9 @@
 //! ends on the answer's bound, as its L-BFGS-B does. tests/joint_mode_optim.rs compares the verdict and the
 //! mode with R's `optim` on a few hundred random configurations: the same verdict on 180 of 197, the same
 //! mode to 1e-8 wherever both are interior; on the other 17 L-BFGS-B, moving every coordinate at once rather
-//! than along the path, walks past our interior maximum to the bound. At the mode the intercept's score gives
-//! Σ_g z_g = σ² Σ_i (y_i − μ_i) = 0.
+//! than along the path, walks past our interior maximum to the bound (its start has every z = 0, where
+//! dJ/dσ = −G/σ pulls σ down before the z grow; started from the inner maximum at σ = 1 it reaches ours).
+//! At the mode the intercept's score gives Σ_g z_g = σ² Σ_i (y_i − μ_i) = 0.
 
 use nalgebra::DVector;
 
