@@ -22,7 +22,10 @@ use serde_json::{Map, Value};
 
 use common::tolerances as tol;
 use glmm_demo::data::{simulate, Dataset, SimConfig};
+use glmm_demo::claims::Claim;
+use glmm_demo::models::joint_mode::{joint_mode_claim, SIGMA_FLOOR};
 use glmm_demo::models::{fit_all, FitOptions};
+use glmm_demo::report::JointModeFit;
 
 // ---------------------------------------------------------------------------------------------------
 // Fixtures
@@ -580,6 +583,33 @@ fn check_reference(
     }
 }
 
+/// Where R's opt1 ends on σ = 0.01, ours must too: σ exactly the bound, and the note that says so (the
+/// claim behind it, [`joint_mode_claim`], is the bound). The numbers are then compared with R's bounded optimum.
+fn check_joint_mode_on_bound(ledger: &mut Ledger, fixture: &str, our_model: &Value) {
+    let fit: JointModeFit = match serde_json::from_value(our_model.clone()) {
+        Ok(f) => f,
+        Err(e) => {
+            ledger.fail(format!("{fixture}: joint_mode: not a JointModeFit: {e}"));
+            return;
+        }
+    };
+    if fit.sigma != SIGMA_FLOOR || joint_mode_claim(&fit) != (Claim::JointModeAtBound { sigma_floor: SIGMA_FLOOR }) {
+        ledger.fail(format!(
+            "{fixture}: joint_mode: R's opt1 stops on its bound sigma = 0.01, ours at sigma = {}",
+            fit.sigma
+        ));
+    } else if !fit.note.starts_with("No interior mode") || !fit.note.contains("σ = 0.01") {
+        ledger.fail(format!(
+            "{fixture}: joint_mode: on the bound, but the note does not say so: {}",
+            fit.note
+        ));
+    } else {
+        ledger.notes.push(format!(
+            "{fixture}: joint_mode: R's opt1 and ours both stop on the bound sigma = 0.01; compared with R's bounded optimum"
+        ));
+    }
+}
+
 fn check_fits(fx: &Fixture, data: &Dataset, ledger: &mut Ledger) {
     let opts = FitOptions {
         nagq: fx.nagq,
@@ -620,8 +650,9 @@ fn check_fits(fx: &Fixture, data: &Dataset, ledger: &mut Ledger) {
             if is_separation_only(model, exp) {
                 check_separation_error(ledger, &fx.name, exp, err);
             } else if joint_mode_at_bound(model, exp) {
-                ledger.notes.push(format!(
-                    "{}: joint_mode: R's opt1 stops on its bound sigma = 0.01 (no interior mode); ours is an error, accepted: {err}",
+                ledger.fail(format!(
+                    "{}: joint_mode: R's opt1 stops on its bound sigma = 0.01; ours should end there too (with the \
+                     boundary note), not fail: {err}",
                     fx.name
                 ));
             } else {
@@ -637,10 +668,7 @@ fn check_fits(fx: &Fixture, data: &Dataset, ledger: &mut Ledger) {
             continue;
         }
         if joint_mode_at_bound(model, exp) {
-            ledger.notes.push(format!(
-                "{}: joint_mode: R's opt1 stops on its bound sigma = 0.01; ours is a fit, compared with R's bounded optimum",
-                fx.name
-            ));
+            check_joint_mode_on_bound(ledger, &fx.name, our_model);
         }
         for (key, e) in exp {
             if REFERENCE_KEYS.contains(&key.as_str()) {

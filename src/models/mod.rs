@@ -6,6 +6,7 @@ pub mod glm;
 pub mod glmer;
 pub mod glmm;
 pub mod joint_mode;
+pub mod joint_mode_check;
 pub mod lesson;
 pub mod lm;
 pub mod lmm;
