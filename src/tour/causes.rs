@@ -85,7 +85,7 @@ pub fn causes(report: &FitReport, params: &Params) -> Causes {
             let approx = approximate_pa_slope(beta, fit.sigma_b);
             let c = attenuation_c();
             let rel = ((approx - exact) / exact).abs();
-            let within = if rel <= 0.01 { "within 1%" } else if rel <= 0.05 { "within 5%" } else { "more than 5% off" };
+            let within = if rel <= 0.05 { "within 5%" } else if rel <= 0.10 { "within 10%" } else { "more than 10% off" };
             let flatter = if fit.sigma_b > 0.0 {
                 "flatter than one group’s, as σ_b > 0"
             } else {
@@ -98,8 +98,8 @@ pub fn causes(report: &FitReport, params: &Params) -> Causes {
                 fixed(fit.sigma_b, DECIMALS),
                 fixed(approx, DECIMALS)
             );
-            if rel <= 0.05 {
-                s.claim(TourClaim::PaApproximation { model: MODEL, relative: if rel <= 0.01 { 0.01 } else { 0.05 } });
+            if rel <= 0.10 {
+                s.claim(TourClaim::PaApproximation { model: MODEL, relative: if rel <= 0.05 { 0.05 } else { 0.10 } });
             }
             rows.push(CauseRow {
                 cause: "The averaging, computed".to_string(),
