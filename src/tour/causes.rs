@@ -85,14 +85,14 @@ pub fn causes(report: &FitReport, params: &Params) -> Causes {
             let approx = approximate_pa_slope(beta, fit.sigma_b);
             let c = attenuation_c();
             let rel = ((approx - exact) / exact).abs();
-            let within = if rel <= 0.05 { "within 5%" } else if rel <= 0.10 { "within 10%" } else { "more than 10% off" };
+            let within = if rel <= 0.05 { "within 5% of" } else if rel <= 0.10 { "within 10% of" } else { "more than 10% away from" };
             let flatter = if fit.sigma_b > 0.0 {
                 "flatter than one group’s, as σ_b > 0"
             } else {
                 "one group’s curve itself, as σ_b = 0"
             };
             let reading = format!(
-                "The population-averaged curve ∫ logistic(α + βx + b) N(b; 0, σ_b²) db is {flatter}; its slope on the log-odds scale where it crosses 1/2 is {}, and β/√(1 + c²σ_b²) with c = 16√3/(15π) ≈ {} and σ_b = {} gives {}: {within} of it.",
+                "The population-averaged curve ∫ logistic(α + βx + b) N(b; 0, σ_b²) db is {flatter}; its slope on the log-odds scale where it crosses 1/2 is {}, and β/√(1 + c²σ_b²) with c = 16√3/(15π) ≈ {} and σ_b = {} gives {}: {within} it.",
                 fixed(exact, DECIMALS),
                 fixed(c, 3),
                 fixed(fit.sigma_b, DECIMALS),

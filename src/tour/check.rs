@@ -6,6 +6,9 @@ use crate::report::FitReport;
 
 use super::number::reads_as_zero;
 
+/// σ_b below this counts as 0 (a singular fit: the optimiser stops within ~10⁻¹² of the boundary).
+pub const SINGULAR_SIGMA: f64 = 1e-6;
+
 /// Σ modes or Σ means of a model, when it has them and was fitted.
 fn sum_of(report: &FitReport, model: ModelKey, summed: Summed) -> Option<f64> {
     let glmm = |o: &crate::report::Outcome<crate::report::GlmmFit>| {
@@ -94,7 +97,7 @@ pub fn holds(claim: &TourClaim, report: &FitReport) -> Option<bool> {
                 ModelKey::MarginalExact => report.marginal_exact.fit().map(|f| f.sigma),
                 _ => None,
             }?;
-            Some((sigma_b == 0.0) == *singular)
+            Some((sigma_b.abs() < SINGULAR_SIGMA) == *singular)
         }
         TourClaim::SlopesCompare { a, b, decimals, equal } => {
             let (x, y) = (slope_of(report, *a)?, slope_of(report, *b)?);

@@ -104,8 +104,15 @@ fn slopes_sentence(report: &FitReport) -> Said {
     let mut s = Said::new();
     let within = slope_pair(report, ModelKey::LmPooled, ModelKey::Lmm, &mut s);
     let conditional = slope_pair(report, ModelKey::GlmPooled, MODEL, &mut s);
+    let singular = glmm(report, MODEL).is_some_and(|f| f.singular);
+    let flatter = if singular {
+        s.claim(TourClaim::Singular { model: MODEL, singular: true });
+        "which is flatter whenever σ_b > 0 (here σ_b is 0, so only the first reason acts)"
+    } else {
+        "which is flatter"
+    };
     s.push(&format!(
-        "The slope of x moves for two separate reasons: a model with groups compares x within each group rather than across groups (slopes: {within}), and a logistic model with groups describes one group’s curve rather than the population’s average curve, which is flatter (slopes: {conditional}); the table “Why the fixed effects move” takes the two apart."
+        "The slope of x moves for two separate reasons: a model with groups compares x within each group rather than across groups (slopes: {within}), and a logistic model with groups describes one group’s curve rather than the population’s average curve, {flatter} (slopes: {conditional}); the table “Why the fixed effects move” takes the two apart."
     ));
     s
 }
