@@ -159,14 +159,14 @@ export class Tour {
     const parts = [];
     if (k >= 0) parts.push(el('p', { class: 'tour-you' }, [el('strong', { text: 'You predicted: ' }), s.choices[k]]));
     parts.push(el('p', { class: 'tour-what' }, [el('strong', { text: 'What happened: ' }), said.text]));
+    live.replaceChildren(...parts);
+    // The button sits outside the live region so only the reveal is announced; a retelling after a
+    // later refit keeps it (and the focus on it).
+    if (this.stage.querySelector('.tour-next')) return;
     const last = this.step + 1 >= this.view.steps.length;
     const next = el('button', { type: 'button', class: 'button tour-next', text: last ? 'Back to step 1' : `Next step: ${this.view.steps[this.step + 1].title}` });
     next.addEventListener('click', () => this.go(last ? 0 : this.step + 1, true));
-    live.replaceChildren(...parts);
-    // The button sits outside the live region so only the reveal is announced.
-    const old = this.stage.querySelector('.tour-next');
-    if (old) old.replaceWith(next);
-    else live.after(next);
+    live.after(next);
   }
 
   renderCauses(causes) {
