@@ -4,7 +4,7 @@
 // Run after ./build.sh build: `node --test tests/browser/tour.test.mjs`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage } from './helpers.mjs';
+import { launch, openPage, axeViolations } from './helpers.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -89,6 +89,11 @@ test('the tour, keyboard only: each step sets its state and tells the live numbe
     }
     // After the last step the tour is back at step 1.
     assert.ok((await page.textContent('#tour-step-title')).startsWith('Step 1 of'));
+    // Reveal one step again and check the new sections with axe (WCAG A/AA and best practice).
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.classList.contains('tour-next'), null, { timeout: 120_000 });
+    assert.deepEqual(await axeViolations(page, '#tour'), [], 'axe on the tour');
+    assert.deepEqual(await axeViolations(page, '#causes'), [], 'axe on the causes table');
     assert.deepEqual(log.pageErrors, []);
     assert.deepEqual(log.consoleErrors, []);
   } finally {
