@@ -2,7 +2,8 @@
 //! 1. the sums differ because each group's posterior is generally skewed (or, here, why they do not);
 //! 2. the means sum to zero because that is what maximising the exact marginal likelihood means;
 //! 3. the slope of x moves for two separate reasons;
-//! then where to start.
+//!
+//! Then where to start.
 
 use serde::Serialize;
 
