@@ -429,6 +429,29 @@ impl Demo {
         to_js(figs)
     }
 
+    /// The summary, the tour's steps and the table "Why the fixed effects move" for the current fit
+    /// ([`crate::tour::view`]); null before the first fit.
+    pub fn tour(&self) -> std::result::Result<JsValue, JsError> {
+        match &self.report {
+            Some(r) => to_js(&crate::tour::view(r, &self.params)),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
+    /// What happened at tour step `step` (0-based), told from the current fit: `{text, claims}`
+    /// ([`crate::tour::reveal::reveal`]); null before the first fit.
+    pub fn tour_reveal(&self, step: usize) -> std::result::Result<JsValue, JsError> {
+        let steps = crate::tour::steps::all();
+        let kind = steps
+            .get(step)
+            .map(|s| s.kind)
+            .ok_or_else(|| JsError::new(&format!("There is no tour step {step}; the steps are 0 to {}.", steps.len() - 1)))?;
+        match &self.report {
+            Some(r) => to_js(&crate::tour::reveal::reveal(kind, r)),
+            None => Ok(JsValue::NULL),
+        }
+    }
+
     /// Chooses the two groups (0-based) of the contour figures 3 and 4.
     pub fn set_pair(&mut self, a: usize, b: usize) -> std::result::Result<(), JsError> {
         self.choose_pair(a, b).map_err(js_err)

@@ -121,3 +121,29 @@ pub struct AtParams {
     /// J is at a maximum in (α, β, z) and still rises as σ falls (dJ/dσ < 0 points into the bound).
     JointModeAtBound { sigma_floor: f64 },
 }
+
+/// Statements of the summary, the tour and the table "Why the fixed effects move" (src/tour/); checked
+/// by [`crate::tour::check::holds`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TourClaim {
+    /// A plain [`Claim`].
+    Sum(Claim),
+    /// Σ modes and Σ means of a glmer fit, printed with `decimals` decimals, are the same text (`equal`) or not.
+    SumsCompare { model: ModelKey, decimals: usize, equal: bool },
+    /// The text calls this sum "almost 0": its size is below `bound`.
+    SumIsBelow { model: ModelKey, summed: Summed, bound: f64 },
+    /// The text says the fit is singular (σ_b = 0) or not.
+    Singular { model: ModelKey, singular: bool },
+    /// The slopes of x of two models, printed with `decimals` decimals, are the same text (`equal`) or not.
+    SlopesCompare { a: ModelKey, b: ModelKey, decimals: usize, equal: bool },
+    /// slope(a)/slope(b) lies in [min, max] ("steeper": above 1; "within 5%": 0.95 to 1.05).
+    SlopeRatio { a: ModelKey, b: ModelKey, min: f64, max: f64 },
+    /// Group `group` (0-based) has |conditional mode − conditional mean| ≥ `gap`: a skewed posterior.
+    ModeMeanApart { model: ModelKey, group: usize, gap: f64 },
+    /// The model could not be fitted (its outcome is an error sentence).
+    NotFitted { model: ModelKey },
+    /// The exact population-averaged slope of this glmer fit is smaller in size than β and within
+    /// `relative` of β/√(1 + c²σ_b²).
+    PaApproximation { model: ModelKey, relative: f64 },
+}

@@ -16,6 +16,7 @@ pub mod figures;
 pub mod report;
 pub mod claims;
 pub mod explain;
+pub mod tour;
 pub mod cli;
 pub mod params;
 pub mod r_code;

@@ -22,6 +22,7 @@ import { Engine } from './engine.js';
 import { Figures, h, download, stem, layoutPanels, watchScroller } from './view.js';
 import { MODELS, renderTable } from './table.js';
 import { fixed, parseNumber } from './format.js';
+import { Tour } from './tour.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
@@ -110,6 +111,14 @@ class GlmmDemo extends EventTarget {
 
 const api = new GlmmDemo();
 window.glmmDemo = api;
+
+// The summary, the guided tour and the table "Why the fixed effects move" (www/tour.js), retold after every refit.
+const tour = new Tour(document, {
+  set: (partial) => api.set(partial),
+  call: (fn) => engine.call(fn),
+  onNotice: (text, kind) => showNotice(text, kind),
+});
+api.addEventListener('update', () => tour.update());
 
 function messageOf(e) {
   return (e && e.message) || String(e);
