@@ -104,14 +104,6 @@ pub enum Claim {
     LinePeakGain { from: f64, to: f64, gain: f64, decimals: usize },
     /// Along u, T(peak + h; α) − T(peak − h; α) = `difference` (its sign says which side falls off slower).
     LineSkew { alpha: f64, h: f64, difference: f64, decimals: usize },
-}
-
-/// Parameters (α, β, σ) at which a figure's claim about the random effects' posterior is made.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct AtParams {
-    pub alpha: f64,
-    pub beta: f64,
-    pub sigma: f64,
     /// The joint mode's note calls its point an interior local maximum of the joint density at this σ
     /// (the answer's opt1 stops there): the gradient of J in (α, β, σ, z) is zero and its Hessian is negative
     /// definite, with σ above the answer's lower bound 0.01 (checked by
@@ -120,6 +112,14 @@ pub struct AtParams {
     /// The joint mode's note says the search ends on the answer's lower bound σ = `sigma_floor` (0.01): there
     /// J is at a maximum in (α, β, z) and still rises as σ falls (dJ/dσ < 0 points into the bound).
     JointModeAtBound { sigma_floor: f64 },
+}
+
+/// Parameters (α, β, σ) at which a figure's claim about the random effects' posterior is made.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct AtParams {
+    pub alpha: f64,
+    pub beta: f64,
+    pub sigma: f64,
 }
 
 /// Statements of the summary, the tour and the table "Why the fixed effects move" (src/tour/); checked
