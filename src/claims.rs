@@ -41,4 +41,18 @@ pub enum Claim {
     SumIsZero { model: ModelKey, summed: Summed, decimals: usize },
     /// The text calls this sum not zero: printed with `decimals` decimals, it must not read as zero.
     SumIsNotZero { model: ModelKey, summed: Summed, decimals: usize },
+    // Figures 7 and 8 (each group's posterior, the α profile).
+    /// The text gives group `group`'s (0-based) conditional mode (`glmm_agq.ranef`) and conditional mean
+    /// (`glmm_agq.cond_means`) as these numbers printed with `decimals` decimals.
+    GroupModeAndMean { group: usize, mode: f64, mean: f64, decimals: usize },
+    /// The text says group `group`'s conditional mean lies above (`Some(true)`), below (`Some(false)`) or,
+    /// printed with `decimals` decimals, on (`None`) its conditional mode.
+    MeanVsMode { group: usize, above: Option<bool>, decimals: usize },
+    /// The text says every outcome of group `group` equals `value` (0 or 1).
+    AllOutcomesEqual { group: usize, value: f64 },
+    /// The text says that, with β and σ_b held at glmm_agq's fit, α = `alpha` maximises the log marginal
+    /// likelihood (`summed` = Means: there the conditional means sum to zero) or the height of the joint
+    /// peak (`summed` = Modes: there the conditional modes sum to zero).
+    ProfileMaximum { summed: Summed, alpha: f64 },
 }
+

@@ -15,6 +15,7 @@ pub mod surfaces;
 pub mod figures;
 pub mod report;
 pub mod claims;
+pub mod glossary;
 pub mod cli;
 pub mod params;
 pub mod r_code;
