@@ -252,12 +252,13 @@ impl Demo {
         }))
     }
 
-    /// Moves figure 8's handle to position `index` (clamped) and returns what to show beside it.
-    pub fn move_alpha_handle(&mut self, index: usize) -> Result<surfaces::lesson_descriptions::HandleReadout> {
+    /// Moves figure 8's handle to position `index` (clamped; `None` keeps it) and returns what to show beside it.
+    pub fn move_alpha_handle(&mut self, index: Option<usize>) -> Result<surfaces::lesson_descriptions::HandleReadout> {
         let no_profile = || Error::Usage("The α profile is not available for this fit.".into());
         let Some(Ok(scene)) = self.scene.as_mut() else { return Err(no_profile()) };
         let prof = scene.alpha_profile.as_mut().ok_or_else(no_profile)?;
-        let readout = surfaces::lesson_descriptions::handle_readout(prof, index).ok_or_else(no_profile)?;
+        let readout =
+            surfaces::lesson_descriptions::handle_readout(prof, index.unwrap_or(prof.handle)).ok_or_else(no_profile)?;
         prof.handle = readout.index;
         Ok(readout)
     }
@@ -476,7 +477,8 @@ impl Demo {
     /// Moves figure 8's α handle to position `index` (0 … positions − 1, clamped) and returns `{index,
     /// positions, alpha, loglik, log_peak, sum_modes, sum_means, delta_loglik, delta_log_peak, fitted,
     /// argmax_loglik, argmax_peak, text}`; redraw figure 8 to move its line.
-    pub fn alpha_handle(&mut self, index: usize) -> std::result::Result<JsValue, JsError> {
+    /// Without `index`, the readout at the handle's current position (glmer's α after every refit).
+    pub fn alpha_handle(&mut self, index: Option<usize>) -> std::result::Result<JsValue, JsError> {
         to_js(&self.move_alpha_handle(index).map_err(js_err)?)
     }
 

@@ -41,9 +41,13 @@ export const FIGURES = {
   },
 };
 
+// Figures 7 and 8 take their titles and captions from Rust's FigureInfo alone (see describe()).
+FIGURES[7] = { title: '', caption: '', x: 'b_g', y: 'density' };
+FIGURES[8] = { title: '', caption: '', x: 'α', y: 'Δ log-likelihood' };
+
 const FILE_NAMES = {
   1: 'linear-fits', 2: 'logistic-fits', 3: 'joint-likelihood', 4: 'joint-likelihood-shifted',
-  5: 'random-effects-part', 6: 'bernoulli-part',
+  5: 'random-effects-part', 6: 'bernoulli-part', 7: 'posteriors', 8: 'alpha-profile',
 };
 
 function h(tag, attrs = {}, children = []) {
@@ -160,6 +164,7 @@ export class Figures {
       const f = FIGURES[n];
       const info = infos.find((i) => i.number === n);
       fig.querySelector('.fig-text').textContent = params && params.groups > 2 && f.more ? `${f.caption} ${f.more}` : f.caption;
+      if (!f.title) fig.querySelector('.fig-title').textContent = info?.title ? `${info.title}.` : '';
       const scene = [info?.caption, ...(info?.notes || [])].filter(Boolean).join(' ');
       fig.querySelector('.fig-scene').textContent = scene;
       const alt = info?.unavailable || info?.alt || '';
@@ -208,6 +213,18 @@ export class Figures {
     }
     this.lastDraw = performance.now() - t0;
     return this.lastDraw;
+  }
+
+  /** Draws figure `n` alone (figure 8 when its α handle moves). */
+  drawOne(n) {
+    const fig = this.root.querySelector(`figure.fig[data-figure="${n}"]`);
+    if (!fig || fig.hidden) return;
+    try {
+      this.mappings.set(n, this.getDemo().draw(n, fig.querySelector('canvas'), window.devicePixelRatio || 1));
+    } catch (e) {
+      if (isFatal(e)) throw e;
+      this.onNotice(`Figure ${n} could not be drawn: ${(e && e.message) || e}`, 'error');
+    }
   }
 
   hover(fig, n, e) {

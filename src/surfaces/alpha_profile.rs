@@ -25,6 +25,9 @@ use crate::report::GlmmFit;
 pub const HANDLE_STEPS: usize = 200;
 /// Chebyshev points per curve.
 const PROFILE_NODES: usize = 21;
+/// Largest data set (observations) whose α profile is computed with every refit: about 35 exact evaluations
+/// of ℓ and of the conditional means, each a few hundred passes over the data.
+pub const MAX_PROFILE_OBS: usize = 20_000;
 /// The sums are zero at a maximum when below this (on the b scale).
 pub const SUM_TOL: f64 = 1e-9;
 
@@ -55,7 +58,6 @@ pub struct AlphaProfile {
     pub argmax_peak: usize,
     /// The handle's current position (an index into `points`).
     pub handle: usize,
-    pub claims: Vec<Claim>,
 }
 
 impl AlphaProfile {
@@ -64,6 +66,13 @@ impl AlphaProfile {
     }
     pub fn max_log_peak(&self) -> f64 {
         self.points[self.argmax_peak].log_peak
+    }
+    /// What figure 8's sentences assert: the two maxima and where the sums vanish.
+    pub fn claims(&self) -> Vec<Claim> {
+        vec![
+            Claim::ProfileMaximum { summed: Summed::Means, alpha: self.points[self.argmax_loglik].alpha },
+            Claim::ProfileMaximum { summed: Summed::Modes, alpha: self.points[self.argmax_peak].alpha },
+        ]
     }
 }
 
@@ -168,7 +177,12 @@ impl Profiler<'_> {
 
 /// The α profile at glmer's fit, or `None` when the fit does not define it (σ_b = 0, a mismatch, no maximum).
 pub fn alpha_profile(data: &Dataset, fit: &GlmmFit) -> Option<AlphaProfile> {
-    if fit.fixef.len() < 2 || fit.ranef.len() != data.n_groups() || !(fit.sigma_b > 0.0) || data.n_groups() == 0 {
+    if fit.fixef.len() < 2
+        || fit.ranef.len() != data.n_groups()
+        || !(fit.sigma_b > 0.0)
+        || data.n_groups() == 0
+        || data.n_obs() > MAX_PROFILE_OBS
+    {
         return None;
     }
     let groups = split_by_group(data);
@@ -221,10 +235,6 @@ pub fn alpha_profile(data: &Dataset, fit: &GlmmFit) -> Option<AlphaProfile> {
         argmax_loglik,
         argmax_peak,
         handle: fitted,
-        claims: vec![
-            Claim::ProfileMaximum { summed: Summed::Means, alpha: alpha_ll },
-            Claim::ProfileMaximum { summed: Summed::Modes, alpha: alpha_peak },
-        ],
     })
 }
 
@@ -240,7 +250,7 @@ mod tests {
         let prof = alpha_profile(data, fit).unwrap();
         let groups = split_by_group(data);
         let p = |a: f64| GlmmParams { alpha: a, beta: fit.fixef[1], theta: fit.sigma_b };
-        for claim in &prof.claims {
+        for claim in &prof.claims() {
             let Claim::ProfileMaximum { summed, alpha } = claim else { panic!("{claim:?}") };
             let modes = conditional_modes(&groups, &p(*alpha), None);
             let sum = match summed {

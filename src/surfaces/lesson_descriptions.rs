@@ -2,7 +2,7 @@
 //! built from their numbers; every data-dependent sentence records its [`Claim`].
 
 use super::descriptions::{failure, glmm_name, num, FigureInfo};
-use super::alpha_profile::{alpha_profile, AlphaProfile};
+use super::alpha_profile::{alpha_profile, AlphaProfile, MAX_PROFILE_OBS};
 use super::posteriors::{posteriors, Posteriors};
 use crate::claims::Claim;
 use crate::data::Dataset;
@@ -13,20 +13,33 @@ pub(crate) struct Lesson {
     pub posteriors: Option<Posteriors>,
     pub alpha_profile: Option<AlphaProfile>,
     pub figures: Vec<FigureInfo>,
+    /// What the sentences of figures 7 and 8 assert (for the tests; not part of the scene).
+    pub claims: Vec<Claim>,
 }
 
 /// Figures 7 and 8 from the GLMM fit (the page's nAGQ); `pair` chooses figure 7's groups when G is large.
 pub(crate) fn build_lesson(data: &Dataset, report: &FitReport, pair: (usize, usize)) -> Lesson {
     let name = glmm_name(report);
-    let (mut post, mut prof, why) = match &report.glmm_agq {
+    let (post, prof, why) = match &report.glmm_agq {
         Outcome::Fit(f) if !(f.sigma_b > 0.0) => (None, None, Some(format!(
             "{name} estimates σ_b as 0 (a singular fit): every b_g is 0 for certain, so there is no posterior and no joint peak to draw."
         ))),
         Outcome::Fit(f) => (posteriors(data, f, pair), alpha_profile(data, f), None),
         o @ Outcome::Failed { .. } => (None, None, failure(&name, o)),
     };
-    let figures = vec![describe_posteriors(post.as_mut(), why.clone()), describe_alpha_profile(prof.as_mut(), why)];
-    Lesson { posteriors: post, alpha_profile: prof, figures }
+    let why_profile = why.clone().or_else(|| {
+        (data.n_obs() > MAX_PROFILE_OBS).then(|| format!(
+            "The α profile is computed for up to {} observations, to keep the page responsive; these data have {}.",
+            MAX_PROFILE_OBS,
+            data.n_obs()
+        ))
+    });
+    let mut claims = Vec::new();
+    let figures = vec![
+        describe_posteriors(post.as_ref(), why, &mut claims),
+        describe_alpha_profile(prof.as_ref(), why_profile, &mut claims),
+    ];
+    Lesson { posteriors: post, alpha_profile: prof, figures, claims }
 }
 
 /// Decimals of the modes and means in figure 7's sentences.
@@ -41,8 +54,8 @@ fn list(v: &[String]) -> String {
     }
 }
 
-/// Figure 7's description; records the claims of its sentences in `post.claims`.
-pub(crate) fn describe_posteriors(post: Option<&mut Posteriors>, unavailable: Option<String>) -> FigureInfo {
+/// Figure 7's description; records the claims of its sentences in `claims`.
+pub(crate) fn describe_posteriors(post: Option<&Posteriors>, unavailable: Option<String>, claims: &mut Vec<Claim>) -> FigureInfo {
     let mut info = FigureInfo {
         number: 7,
         title: "Each group’s posterior of its random intercept".into(),
@@ -64,7 +77,6 @@ pub(crate) fn describe_posteriors(post: Option<&mut Posteriors>, unavailable: Op
     let top = post.groups.iter().flat_map(|g| g.density.iter().copied()).fold(0.0, f64::max);
     info.x_range = [lo, hi];
     info.y_range = [0.0, top * 1.12];
-    let mut claims = Vec::new();
     let mut per_group = Vec::new();
     for g in &post.groups {
         claims.push(Claim::GroupModeAndMean { group: g.group, mode: g.mode, mean: g.mean, decimals: d });
@@ -113,7 +125,7 @@ pub(crate) fn describe_posteriors(post: Option<&mut Posteriors>, unavailable: Op
     let which = if post.all_groups {
         String::new()
     } else {
-        let labels: Vec<String> = post.groups.iter().map(|g| format!("{}", g.label)).collect();
+        let labels: Vec<String> = post.groups.iter().map(|g| g.label.clone()).collect();
         format!(
             " Groups {} of {} (the pair chosen for figures 3 and 4); with at most {} groups every group is drawn.",
             list(&labels),
@@ -124,7 +136,6 @@ pub(crate) fn describe_posteriors(post: Option<&mut Posteriors>, unavailable: Op
     info.caption = format!(
         "Each curve is exact: the group’s Bernoulli likelihood times the normal density of b_g, divided by its integral so that every curve has area 1. Solid line: the conditional mode, the peak, which ranef() prints. Dashed line: the conditional mean E[b_g | y], the balance point. Each panel has its own density scale.{which}"
     );
-    post.claims = claims;
     info
 }
 
@@ -132,7 +143,7 @@ pub(crate) fn describe_posteriors(post: Option<&mut Posteriors>, unavailable: Op
 pub const SUM_DECIMALS: usize = 6;
 
 /// Figure 8's description.
-pub(crate) fn describe_alpha_profile(prof: Option<&mut AlphaProfile>, unavailable: Option<String>) -> FigureInfo {
+pub(crate) fn describe_alpha_profile(prof: Option<&AlphaProfile>, unavailable: Option<String>, claims: &mut Vec<Claim>) -> FigureInfo {
     let mut info = FigureInfo {
         number: 8,
         title: "Highest peak or highest total: the intercept α".into(),
@@ -148,6 +159,7 @@ pub(crate) fn describe_alpha_profile(prof: Option<&mut AlphaProfile>, unavailabl
         }));
         return info;
     };
+    claims.extend(prof.claims());
     let pts = &prof.points;
     let (ml, mp) = (prof.max_loglik(), prof.max_log_peak());
     let lo = pts.iter().map(|p| (p.loglik - ml).min(p.log_peak - mp)).fold(0.0, f64::min);
@@ -164,7 +176,7 @@ pub(crate) fn describe_alpha_profile(prof: Option<&mut AlphaProfile>, unavailabl
         num(l.alpha, 5),
         num(p.alpha, 5),
         if num(gap, 5) == num(0.0, 5) {
-            String::from(": the two agree to 5 decimals".to_string())
+            ": the two agree to 5 decimals".to_string()
         } else {
             format!(", {} {} it", num(gap.abs(), 5), if gap > 0.0 { "above" } else { "below" })
         },
@@ -190,6 +202,8 @@ pub struct HandleReadout {
     /// ℓ and log P minus their maxima (≤ 0).
     pub delta_loglik: f64,
     pub delta_log_peak: f64,
+    /// "α = 1.31655", for the handle's aria-valuetext.
+    pub label: String,
     /// Handle positions of glmer's α and of the two maxima.
     pub fitted: usize,
     pub argmax_loglik: usize,
@@ -229,9 +243,90 @@ pub fn handle_readout(prof: &AlphaProfile, index: usize) -> Option<HandleReadout
         sum_means: q.sum_means,
         delta_loglik: dl,
         delta_log_peak: dp,
+        label: format!("α = {}", num(q.alpha, 5)),
         fitted: prof.fitted,
         argmax_loglik: prof.argmax_loglik,
         argmax_peak: prof.argmax_peak,
         text,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::surfaces::posteriors::tests::fitted;
+
+    /// Each claim of figure 7, checked from the fit and the data without the code that wrote it.
+    fn check_claims(data: &Dataset, report: &FitReport, claims: &[Claim]) {
+        let fit = report.glmm_agq.fit().unwrap();
+        assert!(!claims.is_empty());
+        for c in claims {
+            match *c {
+                Claim::GroupModeAndMean { group, mode, mean, decimals } => {
+                    assert_eq!(num(fit.ranef[group], decimals), num(mode, decimals), "{c:?}");
+                    assert_eq!(num(fit.cond_means[group], decimals), num(mean, decimals), "{c:?}");
+                }
+                Claim::MeanVsMode { group, above, decimals } => {
+                    let (m, e) = (fit.ranef[group], fit.cond_means[group]);
+                    match above {
+                        Some(true) => assert!(e > m, "{c:?}"),
+                        Some(false) => assert!(e < m, "{c:?}"),
+                        None => assert_eq!(num(e, decimals), num(m, decimals), "{c:?}"),
+                    }
+                }
+                Claim::AllOutcomesEqual { group, value } => {
+                    let ys: Vec<f64> = (0..data.n_obs()).filter(|&i| data.group[i] == group).map(|i| data.y_bin[i]).collect();
+                    assert!(!ys.is_empty() && ys.iter().all(|&y| y == value), "{c:?}");
+                }
+                _ => panic!("figure 7 records only its own claims: {c:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn figure_7_sentences_hold_for_the_fit() {
+        for partial in [
+            serde_json::json!({}),
+            serde_json::json!({"thresholds": [0.5, 0.0]}),
+            serde_json::json!({"thresholds": [1.0, 0.1]}),
+            serde_json::json!({"preset": "custom", "groups": 5}),
+        ] {
+            let (data, report) = fitted(partial.clone());
+            let lesson = build_lesson(&data, &report, (0, 1));
+            assert!(lesson.posteriors.is_some());
+            let own: Vec<Claim> =
+                lesson.claims.iter().filter(|c| !matches!(c, Claim::ProfileMaximum { .. })).cloned().collect();
+            check_claims(&data, &report, &own);
+            let info = &lesson.figures[0];
+            assert_eq!(info.number, 7);
+            assert!(info.unavailable.is_none(), "{partial}");
+            assert!(info.caption.contains("area 1"), "{}", info.caption);
+        }
+        // The all-ones group: the sentence names it and says why.
+        let (data, report) = fitted(serde_json::json!({"thresholds": [0.5, 0.0]}));
+        let lesson = build_lesson(&data, &report, (0, 1));
+        assert!(lesson.figures[0].alt.contains("all 200 of its outcomes are 1"), "{}", lesson.figures[0].alt);
+    }
+
+    #[test]
+    fn figure_8_readout_at_the_maxima_shows_zero_sums() {
+        let (data, report) = fitted(serde_json::json!({"preset": "question"}));
+        let lesson = build_lesson(&data, &report, (0, 1));
+        let prof = lesson.alpha_profile.as_ref().unwrap();
+        let at_peak = handle_readout(prof, prof.argmax_peak).unwrap();
+        assert!(at_peak.text.contains("Σ modes = 0.000000") && at_peak.text.contains("highest peak"), "{}", at_peak.text);
+        let at_max = handle_readout(prof, prof.argmax_loglik).unwrap();
+        assert!(at_max.text.contains("Σ means = 0.000000") && at_max.text.contains("highest ℓ"), "{}", at_max.text);
+        assert_eq!(handle_readout(prof, 100_000).unwrap().index, prof.points.len() - 1);
+        let info = &lesson.figures[1];
+        assert_eq!(info.number, 8);
+        assert!(info.x_range[0] < info.x_range[1] && info.y_range[0] < 0.0 && info.y_range[1] > 0.0);
+        // A singular fit is a sentence, not a figure.
+        let mut singular = report.clone();
+        if let Outcome::Fit(f) = &mut singular.glmm_agq {
+            f.sigma_b = 0.0;
+        }
+        let lesson = build_lesson(&data, &singular, (0, 1));
+        assert!(lesson.figures.iter().all(|f| f.unavailable.as_deref().is_some_and(|s| s.contains("singular"))));
+    }
 }

@@ -13,7 +13,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::claims::Claim;
 use crate::data::Dataset;
 use crate::models::glmm::{penalised_deviance, penalised_deviance_slopes, split_by_group, GlmmParams, Group};
 use crate::models::marginal::exact_loglik;
@@ -56,8 +55,6 @@ pub struct Posteriors {
     pub beta: f64,
     pub sigma_b: f64,
     pub nagq: usize,
-    /// What the figure's sentences assert.
-    pub claims: Vec<Claim>,
 }
 
 /// log p(b | y) for one group: −φ_g(b/σ_b)/2 − log(σ_b I_g), with log I_g = exact log-likelihood + ½ log 2π.
@@ -147,7 +144,6 @@ pub fn posteriors(data: &Dataset, fit: &GlmmFit, pair: (usize, usize)) -> Option
         beta: p.beta,
         sigma_b: p.theta,
         nagq: fit.nagq,
-        claims: Vec::new(),
     })
 }
 
