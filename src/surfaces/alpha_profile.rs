@@ -24,10 +24,10 @@ use crate::report::GlmmFit;
 /// Evenly spaced handle positions over the window (the three marked α are added to them).
 pub const HANDLE_STEPS: usize = 200;
 /// Chebyshev points per curve.
-const PROFILE_NODES: usize = 21;
+const PROFILE_NODES: usize = 9;
 /// Largest data set (observations) whose α profile is computed with every refit: about 35 exact evaluations
 /// of ℓ and of the conditional means, each a few hundred passes over the data.
-pub const MAX_PROFILE_OBS: usize = 20_000;
+pub const MAX_PROFILE_OBS: usize = 5_000;
 /// The sums are zero at a maximum when below this (on the b scale).
 pub const SUM_TOL: f64 = 1e-9;
 
