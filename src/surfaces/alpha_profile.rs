@@ -179,7 +179,8 @@ impl Profiler<'_> {
 pub fn alpha_profile(data: &Dataset, fit: &GlmmFit) -> Option<AlphaProfile> {
     if fit.fixef.len() < 2
         || fit.ranef.len() != data.n_groups()
-        || !(fit.sigma_b > 0.0)
+        || fit.sigma_b.is_nan()
+        || fit.sigma_b <= 0.0
         || data.n_groups() == 0
         || data.n_obs() > MAX_PROFILE_OBS
     {

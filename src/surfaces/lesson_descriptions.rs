@@ -14,6 +14,7 @@ pub(crate) struct Lesson {
     pub alpha_profile: Option<AlphaProfile>,
     pub figures: Vec<FigureInfo>,
     /// What the sentences of figures 7 and 8 assert (for the tests; not part of the scene).
+    #[cfg_attr(not(test), allow(dead_code, reason = "read by the claims tests"))]
     pub claims: Vec<Claim>,
 }
 
@@ -21,7 +22,7 @@ pub(crate) struct Lesson {
 pub(crate) fn build_lesson(data: &Dataset, report: &FitReport, pair: (usize, usize)) -> Lesson {
     let name = glmm_name(report);
     let (post, prof, why) = match &report.glmm_agq {
-        Outcome::Fit(f) if !(f.sigma_b > 0.0) => (None, None, Some(format!(
+        Outcome::Fit(f) if f.sigma_b.is_nan() || f.sigma_b <= 0.0 => (None, None, Some(format!(
             "{name} estimates σ_b as 0 (a singular fit): every b_g is 0 for certain, so there is no posterior and no joint peak to draw."
         ))),
         Outcome::Fit(f) => (posteriors(data, f, pair), alpha_profile(data, f), None),

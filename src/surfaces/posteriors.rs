@@ -81,7 +81,8 @@ fn extent(d: &LogDensity, mode: f64) -> (f64, f64) {
         let mut b = mode;
         for _ in 0..20_000 {
             b += dir * step;
-            if !(peak - d.at(b) < TAIL_DROP) {
+            let drop = peak - d.at(b);
+            if drop.is_nan() || drop >= TAIL_DROP {
                 break;
             }
         }
@@ -103,7 +104,7 @@ pub fn shown_groups(groups: usize, pair: (usize, usize)) -> Vec<usize> {
 /// mismatch with the data, a non-finite normalising integral).
 pub fn posteriors(data: &Dataset, fit: &GlmmFit, pair: (usize, usize)) -> Option<Posteriors> {
     let g = data.n_groups();
-    if fit.fixef.len() < 2 || fit.ranef.len() != g || fit.cond_means.len() != g || !(fit.sigma_b > 0.0) {
+    if fit.fixef.len() < 2 || fit.ranef.len() != g || fit.cond_means.len() != g || fit.sigma_b.is_nan() || fit.sigma_b <= 0.0 {
         return None;
     }
     let p = GlmmParams { alpha: fit.fixef[0], beta: fit.fixef[1], theta: fit.sigma_b };
