@@ -73,6 +73,12 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
+/// The glossary, `[{term, id, definition}]`: the page's element for a term has the id `term-<id>`.
+#[wasm_bindgen]
+pub fn glossary() -> std::result::Result<JsValue, JsError> {
+    to_js(&crate::glossary::GLOSSARY)
+}
+
 /// The page's state: parameters, the data they simulate, every fit, and the figures' scene.
 #[wasm_bindgen]
 pub struct Demo {
@@ -240,6 +246,40 @@ impl Demo {
     }
 }
 
+/// Figures 7 and 8 (issue 11): the posterior marks and the α handle.
+impl Demo {
+    /// Figure 7's marks: `[{group, label, mode, mean}]` for each group drawn (0-based group).
+    pub fn posterior_marks_list(&self) -> Result<Vec<PosteriorMark>> {
+        let post = self.scene()?.posteriors.as_ref();
+        Ok(post.map_or_else(Vec::new, |p| {
+            p.groups
+                .iter()
+                .map(|g| PosteriorMark { group: g.group, label: g.label.clone(), mode: g.mode, mean: g.mean })
+                .collect()
+        }))
+    }
+
+    /// Moves figure 8's handle to position `index` (clamped; `None` keeps it) and returns what to show beside it.
+    pub fn move_alpha_handle(&mut self, index: Option<usize>) -> Result<surfaces::lesson_descriptions::HandleReadout> {
+        let no_profile = || Error::Usage("The α profile is not available for this fit.".into());
+        let Some(Ok(scene)) = self.scene.as_mut() else { return Err(no_profile()) };
+        let prof = scene.alpha_profile.as_mut().ok_or_else(no_profile)?;
+        let readout =
+            surfaces::lesson_descriptions::handle_readout(prof, index.unwrap_or(prof.handle)).ok_or_else(no_profile)?;
+        prof.handle = readout.index;
+        Ok(readout)
+    }
+}
+
+/// One group's marks in figure 7.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PosteriorMark {
+    pub group: usize,
+    pub label: String,
+    pub mode: f64,
+    pub mean: f64,
+}
+
 /// What [`Demo::state_to_bytes`] writes.
 #[derive(Serialize)]
 struct WireStateRef<'a> {
@@ -264,10 +304,12 @@ fn figure_id(figure: u8) -> Result<FigureId> {
         4 => FigureId::JointContourAdjusted,
         5 => FigureId::RandomEffectsPart,
         6 => FigureId::BernoulliPart,
+        7 => FigureId::Posteriors,
+        8 => FigureId::AlphaProfile,
         _ => {
             return Err(Error::InvalidParameter {
                 name: "figure",
-                expected: "a figure number from 1 to 6".into(),
+                expected: format!("a figure number from 1 to {}", FigureId::LAST),
                 got: figure.to_string(),
             })
         }
@@ -460,6 +502,20 @@ impl Demo {
     /// The two groups (0-based) of the contour figures.
     pub fn pair(&self) -> Vec<u32> {
         vec![self.pair.0 as u32, self.pair.1 as u32]
+    }
+
+    /// Figure 7's marks, `[{group, label, mode, mean}]` (0-based group): they equal `results().glmm_agq`'s
+    /// `ranef` and `cond_means` of those groups.
+    pub fn posterior_marks(&self) -> std::result::Result<JsValue, JsError> {
+        to_js(&self.posterior_marks_list().map_err(js_err)?)
+    }
+
+    /// Moves figure 8's α handle to position `index` (0 … positions − 1, clamped) and returns `{index,
+    /// positions, alpha, loglik, log_peak, sum_modes, sum_means, delta_loglik, delta_log_peak, fitted,
+    /// argmax_loglik, argmax_peak, text}`; redraw figure 8 to move its line.
+    /// Without `index`, the readout at the handle's current position (glmer's α after every refit).
+    pub fn alpha_handle(&mut self, index: Option<usize>) -> std::result::Result<JsValue, JsError> {
+        to_js(&self.move_alpha_handle(index).map_err(js_err)?)
     }
 
     /// The crate's version (also the free function `version()`).
@@ -720,8 +776,8 @@ mod tests {
         assert_eq!(figure_id(1).unwrap(), FigureId::LinearFits);
         assert_eq!(figure_id(6).unwrap(), FigureId::BernoulliPart);
         assert_eq!(
-            figure_id(7).unwrap_err().to_string(),
-            "figure must be a figure number from 1 to 6, but it is 7."
+            figure_id(9).unwrap_err().to_string(),
+            "figure must be a figure number from 1 to 8, but it is 9."
         );
         assert!(figure_id(0).is_err());
     }

@@ -112,6 +112,19 @@ pub enum Claim {
     /// The joint mode's note says the search ends on the answer's lower bound σ = `sigma_floor` (0.01): there
     /// J is at a maximum in (α, β, z) and still rises as σ falls (dJ/dσ < 0 points into the bound).
     JointModeAtBound { sigma_floor: f64 },
+    // Figures 7 and 8 (each group's posterior, the α profile).
+    /// The text gives group `group`'s (0-based) conditional mode (`glmm_agq.ranef`) and conditional mean
+    /// (`glmm_agq.cond_means`) as these numbers printed with `decimals` decimals.
+    GroupModeAndMean { group: usize, mode: f64, mean: f64, decimals: usize },
+    /// The text says group `group`'s conditional mean lies above (`Some(true)`), below (`Some(false)`) or,
+    /// printed with `decimals` decimals, on (`None`) its conditional mode.
+    MeanVsMode { group: usize, above: Option<bool>, decimals: usize },
+    /// The text says every outcome of group `group` equals `value` (0 or 1).
+    AllOutcomesEqual { group: usize, value: f64 },
+    /// The text says that, with β and σ_b held at glmm_agq's fit, α = `alpha` maximises the log marginal
+    /// likelihood (`summed` = Means: there the conditional means sum to zero) or the height of the joint
+    /// peak (`summed` = Modes: there the conditional modes sum to zero).
+    ProfileMaximum { summed: Summed, alpha: f64 },
 }
 
 /// Parameters (α, β, σ) at which a figure's claim about the random effects' posterior is made.
@@ -147,3 +160,4 @@ pub enum TourClaim {
     /// `relative` of β/√(1 + c²σ_b²).
     PaApproximation { model: ModelKey, relative: f64 },
 }
+

@@ -17,7 +17,7 @@ use crate::params::Params;
 use crate::r_code::r_script;
 use crate::surfaces::{build_scene, SceneOptions};
 
-const USAGE: &str = "usage: glmm-demo <simulate|fit|text|r-code> [data options], glmm-demo bench [data options] [--runs R], or glmm-demo render --figure 1-6 \
+const USAGE: &str = "usage: glmm-demo <simulate|fit|text|r-code> [data options], glmm-demo bench [data options] [--runs R], or glmm-demo render --figure 1-8 \
 [--format svg|png] [--width W] [--height H] [--pair a,b] [data options] > file; data options: \
 [--preset answer|question|custom] [--seed S] [--groups G] [--n N] [--thresholds a,b,...] [--y-coef C] [--spacing D] \
 [--center|--no-center] [--csv FILE] [--nagq K] [--ml]";
@@ -140,8 +140,8 @@ pub fn parse_render_args(args: &[String]) -> Result<RenderArgs> {
         match a {
             "--figure" => {
                 let v = flag_value(args, &mut i, a)?;
-                let id = v.trim().parse::<u8>().ok().and_then(FigureId::from_number).ok_or_else(|| {
-                    Error::Usage(format!("--figure takes a figure number from 1 to 6, but it is \"{v}\"."))
+                let id = v.trim().parse::<u8>().ok().and_then(FigureId::from_any_number).ok_or_else(|| {
+                    Error::Usage(format!("--figure takes a figure number from 1 to {}, but it is \"{v}\".", FigureId::LAST))
                 })?;
                 figure = Some(id);
             }
@@ -168,7 +168,7 @@ pub fn parse_render_args(args: &[String]) -> Result<RenderArgs> {
         }
         i += 1;
     }
-    let figure = figure.ok_or_else(|| Error::Usage(format!("render needs --figure 1-6; {USAGE}")))?;
+    let figure = figure.ok_or_else(|| Error::Usage(format!("render needs --figure 1-{}; {USAGE}", FigureId::LAST)))?;
     let data = parse_data_args(&rest)?;
     Ok(RenderArgs { figure, png, width, height, pair, data })
 }

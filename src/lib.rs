@@ -17,6 +17,7 @@ pub mod report;
 pub mod claims;
 pub mod explain;
 pub mod tour;
+pub mod glossary;
 pub mod cli;
 pub mod params;
 pub mod r_code;

@@ -209,7 +209,7 @@ fn r_code_prints_the_script() {
 #[test]
 fn bad_render_and_r_code_options_are_one_line_and_exit_code_2() {
     for args in [
-        vec!["render", "--figure", "7"],
+        vec!["render", "--figure", "9"],
         vec!["render", "--figure", "x"],
         vec!["render"],
         vec!["render", "--figure", "1", "--format", "gif"],
@@ -227,6 +227,6 @@ fn bad_render_and_r_code_options_are_one_line_and_exit_code_2() {
         assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
         assert!(stderr.starts_with("glmm-demo: ") && !stderr.contains("panicked"), "{stderr}");
     }
-    let (_, _, stderr) = glmm_demo(&["render", "--figure", "7"]);
-    assert!(stderr.contains("--figure") && stderr.contains("1 to 6") && stderr.contains('7'), "{stderr}");
+    let (_, _, stderr) = glmm_demo(&["render", "--figure", "9"]);
+    assert!(stderr.contains("--figure") && stderr.contains("1 to 8") && stderr.contains('9'), "{stderr}");
 }

@@ -103,6 +103,10 @@ class GlmmDemo extends EventTarget {
   timings() { return { ...app.timings }; }
   /** Bytes of WebAssembly memory, {main, worker}: it grows to the largest data set used, then stays. */
   memory() { return engine.memory(); }
+  /** Figure 7's marks, [{group, label, mode, mean}] (0-based group), as drawn. */
+  posteriorMarks() { return engine.call((demo) => demo.posterior_marks()); }
+  /** Moves figure 8's α handle to position `index` (undefined: leaves it) and returns Rust's readout. */
+  alphaHandle(index) { const r = syncAlphaHandle(index); if (r && index !== undefined) figures.drawOne(8); return r; }
   /** Whether a refit is running in the worker. */
   busy() { return app.busy; }
   /** For tests: make the core panic, and resolve once the page has recovered. */
@@ -138,6 +142,7 @@ function render({ params, results, where, fitMs, redraw }) {
     syncControls(engine.target ? engine.target.params : params);
     figures.describe(params);
     renderText();
+    syncAlphaHandle();
   }
   const drawMs = figures.draw(params);
   app.timings = {
@@ -631,6 +636,35 @@ function setStatus(text) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Figure 8's α handle and the glossary (issue 11): Rust maps the handle's position to α and writes the readout.
+
+/** Shows Rust's readout for the handle at `index` (undefined: where it is; after a refit, glmer's α). */
+function syncAlphaHandle(index) {
+  const input = $('#alpha-handle');
+  let r = null;
+  try { r = engine.call((demo) => demo.alpha_handle(index)); } catch (e) { r = null; }
+  input.disabled = !r;
+  $('#alpha-readout').textContent = r ? r.text : 'The α profile is not available for this fit.';
+  if (!r) return null;
+  input.max = String(r.positions - 1);
+  input.value = String(r.index);
+  input.setAttribute('aria-valuetext', r.label);
+  return r;
+}
+
+function onAlphaHandle() {
+  if (syncAlphaHandle(Number($('#alpha-handle').value))) figures.drawOne(8);
+}
+
+function renderGlossary() {
+  const terms = engine.core.glossary();
+  $('#glossary').replaceChildren(...terms.flatMap((t) => [
+    h('dt', { id: `term-${t.id}` }, [h('dfn', { text: t.term })]),
+    h('dd', { text: t.definition }),
+  ]));
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Start
 
 function wire() {
@@ -643,6 +677,7 @@ function wire() {
   $('#notice-close').addEventListener('click', () => { $('#notice').hidden = true; postHeight(); });
   $('#pair-a').addEventListener('change', onPairChange);
   $('#pair-b').addEventListener('change', onPairChange);
+  $('#alpha-handle').addEventListener('input', onAlphaHandle);
 
   $('#theme-toggle').addEventListener('click', () => {
     applyTheme(effectiveDark() ? 'light' : 'dark');
@@ -706,6 +741,7 @@ async function start() {
   try {
     await engine.loaded;
     $('#version').textContent = engine.core.version();
+    renderGlossary();
   } catch (e) {
     showNotice(`The page could not start its engine: ${messageOf(e)}`, 'error');
     setStatus('not loaded');

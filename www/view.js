@@ -227,6 +227,18 @@ export class Figures {
     return this.lastDraw;
   }
 
+  /** Draws figure `n` alone (figure 8 when its α handle moves). */
+  drawOne(n) {
+    const fig = this.root.querySelector(`figure.fig[data-figure="${n}"]`);
+    if (!fig || fig.hidden) return;
+    try {
+      this.mappings.set(n, this.getDemo().draw(n, fig.querySelector('canvas'), window.devicePixelRatio || 1));
+    } catch (e) {
+      if (isFatal(e)) throw e;
+      this.onNotice(`Figure ${n} could not be drawn: ${(e && e.message) || e}`, 'error');
+    }
+  }
+
   hover(fig, n, e) {
     const m = this.mappings.get(n);
     if (!m) return this.unhover(fig);

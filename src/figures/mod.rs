@@ -6,6 +6,7 @@
 //! are fixed-effects models, solid lines mixed models, the thick black line the GLMM's
 //! population average. A figure whose model could not be fitted draws the sentence saying why.
 
+mod alpha_profile;
 mod bernoulli_part;
 mod joint_contour;
 mod legend;
@@ -16,6 +17,7 @@ mod message;
 pub mod palette;
 #[cfg(not(target_arch = "wasm32"))]
 mod png;
+mod posteriors;
 mod random_effects_part;
 mod style;
 
@@ -41,6 +43,10 @@ pub enum FigureId {
     RandomEffectsPart = 5,
     /// 6. The whole integrand along u (log scale) for the fitted and the "highest peak" alpha, mirrored, inset.
     BernoulliPart = 6,
+    /// 7. Each group's posterior density of b_g, its conditional mode and mean marked.
+    Posteriors = 7,
+    /// 8. The log marginal likelihood and the log height of the joint peak against α.
+    AlphaProfile = 8,
 }
 
 impl FigureId {
@@ -54,9 +60,20 @@ impl FigureId {
         FigureId::BernoulliPart,
     ];
 
-    /// 1–6.
+    /// The figures of the lesson's path (issue 11), after the six.
+    pub const LESSON: [FigureId; 2] = [FigureId::Posteriors, FigureId::AlphaProfile];
+
+    /// The highest figure number.
+    pub const LAST: u8 = 8;
+
+    /// 1–8.
     pub fn number(self) -> u8 {
         self as u8
+    }
+
+    /// Any figure, 1–[`FigureId::LAST`] (the six of the page's panels, then the lesson's).
+    pub fn from_any_number(n: u8) -> Option<FigureId> {
+        FigureId::from_number(n).or_else(|| FigureId::LESSON.iter().copied().find(|f| f.number() == n))
     }
 
     /// The figure numbered `n` (1–6).
@@ -110,6 +127,8 @@ pub fn draw<DB: DrawingBackend>(
         FigureId::JointContourAdjusted => joint_contour::draw(root, scene, true),
         FigureId::RandomEffectsPart => random_effects_part::draw(root, scene),
         FigureId::BernoulliPart => bernoulli_part::draw(root, scene),
+        FigureId::Posteriors => posteriors::draw(root, scene),
+        FigureId::AlphaProfile => alpha_profile::draw(root, scene),
     }
 }
 

@@ -29,6 +29,17 @@ impl Chebyshev {
         Chebyshev { a, b, nodes, values }
     }
 
+    /// The Chebyshev points of [`Chebyshev::new`] on [a, b], for values computed elsewhere.
+    pub(crate) fn points(a: f64, b: f64, n: usize) -> Vec<f64> {
+        Chebyshev::new(a, b, n, |_| 0.0).nodes
+    }
+
+    /// The interpolant of `values` taken at [`Chebyshev::points`]`(a, b, values.len())`.
+    pub(crate) fn from_values(a: f64, b: f64, values: Vec<f64>) -> Chebyshev {
+        let nodes = Chebyshev::points(a, b, values.len());
+        Chebyshev { a, b, nodes, values }
+    }
+
     pub(crate) fn eval(&self, x: f64) -> f64 {
         let n = self.nodes.len();
         let (mut num, mut den) = (0.0, 0.0);

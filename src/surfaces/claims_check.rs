@@ -352,7 +352,99 @@ pub fn check(claim: &Claim, data: &Dataset, report: &FitReport) -> Result<(), St
             let d = line.peak(*alpha).map(|(u, _)| line.total(*alpha, u + h) - line.total(*alpha, u - h));
             expect("skew of the integrand along u", *difference, d, *decimals)
         }
+        // Figure 7: each group's posterior at glmer's estimates.
+        Claim::GroupModeAndMean { group, mode, mean, decimals } => {
+            group_ok(data, *group)?;
+            let p = Posterior::new(data, *group, &glmm_at(report)?);
+            expect("conditional mode", *mode, p.mode(), *decimals)?;
+            expect("conditional mean", *mean, p.integrals().map(|(_, m)| m), *decimals)
+        }
+        Claim::MeanVsMode { group, above, decimals } => {
+            group_ok(data, *group)?;
+            let p = Posterior::new(data, *group, &glmm_at(report)?);
+            let (m, e) = p.mode().zip(p.integrals().map(|(_, m)| m)).ok_or("the posterior could not be recomputed")?;
+            let ok = match above {
+                Some(true) => e > m,
+                Some(false) => e < m,
+                None => reads_as(m, e, *decimals),
+            };
+            ok.then_some(()).ok_or_else(|| format!("group {group}: mode {m}, mean {e}, the text says above = {above:?}"))
+        }
+        Claim::AllOutcomesEqual { group, value } => {
+            group_ok(data, *group)?;
+            let mut ys = (0..data.n_obs()).filter(|&i| data.group[i] == *group).map(|i| data.y_bin[i]).peekable();
+            (ys.peek().is_some() && ys.all(|y| y == *value))
+                .then_some(())
+                .ok_or_else(|| format!("group {group}'s outcomes are not all {value}"))
+        }
+        // Figure 8: at the marked maximum of ℓ(α) the means sum to zero, at that of the peak the modes do.
+        Claim::ProfileMaximum { summed, alpha } => {
+            let at = AtParams { alpha: *alpha, ..glmm_at(report)? };
+            let mut total = 0.0;
+            for g in 0..data.n_groups() {
+                let p = Posterior::new(data, g, &at);
+                total += match summed {
+                    Summed::Modes => p.mode(),
+                    Summed::Means => p.integrals().map(|(_, m)| m),
+                }
+                .ok_or("the posterior could not be recomputed")?;
+            }
+            (total.abs() < PROFILE_SUM_TOL * at.sigma.max(1.0).powi(2))
+                .then_some(())
+                .ok_or_else(|| format!("at α = {alpha} the {summed:?} sum to {total:e}, not zero"))
+        }
+        Claim::JointModeInterior { .. } | Claim::JointModeAtBound { .. } => {
+            let fit = report.joint_mode.fit().ok_or("the joint mode was not fitted")?;
+            crate::models::joint_mode_check::check_joint_mode_claim(data, fit, claim)
+        }
+        // A glmer row's note: its means do not sum to zero because its quadrature is not exact here.
+        Claim::MeansSumNotZeroBecauseInexact { model, decimals, quadrature_error, gap, .. } => {
+            let f = match model {
+                ModelKey::GlmmLaplace => report.glmm_laplace.fit(),
+                ModelKey::GlmmAgq => report.glmm_agq.fit(),
+                _ => None,
+            }
+            .ok_or_else(|| format!("{model:?} is not a fitted glmer"))?;
+            let unit = 10f64.powi(-(*decimals.min(&15) as i32));
+            if f.cond_means.iter().sum::<f64>().abs() < 0.5 * unit {
+                return Err(format!("{model:?}: Σ means reads as zero, yet the note says it is not"));
+            }
+            let at = AtParams { alpha: f.fixef[0], beta: f.fixef[1], sigma: f.sigma_b };
+            let exact = exact_loglik_at(data, &at).ok_or("the exact log-likelihood could not be recomputed")?;
+            let tol = INEXACT_TOL * exact.abs().max(1.0);
+            if (f.loglik - exact - quadrature_error).abs() > tol {
+                return Err(format!("{model:?}: logLik − exact = {} but the note says {quadrature_error}", f.loglik - exact));
+            }
+            if let (Some(gap), Some(m)) = (gap, report.marginal_exact.fit()) {
+                if (exact - m.loglik - gap).abs() > tol {
+                    return Err(format!("{model:?}: exact at its estimates − exact maximum = {} but the note says {gap}", exact - m.loglik));
+                }
+            }
+            Ok(())
+        }
+        // The page text's own claims: checked against the fit by tests/claims.rs.
+        Claim::Singular { .. }
+        | Claim::NoFiniteEstimate { .. }
+        | Claim::JointModeOnBound { .. }
+        | Claim::SlopeCloserToZero { .. }
+        | Claim::SlopesDiffer { .. } => Err(format!("{claim:?} is a claim of the page's text, checked by tests/claims.rs")),
     }
+}
+
+/// How close to zero the sum at a marked maximum of figure 8 must be (per σ_b², the scale of the score).
+const PROFILE_SUM_TOL: f64 = 1e-6;
+/// Agreement asked of a note's log-likelihood differences with this file's own integrals (relative).
+const INEXACT_TOL: f64 = 1e-7;
+
+/// glmer's (nAGQ as fitted) α, β, σ_b.
+fn glmm_at(report: &FitReport) -> Result<AtParams, String> {
+    let f = glmm(report)?;
+    Ok(AtParams { alpha: f.fixef[0], beta: f.fixef[1], sigma: f.sigma_b })
+}
+
+/// Σ_g log ∫ e^{f_g(z)} dz at `at`, by this file's own integrals.
+fn exact_loglik_at(data: &Dataset, at: &AtParams) -> Option<f64> {
+    (0..data.n_groups()).try_fold(0.0, |t, g| Posterior::new(data, g, at).integrals().map(|(l, _)| t + l))
 }
 
 /// Every figure claim of `claims` checked; the first failure, with its claim.

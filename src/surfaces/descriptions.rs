@@ -331,6 +331,12 @@ fn logistic(inp: &Inputs) -> FigureInfo {
             alt.push_str(" Thick black: the population-averaged probability ∫ logistic(α + βx + b) N(b; 0, σ_b²) db");
             let slopes = super::fitted_curves::steepest_slopes(f);
             let sentence = match slopes {
+                // Flatter only where the printed slopes show it (σ_b near 0 leaves them equal to 10 decimals).
+                Some((avg, zero)) if f.sigma_b > 0.0 && avg < zero && num(avg, 10) == num(zero, 10) => format!(
+                    ": with σ_b = {} so close to 0 it is practically the b = 0 curve (their steepest slopes agree to \
+                     10 decimals).",
+                    num(f.sigma_b, 6)
+                ),
                 Some((avg, zero)) if f.sigma_b > 0.0 && avg < zero => {
                     let mut d = 4;
                     while d < 10 && num(avg, d) == num(zero, d) {

@@ -16,6 +16,7 @@
 //! * [`descriptions`]: titles, ranges and sentences for each figure.
 
 pub mod alpha_shift;
+pub mod alpha_profile;
 mod chebyshev;
 pub mod claims_check;
 pub mod decomposition;
@@ -23,8 +24,10 @@ pub mod descriptions;
 pub mod fitted_curves;
 pub mod isolines;
 pub mod joint_surface;
+pub mod lesson_descriptions;
 mod newton;
 pub mod points;
+pub mod posteriors;
 
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +42,7 @@ pub use fitted_curves::FittedCurves;
 pub use isolines::Isoline;
 pub use joint_surface::JointSurface;
 pub use points::ScenePoints;
+pub use posteriors::Posteriors;
 
 use joint_surface::{PairTerms, Window};
 
@@ -87,6 +91,10 @@ pub struct Scene {
     pub decomposition: Option<Decomposition>,
     /// Titles, labels, ranges and sentences of figures 1–6, in order.
     pub figures: Vec<FigureInfo>,
+    /// Figure 7: each group's posterior density of b_g.
+    pub posteriors: Option<Posteriors>,
+    /// Figure 8: ℓ(α) and the log height of the joint peak against α.
+    pub alpha_profile: Option<alpha_profile::AlphaProfile>,
 }
 
 impl Scene {
@@ -284,7 +292,11 @@ pub fn build_scene(data: &Dataset, report: &FitReport, opts: &SceneOptions) -> R
         decomposition: surf.decomposition.as_ref(),
         glmm_unavailable: surf.unavailable.clone(),
     });
+    let lesson = lesson_descriptions::build_lesson(data, report, opts.pair);
+    let figures = figures.into_iter().chain(lesson.figures).collect();
     Ok(Scene {
+        posteriors: lesson.posteriors,
+        alpha_profile: lesson.alpha_profile,
         group_labels: data.group_labels.clone(),
         points,
         curves,

@@ -61,6 +61,8 @@ mod tests {
             singular: sigma_b == 0.0,
             rel_gradient: 0.0,
             iterations: 0,
+            exact_loglik: None,
+            exact_loglik_gap: None,
             note: None,
         }
     }

@@ -150,7 +150,7 @@ test('HiDPI: canvases are sized CSS × devicePixelRatio', async () => {
   try {
     const sizes = await page.evaluate(() => [...document.querySelectorAll('figure.fig canvas')]
       .map((c) => [c.width, c.height, c.clientWidth, c.clientHeight]));
-    assert.equal(sizes.length, 6);
+    assert.equal(sizes.length, 8); // figures 1–6 and the lesson's 7–8
     for (const [w, h, cw, ch] of sizes) {
       assert.equal(w, Math.round(cw * 2));
       assert.equal(h, Math.round(ch * 2));
