@@ -66,7 +66,7 @@ pub fn check_joint_mode_claim(data: &Dataset, fit: &JointModeFit, claim: &Claim)
     let (grad, size, hess) = joint_gradient_hessian(data, fit.alpha, fit.beta, fit.sigma, &fit.re);
     let coords: Vec<usize> = match claim {
         Claim::JointModeInterior { sigma } => {
-            if *sigma != fit.sigma || !(fit.sigma > SIGMA_FLOOR) {
+            if *sigma != fit.sigma || fit.sigma.partial_cmp(&SIGMA_FLOOR) != Some(std::cmp::Ordering::Greater) {
                 return Err(format!("claimed interior σ {sigma}, reported σ {} (bound {SIGMA_FLOOR})", fit.sigma));
             }
             (0..grad.len()).collect()
@@ -75,7 +75,7 @@ pub fn check_joint_mode_claim(data: &Dataset, fit: &JointModeFit, claim: &Claim)
             if *sigma_floor != SIGMA_FLOOR || fit.sigma != SIGMA_FLOOR {
                 return Err(format!("claimed the bound {sigma_floor}, reported σ {}", fit.sigma));
             }
-            if !(grad[2] < 0.0) {
+            if grad[2].partial_cmp(&0.0) != Some(std::cmp::Ordering::Less) {
                 return Err(format!("on the bound dJ/dσ = {} is not negative: J does not rise into the bound", grad[2]));
             }
             (0..grad.len()).filter(|&j| j != 2).collect()
@@ -83,7 +83,7 @@ pub fn check_joint_mode_claim(data: &Dataset, fit: &JointModeFit, claim: &Claim)
         other => return Err(format!("{other:?} is not a claim about the joint mode")),
     };
     for &j in &coords {
-        if !(grad[j].abs() <= GRADIENT_REL_TOL * size[j].max(1.0)) {
+        if grad[j].abs().partial_cmp(&(GRADIENT_REL_TOL * size[j].max(1.0))).is_none_or(|o| o == std::cmp::Ordering::Greater) {
             return Err(format!("gradient component {j} is {:e} (terms of size {:e}): not a stationary point", grad[j], size[j]));
         }
     }

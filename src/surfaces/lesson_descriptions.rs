@@ -136,7 +136,7 @@ pub(crate) fn describe_posteriors(post: Option<&Posteriors>, unavailable: Option
             super::posteriors::MAX_POSTERIOR_GROUPS
         )
     };
-    info.caption = format!(
+    info.explanation = format!(
         "Each curve is exact: the group’s Bernoulli likelihood times the normal density of b_g, divided by its integral so that every curve has area 1. Solid line: the conditional mode, the peak, which ranef() prints. Dashed line: the conditional mean E[b_g | y], the balance point. Each panel has its own density scale.{which}"
     );
     info
@@ -188,7 +188,7 @@ pub(crate) fn describe_alpha_profile(prof: Option<&AlphaProfile>, unavailable: O
         num(f.sum_modes, s),
         num(f.sum_means, s)
     );
-    info.caption = "Drag the handle under the figure to move α and read both curves and both sums there. By the envelope theorem the slope of the log peak height is Σ b̂_g/σ_b² (the conditional modes) and the slope of ℓ is Σ E[b_g | y]/σ_b² (the conditional means), so the peak is highest where the modes sum to zero and ℓ where the means do. Each curve is drawn minus its own maximum, so both top out at 0.".into();
+    info.explanation = "Drag the handle under the figure to move α and read both curves and both sums there. By the envelope theorem the slope of the log peak height is Σ b̂_g/σ_b² (the conditional modes) and the slope of ℓ is Σ E[b_g | y]/σ_b² (the conditional means), so the peak is highest where the modes sum to zero and ℓ where the means do. Each curve is drawn minus its own maximum, so both top out at 0.".into();
     info
 }
 
@@ -303,7 +303,7 @@ mod tests {
             let info = &lesson.figures[0];
             assert_eq!(info.number, 7);
             assert!(info.unavailable.is_none(), "{partial}");
-            assert!(info.caption.contains("area 1"), "{}", info.caption);
+            assert!(info.explanation.contains("area 1"), "{}", info.explanation);
         }
         // The all-ones group: the sentence names it and says why.
         let (data, report) = fitted(serde_json::json!({"thresholds": [0.5, 0.0]}));
