@@ -15,9 +15,10 @@
 ## lme4's default fit is kept under "lme4_default" (with the CPU time glmer took), glmmTMB's Laplace fit
 ## under "glmmTMB".
 ##
-## The saturated-model constant: for binomial with trials and for Poisson, lme4's objective is a deviance
-## (sum of deviance residuals), i.e. -2 (log L - C) with C = sum_i log p(y_i | mu_i = y_i). lme4's logLik()
-## adds C back for Laplace (it uses the family's aic()) but NOT for nAGQ > 1. Each fixture records C
+## The saturated-model constant C = sum_i log p(y_i | mu_i = y_i) (0 for 0/1 data): for binomial with
+## trials and for Poisson, lme4's objective and logLik() at nAGQ = 1 are -2 log L and log L (C included),
+## but at nAGQ > 1 they are -2 (log L - C) and log L - C (checked here against lme4's devfun, both K). cbpp:
+## Laplace -92.027 vs nAGQ = 25 -50.005 as lme4 prints them, 41.978 of the gap is C. Each fixture records C
 ## ("saturated_constant"), the true log-likelihood ("loglik", C included, every binomial coefficient
 ## included) and the value in lme4's convention ("loglik_lme4_convention": loglik for nAGQ = 1,
 ## loglik - C for nAGQ > 1). For 0/1 data C = 0.
