@@ -261,7 +261,7 @@ test('export: each figure as SVG and PNG, the data as CSV, the results as JSON',
     assert.match(text, /logistic/i, 'the figure’s own text');
 
     const png = await downloadOf(page, () => page.click('figure[data-figure="3"] button[data-export="png"]'));
-    assert.match(png.name, /figure3-joint-likelihood\.png$/);
+    assert.match(png.name, /figure3-posterior-two-groups\.png$/);
     assert.deepEqual([...png.bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
     const width = png.bytes.readUInt32BE(16);
     const height = png.bytes.readUInt32BE(20);
