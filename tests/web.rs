@@ -178,7 +178,7 @@ fn permalinks_r_code_and_descriptions() {
     assert!(notice.contains("groups") && !notice.contains('<'), "{notice}");
     assert!(d.r_code().contains("set.seed(9)"));
     let figs = Array::from(&d.figures().unwrap());
-    assert_eq!(figs.length(), 6);
+    assert_eq!(figs.length(), 8);
     assert!(get(&figs.get(0), "alt").as_string().unwrap().len() > 20);
     let merged = merge_params(d.params().unwrap(), json(r#"{"nagq": 5}"#)).unwrap();
     assert_eq!(num(&merged, &["nagq"]), 5.0);
