@@ -259,18 +259,7 @@ impl<'a> Writer<'a> {
     }
 }
 
-/// 12345 → "12,345".
-fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+use crate::surfaces::points::thousands;
 
 fn error_of<T>(o: &Outcome<T>) -> Option<&str> {
     match o {

@@ -100,7 +100,7 @@ fn pad(lo: f64, hi: f64, frac: f64) -> [f64; 2] {
     }
 }
 
-fn list(v: &[String]) -> String {
+pub(crate) fn list(v: &[String]) -> String {
     match v.len() {
         0 => String::new(),
         1 => v[0].clone(),

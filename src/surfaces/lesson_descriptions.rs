@@ -48,14 +48,7 @@ pub(crate) fn build_lesson(data: &Dataset, report: &FitReport, pair: (usize, usi
 /// Decimals of the modes and means in figure 7's sentences.
 pub const POSTERIOR_DECIMALS: usize = 4;
 
-fn list(v: &[String]) -> String {
-    match v.len() {
-        0 => String::new(),
-        1 => v[0].clone(),
-        2 => format!("{} and {}", v[0], v[1]),
-        _ => format!("{}, and {}", v[..v.len() - 1].join(", "), v[v.len() - 1]),
-    }
-}
+use super::descriptions::list;
 
 /// Figure 7's description; records the claims of its sentences in `claims`.
 pub(crate) fn describe_posteriors(post: Option<&Posteriors>, unavailable: Option<String>, claims: &mut Vec<Claim>) -> FigureInfo {

@@ -27,7 +27,8 @@ pub struct ScenePoints {
     pub thinning: Option<String>,
 }
 
-fn thousands(n: usize) -> String {
+/// 12345 → "12,345".
+pub fn thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
