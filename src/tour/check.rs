@@ -80,6 +80,10 @@ pub fn holds(claim: &TourClaim, report: &FitReport) -> Option<bool> {
             Claim::SumIsNotZero { model, summed, decimals } => {
                 sum_of(report, *model, *summed).map(|s| !reads_as_zero(s, *decimals))
             }
+            Claim::SlopeCloserToZero { model, than, closer } => {
+                let (x, y) = (slope_of(report, *model)?, slope_of(report, *than)?);
+                Some((x.abs() < y.abs()) == *closer)
+            }
             #[allow(unreachable_patterns)]
             _ => None,
         },

@@ -110,7 +110,15 @@ fn slopes_sentence(report: &FitReport) -> Said {
         s.claim(TourClaim::Singular { model: MODEL, singular: true });
         "which is flatter whenever σ_b > 0 (here σ_b is 0, so only the first reason acts)"
     } else {
-        "which is flatter"
+        // Which slope is nearer zero here: with groups that differ in x the first reason can outweigh attenuation.
+        let closer = slope(report, ModelKey::GlmPooled).zip(slope(report, MODEL)).map(|(g, m)| g.abs() < m.abs());
+        if let Some(closer) = closer {
+            s.claim(TourClaim::Sum(Claim::SlopeCloserToZero { model: ModelKey::GlmPooled, than: MODEL, closer }));
+        }
+        match closer {
+            Some(false) => "which is flatter, although here glm’s slope is the steeper one because the first reason acts as well (set the spacing to 0 to see the second alone)",
+            _ => "which is flatter",
+        }
     };
     s.push(&format!(
         "The slope of x moves for two separate reasons: a model with groups compares x within each group rather than across groups (slopes: {within}), and a logistic model with groups describes one group’s curve rather than the population’s average curve, {flatter} (slopes: {conditional}); the table “Why the fixed effects move” takes the two apart."
