@@ -62,6 +62,16 @@ fn first_use(html: &str, word: &str) -> Option<usize> {
     })
 }
 
+/// The end of the word that starts at `i` with `word` (a plural or other suffix is linked with it).
+fn word_end(html: &str, i: usize, word: &str) -> usize {
+    let b = html.as_bytes();
+    let mut e = i + word.len();
+    while e < b.len() && b[e].is_ascii_alphabetic() {
+        e += 1;
+    }
+    e
+}
+
 /// `html` (one section: a paragraph group, a card, a chapter) with each term's first use linked.
 pub fn link_terms(html: &str) -> String {
     let mut out = html.to_string();
@@ -70,9 +80,9 @@ pub fn link_terms(html: &str) -> String {
             continue;
         }
         if let Some(i) = first_use(&out, word) {
-            let used = &out[i..i + word.len()];
-            let link = format!("<a class=\"term\" href=\"#term-{id}\">{used}</a>");
-            out.replace_range(i..i + word.len(), &link);
+            let e = word_end(&out, i, word);
+            let link = format!("<a class=\"term\" href=\"#term-{id}\">{}</a>", &out[i..e]);
+            out.replace_range(i..e, &link);
         }
     }
     out
@@ -86,8 +96,9 @@ pub fn link_section(paragraphs: &mut [String]) {
         }
         for p in paragraphs.iter_mut() {
             if let Some(i) = first_use(p, word) {
-                let used = p[i..i + word.len()].to_string();
-                p.replace_range(i..i + word.len(), &format!("<a class=\"term\" href=\"#term-{id}\">{used}</a>"));
+                let e = word_end(p, i, word);
+                let used = p[i..e].to_string();
+                p.replace_range(i..e, &format!("<a class=\"term\" href=\"#term-{id}\">{used}</a>"));
                 break;
             }
         }
@@ -113,8 +124,9 @@ mod tests {
         assert_eq!(out, "<p><code>posterior</code> The <em><a class=\"term\" href=\"#term-posterior\">posterior</a></em> of a posterior; a <a class=\"term\" href=\"#term-singular-fit\">Singular</a> fit (<a class=\"term\" href=\"#term-opt1\">opt1</a>).</p>");
         // Linking twice adds nothing: the linked words are inside a link now.
         assert_eq!(link_terms(&out), out);
-        // No match inside a longer word.
+        // No match inside a longer word; a plural is linked whole.
         assert_eq!(link_terms("<p>underscore</p>"), "<p>underscore</p>");
+        assert_eq!(link_terms("<p>posteriors</p>"), "<p><a class=\"term\" href=\"#term-posterior\">posteriors</a></p>");
     }
 
     #[test]
