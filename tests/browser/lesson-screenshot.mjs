@@ -1,7 +1,7 @@
 // Screenshots of the lesson's path for the README and for a human to look at (not a test), at 1,400 px:
 // the top of the page, one tour step's reveal, figure 8 with its α handle moved off glmer's fit, and
 // figure 7 (each group's posterior). Run after ./build.sh build:
-//   node tests/browser/lesson-screenshot.mjs   → docs/top.png, docs/tour.png, docs/alpha-slider.png, docs/posteriors.png
+//   node tests/browser/lesson-screenshot.mjs   → docs/top.png, docs/tour.png, docs/alpha-slider.png, docs/posteriors.png, docs/posteriors-all-ones.png
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,13 @@ try {
   }
   await page.waitForTimeout(300);
   await page.locator('.alpha-panel').screenshot({ path: join(docs, 'alpha-slider.png') });
+
+  // Figure 7 with a group of all 1s (threshold 0): its posterior is far from symmetric.
+  await page.evaluate(() => glmmDemo.set({ thresholds: [0.5, 0] }));
+  await page.waitForTimeout(500);
+  await page.locator('[data-figure="7"]').screenshot({ path: join(docs, 'posteriors-all-ones.png') });
+  await page.evaluate(() => glmmDemo.set({ preset: 'answer' }));
+  await page.waitForTimeout(500);
 
   // One tour step: step 1's prediction answered, its reveal shown.
   await page.locator('#tour').scrollIntoViewIfNeeded();
