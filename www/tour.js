@@ -13,6 +13,7 @@ function el(tag, attrs = {}, children = []) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (k === 'text') node.textContent = v;
+    else if (k === 'html') node.innerHTML = v; // made in Rust: escaped text with glossary links only
     else if (v !== false && v != null) node.setAttribute(k, v === true ? '' : v);
   }
   for (const c of [].concat(children)) if (c != null) node.append(c);
@@ -62,7 +63,7 @@ export class Tour {
 
   renderSummary(summary) {
     if (!this.summary) return;
-    const list = el('ol', { class: 'summary-points' }, summary.sentences.map((s) => el('li', { text: s })));
+    const list = el('ol', { class: 'summary-points' }, summary.sentences_html.map((s) => el('li', { html: s })));
     const start = el('p', { class: 'summary-start', text: summary.start });
     this.summary.replaceChildren(list, start);
   }
@@ -158,7 +159,7 @@ export class Tour {
     const k = this.revealed.choice;
     const parts = [];
     if (k >= 0) parts.push(el('p', { class: 'tour-you' }, [el('strong', { text: 'You predicted: ' }), s.choices[k]]));
-    parts.push(el('p', { class: 'tour-what' }, [el('strong', { text: 'What happened: ' }), said.text]));
+    parts.push(el('p', { class: 'tour-what' }, [el('strong', { text: 'What happened: ' }), el('span', { html: said.html })]));
     live.replaceChildren(...parts);
     // The button sits outside the live region so only the reveal is announced; a retelling after a
     // later refit keeps it (and the focus on it).

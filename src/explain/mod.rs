@@ -17,6 +17,7 @@ pub mod chapters;
 pub mod format;
 pub mod table;
 pub mod table_note;
+pub mod term_links;
 
 use serde::{Deserialize, Serialize};
 
@@ -80,11 +81,18 @@ pub struct PageText {
 /// The page's text for `report`, fitted with `params`; `pair` is the two groups (0-based) of figures 3–4.
 pub fn page_text(params: &Params, report: &FitReport, pair: (usize, usize)) -> PageText {
     let mut w = Writer { params, report, claims: Vec::new() };
-    let lede = w.lede();
-    let cards = cards::cards(&mut w);
+    // Each section links the first use of every glossary term to its entry.
+    let lede = term_links::link_terms(&w.lede());
+    let mut cards = cards::cards(&mut w);
+    for c in &mut cards {
+        c.foot = term_links::link_terms(&c.foot);
+    }
     let table = table::table(&mut w);
-    let table_note = table_note::table_note(&mut w);
-    let chapters = chapters::chapters(&mut w, pair);
+    let table_note = term_links::link_terms(&table_note::table_note(&mut w));
+    let mut chapters = chapters::chapters(&mut w, pair);
+    for ch in &mut chapters {
+        term_links::link_section(&mut ch.paragraphs);
+    }
     let d = &report.data;
     let data_summary = format!(
         "{} observation{} in {} group{}; {} of them have y_bin = 1.",

@@ -12,12 +12,15 @@ fn text_for(partial: serde_json::Value) -> PageText {
 
 /// Every tag of every HTML string is one the page allows (inline markup and MathML), with no style attribute.
 fn assert_allowed_markup(html: &str) {
-    const ALLOWED: [&str; 21] = [
+    const ALLOWED: [&str; 22] = [
+        "a",
         "p", "strong", "em", "code", "var", "sub", "sup", "math", "mrow", "mi", "mo", "mn", "msub", "msup", "msubsup",
         "munder", "mfrac", "mtext", "", "br", "span",
     ];
     assert!(!html.contains("style="), "{html}");
     assert!(!html.contains("<script"), "{html}");
+    // Links only to glossary entries (term_links.rs).
+    assert_eq!(html.matches("<a ").count(), html.matches("<a class=\"term\" href=\"#term-").count(), "{html}");
     for tag in html.split('<').skip(1) {
         let name: String = tag.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
         assert!(ALLOWED.contains(&name.as_str()), "tag <{name}> in {html}");
@@ -50,4 +53,27 @@ fn a_singular_fit_never_calls_its_zero_not_zero() {
     assert!(!modes.foot.contains("not"), "{}", modes.foot);
     assert!(modes.foot.contains("singular"));
     assert!(t.claims.contains(&Claim::Singular { model: ModelKey::GlmmAgq, singular: true }));
+}
+
+#[test]
+fn every_term_link_points_at_a_glossary_entry_and_terms_are_linked_once_per_section() {
+    for partial in [serde_json::json!({}), serde_json::json!({"preset": "question", "seed": 2, "groups": 2, "y_coef": 0, "spacing": 0, "nagq": 1})] {
+        let t = text_for(partial);
+        let mut sections: Vec<String> = vec![t.lede.clone(), t.table_note.clone()];
+        sections.extend(t.cards.iter().map(|c| c.foot.clone()));
+        sections.extend(t.chapters.iter().map(|c| c.paragraphs.join("")));
+        let mut linked = 0;
+        for html in &sections {
+            let ids = term_links::linked_ids(html);
+            for id in &ids {
+                assert!(crate::glossary::term(id).is_some(), "#term-{id} is not a glossary id, in {html}");
+            }
+            let mut unique = ids.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            assert_eq!(unique.len(), ids.len(), "a term linked twice in one section: {html}");
+            linked += ids.len();
+        }
+        assert!(linked >= 5, "only {linked} term links on the page");
+    }
 }

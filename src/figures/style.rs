@@ -80,6 +80,10 @@ pub(crate) fn frame<'a, DB: DrawingBackend>(
 ) -> Result<Chart<'a, DB>> {
     let [x0, x1] = info.x_range;
     let [y0, y1] = info.y_range;
+    // Room for the y tick labels: 60 px holds five characters; longer labels (−0.0020) get more, so the
+    // axis title does not run over them.
+    let longest = [y0, y1].iter().map(|v| tick_label(*v, y1 - y0).chars().count()).max().unwrap_or(0);
+    let y_area = 60.0 + 7.0 * longest.saturating_sub(5) as f64;
     let mut chart = ChartBuilder::on(area)
         .caption(&info.title, sz.title())
         .margin_top(sz.ipx(6.0))
@@ -87,7 +91,7 @@ pub(crate) fn frame<'a, DB: DrawingBackend>(
         .margin_right(sz.ipx(16.0))
         .margin_bottom(sz.ipx(4.0))
         .x_label_area_size(sz.ipx(44.0))
-        .y_label_area_size(sz.ipx(60.0))
+        .y_label_area_size(sz.ipx(y_area))
         .build_cartesian_2d(x0..x1, y0..y1)?;
     let (xs, ys) = (x1 - x0, y1 - y0);
     let fx = move |v: &f64| tick_label(*v, xs);

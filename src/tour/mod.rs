@@ -22,11 +22,28 @@ use crate::report::FitReport;
 /// Decimals of every sum and slope the tour prints.
 pub const DECIMALS: usize = 4;
 
-/// One sentence (or a few) and what it asserts about the fit.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One sentence (or a few) and what it asserts about the fit. Serialised as `{text, html, claims}`: `html`
+/// is the text escaped, with each glossary term's first use linked to its entry ([`linked_html`]).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Said {
     pub text: String,
     pub claims: Vec<TourClaim>,
+}
+
+impl Serialize for Said {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = serializer.serialize_struct("Said", 3)?;
+        st.serialize_field("text", &self.text)?;
+        st.serialize_field("html", &linked_html(&self.text))?;
+        st.serialize_field("claims", &self.claims)?;
+        st.end()
+    }
+}
+
+/// Plain text as HTML for the page: escaped, the first use of each glossary term linked to its entry.
+pub fn linked_html(text: &str) -> String {
+    crate::explain::term_links::link_terms(&crate::explain::format::esc(text))
 }
 
 impl Said {

@@ -17,6 +17,8 @@ use super::{glmm, slope, Said, DECIMALS};
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
     pub sentences: Vec<String>,
+    /// The sentences as HTML, each term's first use in the summary linked to the glossary.
+    pub sentences_html: Vec<String>,
     pub start: String,
     pub claims: Vec<TourClaim>,
 }
@@ -129,8 +131,11 @@ fn slopes_sentence(report: &FitReport) -> Said {
 /// The summary for this fit.
 pub fn summary(report: &FitReport) -> Summary {
     let parts = [sums_sentence(report), means_sentence(report), slopes_sentence(report)];
+    let mut sentences_html: Vec<String> = parts.iter().map(|p| crate::explain::format::esc(&p.text)).collect();
+    crate::explain::term_links::link_section(&mut sentences_html);
     Summary {
         sentences: parts.iter().map(|p| p.text.clone()).collect(),
+        sentences_html,
         start: "Where to start: the tour just below sets the page to six examples, one at a time; each asks you to predict what will happen before it shows you.".to_string(),
         claims: parts.into_iter().flat_map(|p| p.claims).collect(),
     }

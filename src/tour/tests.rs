@@ -111,3 +111,23 @@ fn print_texts() {
         }
     }
 }
+
+#[test]
+fn the_summary_and_reveals_link_glossary_terms_to_existing_entries() {
+    let (p, report) = fit(serde_json::json!({"preset": "answer", "nagq": 100}));
+    let v = view(&report, &p);
+    let mut htmls = v.summary.sentences_html.clone();
+    htmls.extend(all().iter().map(|s| linked_html(&reveal::reveal(s.kind, &report).text)));
+    let mut links = 0;
+    for html in &htmls {
+        for id in crate::explain::term_links::linked_ids(html) {
+            assert!(crate::glossary::term(id).is_some(), "#term-{id} is not a glossary id, in {html}");
+            links += 1;
+        }
+    }
+    // The summary speaks of posteriors and the marginal likelihood: both linked, once in the summary.
+    let summary = v.summary.sentences_html.join(" ");
+    assert_eq!(summary.matches("href=\"#term-posterior\"").count(), 1, "{summary}");
+    assert_eq!(summary.matches("href=\"#term-marginal-likelihood\"").count(), 1, "{summary}");
+    assert!(links >= 4, "{links} links");
+}
