@@ -8,7 +8,7 @@ use crate::claims::{ModelKey, TourClaim};
 use crate::params::Params;
 use crate::report::FitReport;
 
-use super::number::fixed;
+use crate::explain::format::fixed;
 use super::pa_slope::{approximate_pa_slope, attenuation_c, exact_pa_slope};
 use super::summary::slope_pair;
 use super::{glmm, slope, Said, DECIMALS};

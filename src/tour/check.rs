@@ -4,7 +4,7 @@
 use crate::claims::{Claim, ModelKey, Summed, TourClaim};
 use crate::report::FitReport;
 
-use super::number::reads_as_zero;
+use crate::explain::format::reads_as_zero;
 
 /// σ_b below this counts as 0 (a singular fit: the optimiser stops within ~10⁻¹² of the boundary).
 pub const SINGULAR_SIGMA: f64 = 1e-6;

@@ -5,7 +5,6 @@
 
 pub mod causes;
 pub mod check;
-pub mod number;
 pub mod pa_slope;
 pub mod reveal;
 pub mod steps;

@@ -5,7 +5,7 @@
 use crate::claims::{Claim, ModelKey, Summed, TourClaim};
 use crate::report::FitReport;
 
-use super::number::{fixed, reads_as_zero};
+use crate::explain::format::{fixed, reads_as_zero};
 use super::steps::StepKind;
 use super::summary::slope_pair;
 use super::{glmm, slope, Said, DECIMALS};

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::claims::{Claim, ModelKey, Summed, TourClaim};
 use crate::report::FitReport;
 
-use super::number::{fixed, reads_as_zero};
+use crate::explain::format::{fixed, reads_as_zero};
 use super::{glmm, slope, Said, DECIMALS};
 
 /// The summary: three sentences, a pointer to the tour, and their claims.

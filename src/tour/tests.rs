@@ -2,7 +2,7 @@
 //! the report directly), and the text carries the live numbers.
 
 use super::check::holds;
-use super::number::fixed;
+use crate::explain::format::fixed;
 use super::steps::{all, StepKind};
 use super::*;
 use crate::claims::TourClaim;
