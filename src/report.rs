@@ -17,7 +17,12 @@ fn zero_at_table_precision() -> f64 {
 
 /// Whether `x` prints as zero in the table: every digit of it with [`TABLE_DECIMALS`] decimals is 0.
 pub fn reads_as_zero(x: f64) -> bool {
-    x.is_finite() && format!("{:.TABLE_DECIMALS$}", x.abs()).chars().all(|c| c == '0' || c == '.')
+    prints_as_zero(x, TABLE_DECIMALS)
+}
+
+/// Whether every digit of `x` printed with `decimals` decimals is 0 (the one rule for calling a sum zero).
+pub fn prints_as_zero(x: f64, decimals: usize) -> bool {
+    x.is_finite() && format!("{:.decimals$}", x.abs()).chars().all(|c| c == '0' || c == '.')
 }
 
 /// A fitted model or the sentence saying why it could not be fitted.

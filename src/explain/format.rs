@@ -20,9 +20,7 @@ pub fn fixed(x: f64, decimals: usize) -> String {
 }
 
 /// Whether `x` printed with `decimals` decimals shows only zeros (a sum the text may call zero).
-pub fn reads_as_zero(x: f64, decimals: usize) -> bool {
-    x.is_finite() && format!("{:.decimals$}", x.abs()).chars().all(|c| c == '0' || c == '.')
-}
+pub use crate::report::prints_as_zero as reads_as_zero;
 
 /// Text made safe to put into HTML.
 pub fn esc(s: &str) -> String {
