@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use glmm_demo::claims::{Claim, ModelKey, Summed};
 use glmm_demo::data::{simulate, Dataset, Preset, SimConfig};
 use glmm_demo::explain::{page_text, PageText};
-use glmm_demo::models::glmm::{split_by_group, GlmmParams};
+use glmm_demo::models::logistic::{split_by_group, GlmmParams};
 use glmm_demo::models::marginal::exact_loglik;
 use glmm_demo::models::fit_all;
 use glmm_demo::params::Params;

@@ -56,7 +56,7 @@ use glmm_demo::data::csv::{read_csv, write_csv};
 use glmm_demo::data::{simulate, Dataset, Preset, SimConfig};
 use glmm_demo::models::glm::{glm, separated_groups};
 use glmm_demo::models::glmer::{default_start, glmer};
-use glmm_demo::models::glmm::{bernoulli_term, conditional_modes, objective, split_by_group, GlmmParams};
+use glmm_demo::models::logistic::{bernoulli_term, conditional_modes, objective, split_by_group, GlmmParams};
 use glmm_demo::models::lmm::lmm;
 use glmm_demo::models::marginal::{conditional_means_exact, exact_loglik, marginal_exact};
 use glmm_demo::models::means_sum::means_sum_claims;

@@ -4,7 +4,7 @@ use nalgebra::DVector;
 
 use super::family::logistic;
 use super::pirls::{penalised_fit, penalised_negloglik};
-use super::glmm::{
+use super::logistic::{
     check_estimable, conditional_modes, minimise_objective, objective, split_by_group, GlmmOptimum, GlmmParams, SINGULAR_THETA,
 };
 use super::marginal::{best_start, conditional_means_exact, exact_loglik};

@@ -19,7 +19,7 @@
 
 use nalgebra::DVector;
 
-use super::glmm::check_estimable;
+use super::logistic::check_estimable;
 use super::sigma_bound::{sigma_b_bound, SigmaBound};
 use super::pirls::{penalised_fit_with_hessian, penalised_negloglik};
 use crate::claims::Claim;

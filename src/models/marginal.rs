@@ -12,7 +12,7 @@
 use nalgebra::DVector;
 use num_dual::DualNum;
 
-use super::glmm::{
+use super::logistic::{
     check_estimable, conditional_modes, penalised_deviance, penalised_deviance_dual, penalised_deviance_slopes,
     split_by_group, with_derivatives, GlmmParams, Group, MAX_THETA,
 };
@@ -224,7 +224,7 @@ fn polish(groups: &[Group], p: GlmmParams<f64>, fraction: f64) -> GlmmParams<f64
         with_derivatives(&x, |pd| deviance(groups, pd, &modes, &h, node_budget(fraction)))
     };
     // At a singular optimum (σ = 0, where the means are all 0) there is nothing to polish.
-    if p.theta.abs() < super::glmm::SINGULAR_THETA {
+    if p.theta.abs() < super::logistic::SINGULAR_THETA {
         return p;
     }
     let size = |g: &DVector<f64>| g.iter().fold(0.0f64, |m, v| m.max(v.abs()));
@@ -250,7 +250,7 @@ fn polish(groups: &[Group], p: GlmmParams<f64>, fraction: f64) -> GlmmParams<f64
 /// optimum where the means sum to zero as precisely as they are computed; it moves α by ~1e-7 of its scale,
 /// which changes log L by ~1e-14.
 fn centre_alpha(groups: &[Group], p: GlmmParams<f64>) -> GlmmParams<f64> {
-    if p.theta.abs() < super::glmm::SINGULAR_THETA {
+    if p.theta.abs() < super::logistic::SINGULAR_THETA {
         return p;
     }
     let sum_at = |alpha: f64| {
@@ -331,7 +331,7 @@ pub fn marginal_exact_given(data: &Dataset, start: [f64; 3], bound: &SigmaBound)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::glmm::objective;
+    use crate::models::logistic::objective;
     use crate::models::quadrature::gauss_hermite;
 
     fn groups() -> Vec<Group> {

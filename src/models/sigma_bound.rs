@@ -33,7 +33,7 @@
 
 use super::glm::{glm, separated_groups};
 use super::glmer::default_start;
-use super::glmm::{check_estimable, split_by_group, GlmmParams, MAX_THETA};
+use super::logistic::{check_estimable, split_by_group, GlmmParams, MAX_THETA};
 use super::marginal::{exact_loglik, search_below};
 use super::optimize::Search;
 use super::probit_limit::{probit_limit, ProbitLimit};

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::chebyshev::Chebyshev;
 use crate::claims::{Claim, Summed};
 use crate::data::Dataset;
-use crate::models::glmm::{conditional_modes, penalised_deviance_with_slopes, split_by_group, GlmmParams, Group};
+use crate::models::logistic::{conditional_modes, penalised_deviance_with_slopes, split_by_group, GlmmParams, Group};
 use crate::models::marginal::{conditional_means_exact, exact_loglik};
 use crate::report::GlmmFit;
 

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::joint_surface::GroupTerm;
 use crate::data::Dataset;
-use crate::models::glmm::{split_by_group, GlmmParams};
+use crate::models::logistic::{split_by_group, GlmmParams};
 use crate::models::marginal::exact_loglik;
 
 /// The shift and its effect on all G groups.

@@ -2,7 +2,7 @@
 //! α, β and σ_b (the page's nAGQ fit).
 //!
 //! With b = σ_b·u and lme4's penalised deviance φ_g(u) = Σ_{i∈g} d(y_i, α + βx_i + σ_b u) + u² (the core's
-//! per-group integrand is e^{−φ_g(u)/2}, see [`crate::models::glmm`]),
+//! per-group integrand is e^{−φ_g(u)/2}, see [`crate::models::logistic`]),
 //!   p(b | y) = e^{−φ_g(b/σ_b)/2} / (σ_b · I_g),   I_g = ∫ e^{−φ_g(u)/2} du,
 //! normalised by its integral so that every curve has area 1 and the groups compare directly. I_g comes from
 //! the exact trapezoid rule of [`crate::models::marginal`] (the group's exact log marginal likelihood).
@@ -14,7 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::Dataset;
-use crate::models::glmm::{penalised_deviance, penalised_deviance_slopes, split_by_group, GlmmParams, Group};
+use crate::models::logistic::{penalised_deviance, penalised_deviance_slopes, split_by_group, GlmmParams, Group};
 use crate::models::marginal::exact_loglik;
 use crate::report::GlmmFit;
 
