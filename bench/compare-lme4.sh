@@ -213,7 +213,7 @@ for c in real_cases:
         ratio3 = lc / oc if lc and oc else None
         lll = r[rk].get("loglik_true", r[rk].get("loglik")) if r and rk in r else None
         oll = ff.get(fk, {}).get("loglik") if isinstance(ff.get(fk), dict) else None
-        ll = f"{lll:.6f} / {oll:.6f}" if lll is not None and oll is not None else (f"{lll:.6f} / —" if lll is not None else "")
+        ll = " / ".join("—" if v is None else f"{v:.6f}" for v in (lll, oll)) if (lll, oll) != (None, None) else ""
         summary[name][label] = {"lme4_ms": l, "ours_ms": o, "ratio": ratio, "lme4_cpu_ms": lc, "ours_cpu_ms": oc, "ratio_cpu": ratio3}
         fmt = lambda v, p: ("%." + str(p) + "f") % v if v is not None else "—"
         cpu = f"{fmt(lc, 1)} / {fmt(oc, 3)}"

@@ -343,7 +343,9 @@ for (f in glm_families) local({
     nm, sprintf("%s, %s link, without the random term: the pooled and the per-group GLM.", f[[6]], f[[2]]),
     f[[3]], f[[4]], f[[5]]))
 })
-## VerbAgg's three links take ~2-4 min each (7,584 rows x 100 nodes per evaluation)
+## VerbAgg's three links take 2-8 min each (7,584 rows x 100 nodes per evaluation; 135 s and 460 s for logit
+## and probit on 2 shared cores), the rest seconds. The VerbAgg _glm fixtures take minutes each (glm.fit on
+## 322 columns), the rest under 2 s.
 for (f in glm_families) local({
   f <- f
   nm <- sprintf("%s_%s_marginal", f[[1]], f[[2]])
