@@ -12,13 +12,14 @@
 //! estimator for any p.
 
 use nalgebra::{DMatrix, DVector};
+use serde::{Deserialize, Serialize};
 
 use super::columns::{aliased_columns, check_full_rank, dense};
 use crate::data::grouped_design::GroupedDesign;
 use crate::error::{Error, Result};
 
 /// A least-squares fit: named coefficients, σ̂, the residual sum of squares and the log-likelihood.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinearFit {
     /// Column names as R prints them (`(Intercept)`, `Days`, `Subject309`, …).
     pub names: Vec<String>,

@@ -15,6 +15,7 @@
 //! θ search are its functions, reused here.
 
 use num_dual::DualNum;
+use serde::{Deserialize, Serialize};
 
 use super::columns::{check_full_rank, dense};
 use crate::data::grouped_design::GroupedDesign;
@@ -22,7 +23,7 @@ use crate::error::{Error, Result};
 use crate::models::lmm::{minimise_over_theta, profiled_criterion, SINGULAR_THETA};
 
 /// An lmer fit on the grouped design.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LmerFit {
     /// Fixed-effect names as R prints them, and the estimates (`fixef()`).
     pub names: Vec<String>,
