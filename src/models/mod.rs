@@ -3,6 +3,7 @@
 pub mod design;
 pub mod family;
 pub mod glm;
+pub mod gaussian;
 pub mod glmer;
 pub mod logistic;
 pub mod joint_mode;
