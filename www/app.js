@@ -106,7 +106,7 @@ class GlmmDemo extends EventTarget {
   /** Figure 7's marks, [{group, label, mode, mean}] (0-based group), as drawn. */
   posteriorMarks() { return engine.call((demo) => demo.posterior_marks()); }
   /** Moves figure 8's α handle to position `index` (undefined: leaves it) and returns Rust's readout. */
-  alphaHandle(index) { const r = syncAlphaHandle(index); if (r && index !== undefined) figures.drawOne(8); return r; }
+  alphaHandle(index) { const r = syncAlphaHandle(index); if (r && index !== undefined) figures.handleMoved(); return r; }
   /** Whether a refit is running in the worker. */
   busy() { return app.busy; }
   /** For tests: make the core panic, and resolve once the page has recovered. */
@@ -651,7 +651,7 @@ function syncAlphaHandle(index) {
 }
 
 function onAlphaHandle() {
-  if (syncAlphaHandle(Number($('#alpha-handle').value))) figures.drawOne(8);
+  if (syncAlphaHandle(Number($('#alpha-handle').value))) figures.handleMoved();
 }
 
 function renderGlossary() {

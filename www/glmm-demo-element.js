@@ -153,7 +153,7 @@ class GlmmDemoElement extends HTMLElement {
   }
 
   moveHandle(index) {
-    if (this.syncHandle(index)) this.figures.drawOne(8);
+    if (this.syncHandle(index)) this.figures.handleMoved();
   }
 
   render({ params, results, redraw }) {

@@ -210,6 +210,9 @@ export class Figures {
       fig.querySelector('.fig-text').textContent = info?.explanation || '';
       const scene = [info?.caption, ...(info?.notes || [])].filter(Boolean).join(' ');
       fig.querySelector('.fig-scene').textContent = scene;
+      // Figures 3–4: the α they are drawn from (glmer's, or figure 8's handle's), from Rust.
+      if (info?.at_alpha !== undefined && info?.at_alpha !== null) fig.dataset.alpha = String(info.at_alpha);
+      else delete fig.dataset.alpha;
       const alt = info?.unavailable || info?.alt || '';
       fig.querySelector('.fig-desc').textContent = alt;
       fig.querySelector('canvas').setAttribute('aria-label', `Figure ${n}${info?.title ? `: ${info.title}` : ''}${alt ? `. ${alt}` : ''}`);
@@ -256,6 +259,12 @@ export class Figures {
     }
     this.lastDraw = performance.now() - t0;
     return this.lastDraw;
+  }
+
+  /** After figure 8's handle moved: figure 8, and figures 3–4 that follow it, with their new captions. */
+  handleMoved() {
+    this.describe();
+    for (const n of [8, 3, 4]) this.drawOne(n);
   }
 
   /** Draws figure `n` alone (figure 8 when its α handle moves). */
