@@ -267,6 +267,14 @@ impl Demo {
         let readout =
             surfaces::lesson_descriptions::handle_readout(prof, index.unwrap_or(prof.handle)).ok_or_else(no_profile)?;
         prof.handle = readout.index;
+        // Figures 3–4 follow the handle (β and σ_b held at the fit), recomputed only when its α changed.
+        let drawn_at = scene.figure(3).and_then(|f| f.at_alpha);
+        if let (Some(data), Some(report)) = (&self.data, &self.report) {
+            if drawn_at.is_some_and(|a| a != readout.alpha) {
+                let opts = SceneOptions { pair: self.pair, ..SceneOptions::default() };
+                surfaces::redraw_joint_at(scene, data, report, &opts, readout.alpha)?;
+            }
+        }
         Ok(readout)
     }
 }

@@ -89,6 +89,9 @@ pub enum Claim {
     /// `shifted` − `fitted` is the mean of all G conditional modes of the report's glmer (nAGQ as fitted),
     /// and `fitted` its α.
     AlphaShiftedByMeanMode { fitted: f64, shifted: f64, decimals: usize },
+    /// `shifted` − `at.alpha` is the mean of all G conditional modes at `at` (figure 4 drawn from figure 8's
+    /// handle α instead of glmer's).
+    AlphaShiftedByMeanModeAt { at: AtParams, shifted: f64, decimals: usize },
     /// The exact marginal log-likelihood Σ_g log ∫ e^{f_g(z)} dz at `at` is `value`.
     ExactLogLik { at: AtParams, value: f64, decimals: usize },
     /// The highest value of the joint density of all G random effects, max_z Σ_g f_g(z_g), is `gain`

@@ -28,7 +28,7 @@
 //! | key      | value                                                                              |
 //! |----------|------------------------------------------------------------------------------------|
 //! | `embed`  | `1` shows only the chosen panels, sized to the frame (`embed` alone means `1`)      |
-//! | `panels` | comma list of figure numbers `1`–`6` and `table`, in display order (default: all)  |
+//! | `panels` | comma list of figures `1`–`8`, `table` and `tour`, in display order (default: all) |
 //! | `pair`   | two group numbers (1-based, as the page shows them) for the contour figures       |
 //! | `dark`   | `1` dark theme, `0` light theme; absent (or `auto`): follow the system             |
 //!
@@ -57,16 +57,23 @@ pub const MAX_NOTICE_CHARS: usize = 240;
 /// Longest piece of the link quoted in a notice, in characters.
 const MAX_ECHO_CHARS: usize = 40;
 
-/// One panel of the page: a figure (1–6) or the results table.
+/// One panel of the page: a figure (1–8, figure 8 with its α handle), the results table, or the guided
+/// tour (its steps, each setting the embedded view's own state).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Panel {
     Figure(FigureId),
     Table,
+    Tour,
 }
 
+/// How a notice names the panels a link may list.
+const PANEL_NAMES: &str = "panels are 1 to 8, table and tour";
+
 impl Panel {
-    /// Every panel, in page order: figures 1–6, then the table.
-    pub const ALL: [Panel; 7] = [
+    /// Every panel: figures 1–6 and the table (the embed view's panels before the lesson's path was
+    /// added, in their order, so an old link without `panels` shows them first), then figures 7–8 and
+    /// the tour.
+    pub const ALL: [Panel; 10] = [
         Panel::Figure(FigureId::LinearFits),
         Panel::Figure(FigureId::LogisticFits),
         Panel::Figure(FigureId::JointContour),
@@ -74,35 +81,43 @@ impl Panel {
         Panel::Figure(FigureId::RandomEffectsPart),
         Panel::Figure(FigureId::BernoulliPart),
         Panel::Table,
+        Panel::Figure(FigureId::Posteriors),
+        Panel::Figure(FigureId::AlphaProfile),
+        Panel::Tour,
     ];
 
-    /// The panel's name in the hash: `1`–`6` or `table`.
+    /// The panel's name in the hash: `1`–`8`, `table` or `tour`.
     pub fn token(self) -> String {
         match self {
             Panel::Figure(id) => id.number().to_string(),
             Panel::Table => "table".to_string(),
+            Panel::Tour => "tour".to_string(),
         }
     }
 
-    /// The panel named `s` in the hash (`1`–`6` or `table`, any case, surrounding spaces ignored).
+    /// The panel named `s` in the hash (`1`–`8`, `table` or `tour`, any case, surrounding spaces ignored).
     pub fn parse(s: &str) -> Option<Panel> {
         let s = s.trim();
         if s.eq_ignore_ascii_case("table") {
             return Some(Panel::Table);
         }
+        if s.eq_ignore_ascii_case("tour") {
+            return Some(Panel::Tour);
+        }
         if s.len() == 1 {
-            return s.parse::<u8>().ok().and_then(FigureId::from_number).map(Panel::Figure);
+            return s.parse::<u8>().ok().and_then(FigureId::from_any_number).map(Panel::Figure);
         }
         None
     }
 }
 
-/// JSON for the page: a figure as its number, the table as `"table"`.
+/// JSON for the page: a figure as its number, the table as `"table"`, the tour as `"tour"`.
 impl Serialize for Panel {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         match self {
             Panel::Figure(id) => s.serialize_u8(id.number()),
             Panel::Table => s.serialize_str("table"),
+            Panel::Tour => s.serialize_str("tour"),
         }
     }
 }
@@ -120,7 +135,7 @@ pub enum Theme {
 pub struct ViewState {
     /// Embed mode: only the chosen panels, sized to the frame.
     pub embed: bool,
-    /// The panels shown, in order, without repeats; all seven by default.
+    /// The panels shown, in order, without repeats; all of [`Panel::ALL`] by default.
     pub panels: Vec<Panel>,
     /// The two groups of the contour figures as 0-based indices (as [`crate::surfaces::SceneOptions::pair`]
     /// and `Demo::choose_pair`); the hash writes them 1-based. `None`: the page's choice.
@@ -490,7 +505,7 @@ pub fn parse_hash(hash: &str) -> ParsedState {
                 }
                 if panels.is_empty() {
                     notices.push(format!(
-                        "The link's {} names no panel (panels are 1 to 6 and table), so all panels are shown.",
+                        "The link's {} names no panel ({PANEL_NAMES}), so all panels are shown.",
                         s.shown()
                     ));
                 } else {
@@ -498,7 +513,7 @@ pub fn parse_hash(hash: &str) -> ParsedState {
                         let more = if bad.len() > 3 { format!(" and {} more", bad.len() - 3) } else { String::new() };
                         bad.truncate(3);
                         notices.push(format!(
-                            "The link's panels list names {}{more}, which {} (panels are 1 to 6 and table), so {} ignored.",
+                            "The link's panels list names {}{more}, which {} ({PANEL_NAMES}), so {} ignored.",
                             bad.join(", "),
                             if bad.len() == 1 && more.is_empty() { "is not a panel" } else { "are not panels" },
                             if bad.len() == 1 && more.is_empty() { "it was" } else { "they were" }
@@ -646,13 +661,23 @@ mod tests {
 
     #[test]
     fn view_keys() {
-        let s = parse_hash("?embed&panels=2,3,table,2,7,x&pair=2,1&dark=1");
+        let s = parse_hash("?embed&panels=2,3,table,2,9,x&pair=2,1&dark=1");
         assert!(s.view.embed);
         assert_eq!(s.view.panels, vec![Panel::Figure(FigureId::LogisticFits), Panel::Figure(FigureId::JointContour), Panel::Table]);
         assert_eq!(s.view.pair, Some((1, 0)));
         assert_eq!(s.view.theme, Some(Theme::Dark));
         assert_eq!(s.notices.len(), 1, "{:?}", s.notices);
-        assert!(s.notices[0].contains("\"7\", \"x\""), "{}", s.notices[0]);
+        assert!(s.notices[0].contains("\"9\", \"x\""), "{}", s.notices[0]);
+        assert!(s.notices[0].contains("1 to 8, table and tour"), "{}", s.notices[0]);
+
+        // The lesson's panels: figures 7 and 8 and the tour, in the link's order, and back.
+        let s = parse_hash("?embed=1&panels=TOUR,8,7");
+        assert_eq!(
+            s.view.panels,
+            vec![Panel::Tour, Panel::Figure(FigureId::AlphaProfile), Panel::Figure(FigureId::Posteriors)]
+        );
+        assert!(s.notices.is_empty(), "{:?}", s.notices);
+        assert!(to_hash_with_view(&s.params, &s.view).ends_with("&embed=1&panels=tour,8,7"));
 
         let s = parse_hash("#groups=3&pair=1,4&panels=9&embed=2&dark=auto");
         assert_eq!(s.view, ViewState::default());
@@ -712,8 +737,8 @@ mod tests {
 
     #[test]
     fn panels_serialise_as_numbers_and_table() {
-        let v = serde_json::to_value(parse_hash("#panels=1,table&dark=0")).unwrap();
-        assert_eq!(v["view"]["panels"], json!([1, "table"]));
+        let v = serde_json::to_value(parse_hash("#panels=1,table,tour,7&dark=0")).unwrap();
+        assert_eq!(v["view"]["panels"], json!([1, "table", "tour", 7]));
         assert_eq!(v["view"]["theme"], json!("light"));
         assert_eq!(v["view"]["pair"], Value::Null);
         assert_eq!(v["params"]["groups"], json!(2));

@@ -19,10 +19,10 @@
 // parent after its first drawing and whenever its height changes, settled heights only (postHeight).
 
 import { Engine } from './engine.js';
-import { Figures, h, download, stem, layoutPanels, watchScroller } from './view.js';
+import { Figures, h, download, stem, layoutPanels, watchScroller, syncAlphaHandle as syncHandle } from './view.js';
 import { MODELS, renderTable } from './table.js';
 import { fixed, parseNumber } from './format.js';
-import { Tour } from './tour.js';
+import { Tour, wireTermLinks } from './tour.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
@@ -33,7 +33,7 @@ const PRESET_HINTS = {
   custom: 'Your own settings. Choose a preset to return to an example.',
 };
 
-const PANELS = ['1', '2', '3', '4', '5', '6', 'table'];
+const PANELS = ['1', '2', '3', '4', '5', '6', 'table', '7', '8', 'tour'];
 
 // ---------------------------------------------------------------------------------------------------------
 // State
@@ -106,7 +106,7 @@ class GlmmDemo extends EventTarget {
   /** Figure 7's marks, [{group, label, mode, mean}] (0-based group), as drawn. */
   posteriorMarks() { return engine.call((demo) => demo.posterior_marks()); }
   /** Moves figure 8's α handle to position `index` (undefined: leaves it) and returns Rust's readout. */
-  alphaHandle(index) { const r = syncAlphaHandle(index); if (r && index !== undefined) figures.drawOne(8); return r; }
+  alphaHandle(index) { const r = syncAlphaHandle(index); if (r && index !== undefined) figures.handleMoved(); return r; }
   /** Whether a refit is running in the worker. */
   busy() { return app.busy; }
   /** For tests: make the core panic, and resolve once the page has recovered. */
@@ -123,6 +123,9 @@ const tour = new Tour(document, {
   onNotice: (text, kind) => showNotice(text, kind),
 });
 api.addEventListener('update', () => tour.update());
+// A glossary link scrolls to its entry without touching the hash (a hash the page does not know would reset
+// the parameters); where the glossary is not shown (the embed view) it shows the definition in place.
+wireTermLinks(document, () => engine.core.glossary());
 
 function messageOf(e) {
   return (e && e.message) || String(e);
@@ -294,8 +297,12 @@ function applyView(view) {
   const grid = $('#embed-grid');
   const chosen = app.view.panels;
   for (const fig of $$('figure.fig')) fig.hidden = !chosen.includes(fig.dataset.figure);
-  layoutPanels(grid, chosen, (p) => $(`figure.fig[data-figure="${p}"]`), chosen.includes('table') ? $('#results') : null);
+  // Figure 8 travels with its α handle; the tour is its steps (the page's summary stays behind).
+  const figureFor = (p) => (p === '8' ? $('.alpha-panel') : $(`figure.fig[data-figure="${p}"]`));
+  const sections = { table: chosen.includes('table') ? $('#results') : null, tour: chosen.includes('tour') ? $('#tour') : null };
+  layoutPanels(grid, chosen, figureFor, sections);
   if (!chosen.includes('table')) $('#results').hidden = true;
+  if (!chosen.includes('tour')) $('#tour').hidden = true;
   grid.hidden = false;
   const full = $('#embed-full');
   full.href = currentFullLink();
@@ -640,20 +647,11 @@ function setStatus(text) {
 
 /** Shows Rust's readout for the handle at `index` (undefined: where it is; after a refit, glmer's α). */
 function syncAlphaHandle(index) {
-  const input = $('#alpha-handle');
-  let r = null;
-  try { r = engine.call((demo) => demo.alpha_handle(index)); } catch (e) { r = null; }
-  input.disabled = !r;
-  $('#alpha-readout').textContent = r ? r.text : 'The α profile is not available for this fit.';
-  if (!r) return null;
-  input.max = String(r.positions - 1);
-  input.value = String(r.index);
-  input.setAttribute('aria-valuetext', r.label);
-  return r;
+  return syncHandle($('#alpha-handle'), $('#alpha-readout'), (fn) => engine.call(fn), index);
 }
 
 function onAlphaHandle() {
-  if (syncAlphaHandle(Number($('#alpha-handle').value))) figures.drawOne(8);
+  if (syncAlphaHandle(Number($('#alpha-handle').value))) figures.handleMoved();
 }
 
 function renderGlossary() {

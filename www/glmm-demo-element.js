@@ -7,15 +7,17 @@
 // the element works wherever www/ is served (a host that serves the script to other origins needs CORS,
 // as any module script does; the fitting worker is then not used and large data fit on the main thread).
 // Attributes (the permalink's names work too): preset, seed, groups, n, thresholds ("0.5,0.1"),
-// y-coef (or y_coef, yc), spacing (sp), center (c: true/false/1/0), nagq, panels ("1,2,3,4,5,6,table"),
-// pair ("1,2"). A malformed value falls back to its default with a notice, as in a permalink. Each element
+// y-coef (or y_coef, yc), spacing (sp), center (c: true/false/1/0), nagq, panels (figures "1"–"8",
+// "table", "tour"; default all), pair ("1,2"). Figure 8 comes with its α handle; "tour" is the guided tour,
+// whose steps set this element's own state (never the host page's URL). A malformed value falls back to its default with a notice, as in a permalink. Each element
 // has its own engine and shadow DOM; several on one page work side by side.
 // Element API: el.ready, el.set(partial), el.params(), el.results(), el.rCode(), and an 'update' event.
 
 import { Engine } from './engine.js';
-import { Figures, h, layoutPanels, watchScroller } from './view.js';
+import { Figures, h, layoutPanels, watchScroller, alphaHandleBox, syncAlphaHandle } from './view.js';
 import { renderTable } from './table.js';
 import { fixed } from './format.js';
+import { Tour, wireTermLinks } from './tour.js';
 
 const STYLE = new URL('./style.css', import.meta.url).href;
 
@@ -71,6 +73,8 @@ class GlmmDemoElement extends HTMLElement {
     this.grid = h('div', { class: 'gd-grid' });
     this.foot = h('p', { class: 'gd-foot', 'aria-live': 'polite' });
     root.replaceChildren(link, h('div', { class: 'gd', part: 'container' }, [this.notice, this.grid, this.foot]));
+    // Glossary links show their definition in place (the host page has no glossary, and its hash is not ours).
+    wireTermLinks(root, () => this.engine.core.glossary());
 
     this.engine = new Engine({
       onApplied: (info) => this.render(info),
@@ -99,25 +103,57 @@ class GlmmDemoElement extends HTMLElement {
   buildPanels(panels) {
     this.panels = panels;
     this.table = null;
-    let section = null;
+    const sections = {};
     if (panels.includes('table')) {
       this.table = h('table', { class: 'results-table' }, [h('thead'), h('tbody')]);
-      section = h('section', { class: 'results', 'aria-label': 'Every model on the same data' }, [
+      sections.table = h('section', { class: 'results', 'aria-label': 'Every model on the same data' }, [
         h('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Results table' }, [this.table]),
       ]);
     }
-    layoutPanels(this.grid, panels, (p) => h('figure', { class: 'fig', 'data-figure': p }), section);
+    if (panels.includes('tour')) {
+      const title = `gd${this.uid}-tour-title`;
+      sections.tour = h('section', { class: 'tour gd-tour', 'aria-labelledby': title }, [
+        h('h2', { id: title, text: 'A guided tour: predict, then see' }),
+        h('ol', { id: 'tour-steps', class: 'tour-steps', 'aria-label': 'Tour steps' }),
+        h('div', { id: 'tour-stage', class: 'tour-stage' }),
+      ]);
+    }
+    this.handle = null;
+    const figureFor = (p) => {
+      const fig = h('figure', { class: 'fig', 'data-figure': p });
+      if (p !== '8') return fig;
+      this.handle = alphaHandleBox(`gd${this.uid}`);
+      this.handle.querySelector('input').addEventListener('input', (e) => this.moveHandle(Number(e.target.value)));
+      return h('div', { class: 'alpha-panel' }, [fig, this.handle]);
+    };
+    layoutPanels(this.grid, panels, figureFor, sections);
     this.figures = new Figures(this.shadowRoot, {
       getDemo: () => this.engine.demo,
       getParams: () => this._params,
       onNotice: (t) => this.showNotice(t),
       idPrefix: `gd${this.uid}`,
     });
+    // The tour's steps set this element's state (its engine), told from its own fit.
+    this.tour = sections.tour ? new Tour(this.shadowRoot, {
+      set: (partial) => this.set(partial),
+      call: (fn) => this.engine.call(fn),
+      onNotice: (t) => this.showNotice(t),
+    }) : null;
     // Redraw sharp when a canvas changes size (the column narrows, a sidebar opens), without a refit.
     this.unwatch?.();
     const ro = this.figures.watchSizes(() => this.engine.redraw());
     this.unwatch = () => ro.disconnect();
-    if (section) watchScroller(section.querySelector('.table-wrap'));
+    if (sections.table) watchScroller(sections.table.querySelector('.table-wrap'));
+  }
+
+  /** Figure 8's handle: Rust's readout at position `index` (undefined: where it is), and the figures it moves. */
+  syncHandle(index) {
+    if (!this.handle) return null;
+    return syncAlphaHandle(this.handle.querySelector('input'), this.handle.querySelector('output'), (fn) => this.engine.call(fn), index);
+  }
+
+  moveHandle(index) {
+    if (this.syncHandle(index)) this.figures.handleMoved();
   }
 
   render({ params, results, redraw }) {
@@ -125,6 +161,7 @@ class GlmmDemoElement extends HTMLElement {
       this._params = params;
       this._results = results;
       this.figures.describe(params);
+      this.syncHandle();
       if (this.table) renderTable(this.table, this.engine.demo?.text().table);
       const agq = results?.glmm_agq;
       this.foot.replaceChildren(
@@ -135,7 +172,10 @@ class GlmmDemoElement extends HTMLElement {
       );
     }
     this.figures.draw(params);
-    if (!redraw) this.dispatchEvent(new CustomEvent('update', { detail: { params: this.params(), results: this.results() } }));
+    if (!redraw) {
+      this.tour?.update();
+      this.dispatchEvent(new CustomEvent('update', { detail: { params: this.params(), results: this.results() } }));
+    }
   }
 
   showNotice(text) {

@@ -109,8 +109,8 @@ export class Tour {
     const live = el('div', { id: 'tour-reveal', class: 'tour-reveal', 'aria-live': 'polite', 'aria-atomic': 'true' });
     this.stage.replaceChildren(
       heading,
-      el('p', { class: 'tour-setting', text: s.setting }),
-      el('p', { id: 'tour-question', class: 'tour-question' }, [el('strong', { text: 'Predict first: ' }), s.question]),
+      el('p', { class: 'tour-setting', html: s.setting_html }),
+      el('p', { id: 'tour-question', class: 'tour-question' }, [el('strong', { text: 'Predict first: ' }), el('span', { html: s.question_html })]),
       choices,
       live,
     );
@@ -174,19 +174,59 @@ export class Tour {
     if (!this.causes) return;
     const head = el('thead', {}, el('tr', {}, ['Cause', 'Compare', 'Slope of x', 'with', 'Slope of x', 'What it shows']
       .map((t) => el('th', { scope: 'col', text: t }))));
+    // The texts' HTML comes from Rust (escaped, σ_b in the page's notation, glossary links).
     const body = el('tbody', {}, causes.rows.map((r) => el('tr', {}, [
-      el('th', { scope: 'row', text: r.cause }),
-      el('td', { text: r.left }),
+      el('th', { scope: 'row', html: r.cause_html }),
+      el('td', { html: r.left_html }),
       el('td', { class: 'num', text: r.left_slope }),
-      el('td', { text: r.right }),
+      el('td', { html: r.right_html }),
       el('td', { class: 'num', text: r.right_slope }),
-      el('td', { class: 'reading', text: r.reading }),
+      el('td', { class: 'reading', html: r.reading_html }),
     ])));
     this.causes.replaceChildren(
-      el('p', { text: causes.intro }),
+      el('p', { html: causes.intro_html }),
       el('div', { class: 'table-wrap causes-wrap', tabindex: '0', role: 'region', 'aria-label': 'Why the fixed effects move' },
         el('table', { class: 'causes-table' }, [head, body])),
-      el('p', { class: 'causes-premise', text: causes.premise }),
+      el('p', { class: 'causes-premise', html: causes.premise_html }),
     );
   }
+}
+
+/**
+ * Glossary links (`a.term`, made in Rust: src/explain/term_links.rs) under `root` (the document or an
+ * element's shadow root). Pressed, a link never changes the URL (the page reads its hash as parameters, and
+ * inside `<glmm-demo>` the hash is the host page's): where the glossary is shown it scrolls to the entry and
+ * moves the focus there; where it is not (the embed view, the element) it opens the definition in place,
+ * after the link, and pressed again closes it. `glossary()` returns Rust's `[{id, term, definition}]`.
+ */
+export function wireTermLinks(root, glossary) {
+  let terms = null;
+  root.addEventListener('click', (ev) => {
+    const link = ev.target instanceof Element ? ev.target.closest('a.term') : null;
+    const href = link?.getAttribute('href') || '';
+    if (!href.startsWith('#term-')) return;
+    ev.preventDefault();
+    const id = href.slice(1);
+    const entry = root.getElementById ? root.getElementById(id) : root.querySelector(`#${CSS.escape(id)}`);
+    if (entry && entry.getClientRects().length > 0) {
+      entry.setAttribute('tabindex', '-1');
+      entry.scrollIntoView({ block: 'center' });
+      entry.focus({ preventScroll: true });
+      return;
+    }
+    const open = link.nextElementSibling?.classList.contains('term-def') ? link.nextElementSibling : null;
+    if (open) {
+      open.remove();
+      link.setAttribute('aria-expanded', 'false');
+      return;
+    }
+    try { terms = terms || glossary() || []; } catch (e) { terms = []; }
+    const t = terms.find((x) => `term-${x.id}` === id);
+    if (!t) return;
+    const defId = `${id}-def-${Math.random().toString(36).slice(2, 8)}`;
+    const def = el('span', { class: 'term-def', id: defId, role: 'note' }, [el('dfn', { text: t.term }), `: ${t.definition}`]);
+    link.after(def);
+    link.setAttribute('aria-expanded', 'true');
+    link.setAttribute('aria-controls', defId);
+  });
 }

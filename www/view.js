@@ -22,16 +22,17 @@ function h(tag, attrs = {}, children = []) {
 export { h };
 
 /**
- * Lays out `panels` ("1"–"6", "table") in order inside `container`: runs of figures share a grid (auto-fill
- * columns of at least 300 px, so one figure does not fill a wide frame), the table takes the full width.
+ * Lays out `panels` ("1"–"8", "table", "tour") in order inside `container`: runs of figures share a grid
+ * (auto-fill columns of at least 300 px, so one figure does not fill a wide frame); the table and the tour
+ * (`sections.table`, `sections.tour`, full-width elements, absent ones skipped) take the full width.
  */
-export function layoutPanels(container, panels, figureFor, table) {
+export function layoutPanels(container, panels, figureFor, sections = {}) {
   const items = [];
   let run = null;
   for (const p of panels) {
-    if (p === 'table') {
+    if (p === 'table' || p === 'tour') {
       run = null;
-      if (table) items.push(table);
+      if (sections[p]) items.push(sections[p]);
       continue;
     }
     if (!run) {
@@ -41,6 +42,36 @@ export function layoutPanels(container, panels, figureFor, table) {
     run.append(figureFor(p));
   }
   container.replaceChildren(...items);
+}
+
+/**
+ * Figure 8's α handle: a range input and Rust's readout beside it, for the custom element (the page has the
+ * same markup in index.html, ids alpha-handle and alpha-readout).
+ */
+export function alphaHandleBox(idPrefix) {
+  const id = `${idPrefix}-alpha-handle`;
+  return h('div', { class: 'alpha-handle' }, [
+    h('label', { for: id }, ['Move the intercept ', h('var', { text: 'α' }), ' (', h('var', { text: 'β' }), ' and ',
+      h('var', {}, ['σ', h('sub', { text: 'b' })]), ' stay at glmer’s fit)']),
+    h('input', { type: 'range', id, class: 'alpha-range', min: 0, max: 0, step: 1, value: 0, 'aria-describedby': `${id}-readout` }),
+    h('output', { id: `${id}-readout`, class: 'alpha-readout', for: id, 'aria-live': 'polite' }),
+  ]);
+}
+
+/**
+ * Shows Rust's readout for figure 8's handle at position `index` (undefined: where it is; after a refit,
+ * glmer's α) in `input` (a range) and `output`; returns the readout, or null when there is no α profile.
+ */
+export function syncAlphaHandle(input, output, call, index) {
+  let r = null;
+  try { r = call((demo) => demo.alpha_handle(index)); } catch (e) { r = null; }
+  input.disabled = !r;
+  output.textContent = r ? r.text : 'The α profile is not available for this fit.';
+  if (!r) return null;
+  input.max = String(r.positions - 1);
+  input.value = String(r.index);
+  input.setAttribute('aria-valuetext', r.label);
+  return r;
 }
 
 /**
@@ -179,6 +210,9 @@ export class Figures {
       fig.querySelector('.fig-text').textContent = info?.explanation || '';
       const scene = [info?.caption, ...(info?.notes || [])].filter(Boolean).join(' ');
       fig.querySelector('.fig-scene').textContent = scene;
+      // Figures 3–4: the α they are drawn from (glmer's, or figure 8's handle's), from Rust.
+      if (info?.at_alpha !== undefined && info?.at_alpha !== null) fig.dataset.alpha = String(info.at_alpha);
+      else delete fig.dataset.alpha;
       const alt = info?.unavailable || info?.alt || '';
       fig.querySelector('.fig-desc').textContent = alt;
       fig.querySelector('canvas').setAttribute('aria-label', `Figure ${n}${info?.title ? `: ${info.title}` : ''}${alt ? `. ${alt}` : ''}`);
@@ -225,6 +259,12 @@ export class Figures {
     }
     this.lastDraw = performance.now() - t0;
     return this.lastDraw;
+  }
+
+  /** After figure 8's handle moved: figure 8, and figures 3–4 that follow it, with their new captions. */
+  handleMoved() {
+    this.describe();
+    for (const n of [8, 3, 4]) this.drawOne(n);
   }
 
   /** Draws figure `n` alone (figure 8 when its α handle moves). */

@@ -309,6 +309,14 @@ pub fn check(claim: &Claim, data: &Dataset, report: &FitReport) -> Result<(), St
             let mean = f.ranef.iter().sum::<f64>() / g;
             expect("shifted α", *shifted, f.fixef.first().map(|a| a + mean), *decimals)
         }
+        Claim::AlphaShiftedByMeanModeAt { at, shifted, decimals } => {
+            let g = data.n_groups();
+            let mut sum = Some(0.0);
+            for grp in 0..g {
+                sum = sum.zip(Posterior::new(data, grp, at).mode()).map(|(t, m)| t + m);
+            }
+            expect("shifted α", *shifted, sum.map(|s| at.alpha + s / g.max(1) as f64), *decimals)
+        }
         Claim::ExactLogLik { at, value, decimals } => {
             let mut total = Some(0.0);
             for g in 0..data.n_groups() {

@@ -49,6 +49,10 @@ pub struct FigureInfo {
     /// File name of a download, without extension ("logistic-fits").
     #[serde(default)]
     pub file_name: String,
+    /// Figures 3–4: the intercept α they are drawn from, glmer's or figure 8's handle's (β and σ_b at
+    /// glmer's fit); figure 4 adds the mean mode to it. `None` for the other figures.
+    #[serde(default)]
+    pub at_alpha: Option<f64>,
     /// What the data-dependent sentences of `explanation` and `alt` assert, for
     /// [`super::claims_check::check`]. Present where the scene is built; not serialised: the worker's byte
     /// hand-over is postcard, which cannot read [`Claim`]'s internally tagged form, and the page needs no claims.
@@ -157,6 +161,13 @@ pub(crate) struct Inputs<'a> {
     pub decomposition: Option<&'a Decomposition>,
     /// Why the GLMM-based figures 3–6 cannot be drawn, when they cannot.
     pub glmm_unavailable: Option<String>,
+    /// Figures 3–4 drawn at figure 8's handle α instead of glmer's (`None`: at the fit).
+    pub handle: Option<super::HandleAlpha>,
+}
+
+/// Figures 3 and 4 alone (after figure 8's handle moved).
+pub(crate) fn describe_joint(inp: &Inputs) -> Vec<FigureInfo> {
+    vec![joint(inp, false), joint(inp, true)]
 }
 
 pub(crate) fn describe_all(inp: &Inputs) -> Vec<FigureInfo> {
@@ -422,6 +433,7 @@ fn joint(inp: &Inputs, adjusted: bool) -> FigureInfo {
     info.y_range = [s.zb[0], s.zb[s.zb.len() - 1]];
     let at = AtParams { alpha: s.alpha, beta: s.beta, sigma: s.sigma };
     surface_claims(s, at, &mut info.claims);
+    info.at_alpha = Some(inp.handle.map_or(inp.alpha_shift.map_or(s.alpha, |sh| sh.fitted), |h| h.alpha));
 
     let mut alt = format!(
         "Contours of the log posterior density of z_{la} and z_{lb} minus its maximum, ℓ − ℓ_max, at levels {} for α = {}, β = {}, σ = {}.",
@@ -448,8 +460,19 @@ fn joint(inp: &Inputs, adjusted: bool) -> FigureInfo {
     if adjusted {
         expl.push_str(&adjusted_sentences(inp, s, &mut info.claims));
     } else {
+        let (at_words, modes_words) = match inp.handle {
+            Some(h) => (
+                format!(
+                    "at α = {} (figure 8’s handle; glmer’s α is {}) with glmer’s β and σ held",
+                    num(h.alpha, 4),
+                    num(h.fitted, 4)
+                ),
+                "the conditional modes at this α",
+            ),
+            None => ("at glmer’s fitted α, β, σ".to_string(), "the conditional modes that ranef() prints"),
+        };
         expl.push_str(&format!(
-            "The log of p(y | z) · φ_σ(z_{la}) · φ_σ(z_{lb}) for groups {la} and {lb} at glmer’s fitted α, β, σ, minus its maximum: up to a constant, the log posterior density of their two random effects (its integral is not 1, hence “unnormalised”). Dot: its maximum ({}, {}), the conditional modes that ranef() prints, summing to {}.",
+            "The log of p(y | z) · φ_σ(z_{la}) · φ_σ(z_{lb}) for groups {la} and {lb} {at_words}, minus its maximum: up to a constant, the log posterior density of their two random effects (its integral is not 1, hence “unnormalised”). Dot: its maximum ({}, {}), {modes_words}, summing to {}.",
             num(s.max[0], 4),
             num(s.max[1], 4),
             num(s.max_sum(), 4)
@@ -488,7 +511,16 @@ fn joint(inp: &Inputs, adjusted: bool) -> FigureInfo {
             " Groups {la} and {lb} of {g}: the other groups’ terms do not depend on z_{la}, z_{lb} and are left out."
         ));
         if !adjusted {
-            if let Outcome::Fit(f) = &inp.report.glmm_agq {
+            if let Some(h) = inp.handle {
+                let at = AtParams { alpha: h.alpha, beta: s.beta, sigma: s.sigma };
+                info.claims.push(Claim::Sum { summed: Summed::Modes, groups: vec![], at, value: h.mode_sum, decimals: 4 });
+                info.claims.push(Claim::Sum { summed: Summed::Means, groups: vec![], at, value: h.mean_sum, decimals: 4 });
+                expl.push_str(&format!(
+                    " Over all {g} groups at this α the modes sum to {} and the posterior means to {}; the sums of one pair need not be zero.",
+                    num(h.mode_sum, 4),
+                    num(h.mean_sum, 4)
+                ));
+            } else if let Outcome::Fit(f) = &inp.report.glmm_agq {
                 let at = at_fit(f);
                 info.claims.push(Claim::Sum { summed: Summed::Modes, groups: vec![], at, value: f.ranef_sum, decimals: 4 });
                 let mut all = format!(" Over all {g} groups the modes sum to {}", num(f.ranef_sum, 4));
@@ -521,9 +553,20 @@ fn adjusted_sentences(inp: &Inputs, s: &JointSurface, claims: &mut Vec<Claim>) -
         return format!("The same density at α = {}.", num(s.alpha, 4));
     };
     let mean = sh.shifted - sh.fitted;
-    claims.push(Claim::AlphaShiftedByMeanMode { fitted: sh.fitted, shifted: sh.shifted, decimals: 4 });
+    claims.push(match inp.handle {
+        Some(_) => Claim::AlphaShiftedByMeanModeAt {
+            at: AtParams { alpha: sh.fitted, beta: sh.beta, sigma: sh.sigma },
+            shifted: sh.shifted,
+            decimals: 4,
+        },
+        None => Claim::AlphaShiftedByMeanMode { fitted: sh.fitted, shifted: sh.shifted, decimals: 4 },
+    });
+    let from_words = match inp.handle {
+        Some(_) => "figure 8’s handle, α =",
+        None => "glmer’s α =",
+    };
     out.push_str(&format!(
-        "The same density with the intercept moved from glmer’s α = {} by z̄ = {}, the mean of {} conditional modes, to {}; every prediction α + βx + z stays put when each z moves by −z̄. Dot: the new maximum ({}, {}), summing to {}",
+        "The same density with the intercept moved from {from_words} {} by z̄ = {}, the mean of {} conditional modes there, to {}; every prediction α + βx + z stays put when each z moves by −z̄. Dot: the new maximum ({}, {}), summing to {}",
         num(sh.fitted, 4),
         num(mean, 4),
         all_of(g),

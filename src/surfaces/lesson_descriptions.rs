@@ -161,7 +161,8 @@ pub(crate) fn describe_alpha_profile(prof: Option<&AlphaProfile>, unavailable: O
     let lo = pts.iter().map(|p| (p.loglik - ml).min(p.log_peak - mp)).fold(0.0, f64::min);
     let depth = if lo < 0.0 { -lo } else { 1.0 };
     info.x_range = [pts[0].alpha, pts[pts.len() - 1].alpha];
-    info.y_range = [-1.04 * depth, 0.6 * depth];
+    // Headroom above both maxima (at 0) for the legend of up to five entries, clear of the curves.
+    info.y_range = [-1.04 * depth, 1.0 * depth];
     let (f, l, p) = (pts[prof.fitted], pts[prof.argmax_loglik], pts[prof.argmax_peak]);
     let s = SUM_DECIMALS;
     let gap = p.alpha - l.alpha;

@@ -146,7 +146,53 @@ struct GlmmSurfaces {
     unavailable: Option<String>,
 }
 
+/// Where figures 3–4 are drawn when figure 8's handle is away from glmer's α: the handle's α (β and σ_b
+/// held at glmer's fit), glmer's α, and the sums over all G groups at the handle's α of the conditional
+/// modes b̂_g(α) = σ_b·û_g(α) and of the exact conditional means E[b_g | y](α).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HandleAlpha {
+    pub alpha: f64,
+    pub fitted: f64,
+    pub mode_sum: f64,
+    pub mean_sum: f64,
+}
+
+/// Every group's conditional mode and exact conditional mean (b scale) at intercept `alpha`, β and σ_b
+/// fixed.
+fn modes_and_means_at(data: &Dataset, alpha: f64, beta: f64, sigma: f64) -> (Vec<f64>, Vec<f64>) {
+    use crate::models::logistic::{conditional_modes, split_by_group, GlmmParams};
+    let groups = split_by_group(data);
+    let p = GlmmParams { alpha, beta, theta: sigma };
+    let u = conditional_modes(&groups, &p, None);
+    let means = crate::models::marginal::conditional_means_exact(&groups, &p, &u).0;
+    (u.iter().map(|u| sigma * u).collect(), means)
+}
+
 fn glmm_surfaces(data: &Dataset, report: &FitReport, opts: &SceneOptions) -> Result<GlmmSurfaces> {
+    glmm_surfaces_at(data, report, opts, None).map(|(s, _)| s)
+}
+
+/// Figures 3–4's surfaces at glmer's fit, or (`at_alpha`) at figure 8's handle α with β and σ_b held at
+/// the fit: the pair's density, its modes and means, and figure 4's shift by the mean of all G modes, all
+/// recomputed at that α.
+fn glmm_surfaces_at(
+    data: &Dataset,
+    report: &FitReport,
+    opts: &SceneOptions,
+    at_alpha: Option<f64>,
+) -> Result<(GlmmSurfaces, Option<HandleAlpha>)> {
+    let mut handle = None;
+    let surfaces = glmm_surfaces_inner(data, report, opts, at_alpha, &mut handle)?;
+    Ok((surfaces, handle))
+}
+
+fn glmm_surfaces_inner(
+    data: &Dataset,
+    report: &FitReport,
+    opts: &SceneOptions,
+    at_alpha: Option<f64>,
+    handle: &mut Option<HandleAlpha>,
+) -> Result<GlmmSurfaces> {
     let none =
         |why: String| GlmmSurfaces {
             joint: None,
@@ -173,7 +219,23 @@ fn glmm_surfaces(data: &Dataset, report: &FitReport, opts: &SceneOptions) -> Res
     }
     let (alpha, beta, sigma) = (fit.fixef[0], fit.fixef[1], fit.sigma_b);
     let decomposition = decomposition::decompose(data, alpha, beta, sigma, &fit.ranef);
-    let alpha_shift = alpha_shift::shift_by_mean_mode(data, (alpha, beta, sigma), &fit.ranef);
+    let (alpha, ranef, cond_means) = match at_alpha {
+        Some(a) if a.is_finite() && a != alpha => {
+            let (modes, means) = modes_and_means_at(data, a, beta, sigma);
+            *handle = Some(HandleAlpha {
+                alpha: a,
+                fitted: alpha,
+                mode_sum: modes.iter().sum(),
+                mean_sum: means.iter().sum(),
+            });
+            (a, modes, means)
+        }
+        _ => (alpha, fit.ranef.clone(), fit.cond_means.clone()),
+    };
+    if ranef.iter().any(|v| !v.is_finite()) {
+        return Ok(none(format!("The conditional modes at α = {alpha} could not be found.")));
+    }
+    let alpha_shift = alpha_shift::shift_by_mean_mode(data, (alpha, beta, sigma), &ranef);
     if g < 2 {
         return Ok(GlmmSurfaces {
             joint: None,
@@ -185,9 +247,9 @@ fn glmm_surfaces(data: &Dataset, report: &FitReport, opts: &SceneOptions) -> Res
     }
     let (a, b) = opts.pair;
     let members = data.group_members();
-    let start = [fit.ranef[a], fit.ranef[b]];
+    let start = [ranef[a], ranef[b]];
     // The mean of ALL G modes (for G = 2, of the pair's).
-    let shift = fit.ranef.iter().sum::<f64>() / g as f64;
+    let shift = ranef.iter().sum::<f64>() / g as f64;
     let labels = (data.group_labels[a].clone(), data.group_labels[b].clone());
     let opt = PairTerms::new(data, (&members[a], &members[b]), (alpha, beta, sigma), start);
     let adj = PairTerms::new(
@@ -215,8 +277,8 @@ fn glmm_surfaces(data: &Dataset, report: &FitReport, opts: &SceneOptions) -> Res
     let shared = width(&window) <= 2.0 * width(&own_opt).min(width(&own_adj));
     let (win_opt, win_adj) = if shared { (window, window) } else { (own_opt, own_adj) };
     let mut joint = JointSurface::evaluate(&opt, win_opt, opts.grid, (a, b), labels.clone(), (beta, sigma), None)?;
-    if fit.cond_means.len() == g && fit.cond_means[a].is_finite() && fit.cond_means[b].is_finite() {
-        joint.posterior_means = Some([fit.cond_means[a], fit.cond_means[b]]);
+    if cond_means.len() == g && cond_means[a].is_finite() && cond_means[b].is_finite() {
+        joint.posterior_means = Some([cond_means[a], cond_means[b]]);
     }
     let mut joint_adjusted =
         JointSurface::evaluate(&adj, win_adj, opts.grid, (a, b), labels.clone(), (beta, sigma), None)?;
@@ -291,6 +353,7 @@ pub fn build_scene(data: &Dataset, report: &FitReport, opts: &SceneOptions) -> R
         alpha_shift: surf.alpha_shift.as_ref(),
         decomposition: surf.decomposition.as_ref(),
         glmm_unavailable: surf.unavailable.clone(),
+        handle: None,
     });
     let lesson = lesson_descriptions::build_lesson(data, report, opts.pair);
     let figures = figures.into_iter().chain(lesson.figures).collect();
@@ -306,6 +369,38 @@ pub fn build_scene(data: &Dataset, report: &FitReport, opts: &SceneOptions) -> R
         decomposition: surf.decomposition,
         figures,
     })
+}
+
+/// Redraws figures 3–4 of `scene` at figure 8's handle α (β and σ_b held at glmer's fit; glmer's own α
+/// draws them at the fit, as [`build_scene`] does): their surfaces, figure 4's shift and both descriptions,
+/// whose sentences then name the handle's α and record claims at it. Figures 1–2 and 5–8 are left as
+/// they are.
+pub fn redraw_joint_at(scene: &mut Scene, data: &Dataset, report: &FitReport, opts: &SceneOptions, alpha: f64) -> Result<()> {
+    check_data(data)?;
+    check_options(opts, data.n_groups())?;
+    let (surf, handle) = glmm_surfaces_at(data, report, opts, Some(alpha))?;
+    let inputs = descriptions::Inputs {
+        data,
+        report,
+        points: &scene.points,
+        curves: &scene.curves,
+        joint: surf.joint.as_ref(),
+        joint_adjusted: surf.joint_adjusted.as_ref(),
+        alpha_shift: surf.alpha_shift.as_ref(),
+        decomposition: surf.decomposition.as_ref(),
+        glmm_unavailable: surf.unavailable.clone(),
+        handle,
+    };
+    let new = descriptions::describe_joint(&inputs);
+    for info in new {
+        if let Some(old) = scene.figures.iter_mut().find(|f| f.number == info.number) {
+            *old = info;
+        }
+    }
+    scene.joint = surf.joint;
+    scene.joint_adjusted = surf.joint_adjusted;
+    scene.alpha_shift = surf.alpha_shift;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -24,6 +24,12 @@ pub struct CauseRow {
     pub right: String,
     pub right_slope: String,
     pub reading: String,
+    /// `cause`, `left`, `right` and `reading` as HTML: σ_b in the page's notation, the first use of each
+    /// glossary term in the table (intro, rows, premise, in reading order) linked to its entry.
+    pub cause_html: String,
+    pub left_html: String,
+    pub right_html: String,
+    pub reading_html: String,
 }
 
 /// The table, the sentence on the question's premise, and the claims of both.
@@ -32,7 +38,30 @@ pub struct Causes {
     pub intro: String,
     pub rows: Vec<CauseRow>,
     pub premise: String,
+    /// `intro` and `premise` as HTML (see [`CauseRow::reading_html`]).
+    pub intro_html: String,
+    pub premise_html: String,
     pub claims: Vec<TourClaim>,
+}
+
+/// Fills the HTML of the table's texts, linking each glossary term's first use in the whole table.
+fn with_html(mut c: Causes) -> Causes {
+    let mut texts: Vec<&str> = vec![c.intro.as_str()];
+    for r in &c.rows {
+        texts.extend([r.cause.as_str(), r.left.as_str(), r.right.as_str(), r.reading.as_str()]);
+    }
+    texts.push(c.premise.as_str());
+    let mut html = super::linked_section(&texts).into_iter();
+    let mut next = || html.next().unwrap_or_default();
+    c.intro_html = next();
+    for r in &mut c.rows {
+        r.cause_html = next();
+        r.left_html = next();
+        r.right_html = next();
+        r.reading_html = next();
+    }
+    c.premise_html = next();
+    c
 }
 
 fn printed(report: &FitReport, m: ModelKey) -> String {
@@ -47,6 +76,10 @@ fn row(report: &FitReport, cause: &str, a: ModelKey, b: ModelKey, reading: Strin
         right: super::model_name(b).to_string(),
         right_slope: printed(report, b),
         reading,
+        cause_html: String::new(),
+        left_html: String::new(),
+        right_html: String::new(),
+        reading_html: String::new(),
     }
 }
 
@@ -108,6 +141,10 @@ pub fn causes(report: &FitReport, params: &Params) -> Causes {
                 right: "population-averaged slope (exact)".to_string(),
                 right_slope: fixed(exact, DECIMALS),
                 reading,
+                cause_html: String::new(),
+                left_html: String::new(),
+                right_html: String::new(),
+                reading_html: String::new(),
             });
         }
     }
@@ -119,10 +156,12 @@ pub fn causes(report: &FitReport, params: &Params) -> Causes {
     } else {
         format!("The question’s premise, that with lmer the fixed effects do not move, holds here only by chance ({lm_lmer}); in general it is not true: the tour’s first step shows the two slopes apart.")
     };
-    Causes {
+    with_html(Causes {
         intro: "Each row compares two fits that differ in one way only, so the change in the slope of x between them has one cause.".to_string(),
         rows,
         premise,
+        intro_html: String::new(),
+        premise_html: String::new(),
         claims: s.claims,
-    }
+    })
 }

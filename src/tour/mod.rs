@@ -42,7 +42,23 @@ impl Serialize for Said {
 
 /// Plain text as HTML for the page: escaped, the first use of each glossary term linked to its entry.
 pub fn linked_html(text: &str) -> String {
-    crate::explain::term_links::link_terms(&crate::explain::format::esc(text))
+    crate::explain::term_links::link_terms(&notation_html(text))
+}
+
+/// Plain text as HTML in the page's notation: escaped, with σ_b written as the explanation writes it
+/// (`<var>σ</var><sub>b</sub>`, squared `…<sup>2</sup>`); the plain text keeps `σ_b` for screen readers'
+/// copies, the CLI and tests.
+pub fn notation_html(text: &str) -> String {
+    const SIGMA_B: &str = "<var>σ</var><sub>b</sub>";
+    crate::explain::format::esc(text).replace("σ_b²", &format!("{SIGMA_B}<sup>2</sup>")).replace("σ_b", SIGMA_B)
+}
+
+/// Several texts of one section (a step's setting and question, the causes table) as HTML in the page's
+/// notation, the first use of each glossary term across them, in order, linked to its entry.
+pub fn linked_section(texts: &[&str]) -> Vec<String> {
+    let mut html: Vec<String> = texts.iter().map(|t| notation_html(t)).collect();
+    crate::explain::term_links::link_section(&mut html);
+    html
 }
 
 impl Said {

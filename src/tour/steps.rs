@@ -98,13 +98,21 @@ pub struct StepInfo {
     pub title: String,
     pub setting: String,
     pub question: String,
+    /// The setting and the question as HTML: σ_b in the page's notation, the first use of each glossary
+    /// term in the step linked to its entry.
+    pub setting_html: String,
+    pub question_html: String,
     pub choices: Vec<String>,
     pub params: Value,
 }
 
 impl From<&Step> for StepInfo {
     fn from(s: &Step) -> StepInfo {
+        let html = super::linked_section(&[s.setting, s.question]);
+        let (setting_html, question_html) = (html[0].clone(), html[1].clone());
         StepInfo {
+            setting_html,
+            question_html,
             kind: s.kind,
             title: s.title.to_string(),
             setting: s.setting.to_string(),
@@ -133,5 +141,15 @@ mod tests {
         assert_eq!(laplace.nagq, 1);
         let ones = Params::default().merge(&all()[5].params()).unwrap();
         assert_eq!(ones.thresholds, vec![0.5, 0.0]);
+    }
+
+    #[test]
+    fn a_steps_question_links_its_first_glossary_term() {
+        let laplace = StepInfo::from(&all()[4]);
+        assert!(laplace.setting_html.contains("href=\"#term-laplace\""), "{}", laplace.setting_html);
+        assert!(laplace.question_html.contains("<a class=\"term\" href=\"#term-posterior\">posterior</a>"), "{}", laplace.question_html);
+        // nAGQ is linked once in the step: in the setting, not again in the question.
+        let linked: usize = [&laplace.setting_html, &laplace.question_html].iter().map(|h| h.matches("#term-agq").count()).sum();
+        assert_eq!(linked, 1);
     }
 }

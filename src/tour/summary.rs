@@ -131,8 +131,8 @@ fn slopes_sentence(report: &FitReport) -> Said {
 /// The summary for this fit.
 pub fn summary(report: &FitReport) -> Summary {
     let parts = [sums_sentence(report), means_sentence(report), slopes_sentence(report)];
-    let mut sentences_html: Vec<String> = parts.iter().map(|p| crate::explain::format::esc(&p.text)).collect();
-    crate::explain::term_links::link_section(&mut sentences_html);
+    let texts: Vec<&str> = parts.iter().map(|p| p.text.as_str()).collect();
+    let sentences_html = super::linked_section(&texts);
     Summary {
         sentences: parts.iter().map(|p| p.text.clone()).collect(),
         sentences_html,

@@ -131,3 +131,25 @@ fn the_summary_and_reveals_link_glossary_terms_to_existing_entries() {
     assert_eq!(summary.matches("href=\"#term-marginal-likelihood\"").count(), 1, "{summary}");
     assert!(links >= 4, "{links} links");
 }
+
+#[test]
+fn the_causes_table_and_reveals_link_terms_and_write_sigma_b_as_the_page_does() {
+    let (p, report) = fit(serde_json::json!({"preset": "answer", "nagq": 100}));
+    let c = view(&report, &p).causes;
+    let html: Vec<&str> = std::iter::once(c.intro_html.as_str())
+        .chain(c.rows.iter().flat_map(|r| [r.cause_html.as_str(), r.left_html.as_str(), r.right_html.as_str(), r.reading_html.as_str()]))
+        .chain(std::iter::once(c.premise_html.as_str()))
+        .collect();
+    let all = html.concat();
+    // The first use of "population-averaged" in the table (row 3's cause) is linked, and only that one.
+    assert_eq!(all.matches("href=\"#term-population-averaged\"").count(), 1, "{all}");
+    assert!(c.rows[2].cause_html.contains("#term-population-averaged"), "{}", c.rows[2].cause_html);
+    // σ_b in the page's notation, never as plain "σ_b", while the plain text keeps it.
+    assert!(c.rows[3].reading.contains("σ_b"), "{}", c.rows[3].reading);
+    assert!(!all.contains("σ_b") && all.contains("<var>σ</var><sub>b</sub><sup>2</sup>"), "{all}");
+    // A reveal that names σ_b (glmer's shrinkage through σ_b at an all-1s group) writes it the same way.
+    let (_, ones) = fit(steps::all()[5].params());
+    let said = serde_json::to_value(reveal::reveal(StepKind::AllOnesGroup, &ones)).unwrap();
+    let h = said["html"].as_str().unwrap();
+    assert!(h.contains("<var>σ</var><sub>b</sub>") && !h.contains("σ_b"), "{h}");
+}

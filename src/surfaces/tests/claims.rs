@@ -142,3 +142,43 @@ fn a_singular_fit_makes_no_claim_about_a_flatter_curve() {
     assert!(s.figure(4).unwrap().claims.is_empty());
 }
 
+
+/// Figures 3–4 follow figure 8's handle: redrawn at the handle's α (β, σ_b at the fit), their sentences
+/// name it and every claim holds there; back at glmer's α they are the fit's figures again.
+#[test]
+fn figures_3_and_4_follow_the_alpha_handle() {
+    for cfg in [
+        SimConfig::preset(Preset::Answer),
+        SimConfig { thresholds: vec![0.5, 0.2, 0.35, 0.6, 0.1], preset: Preset::Custom, groups: 5, ..SimConfig::preset(Preset::Answer) },
+    ] {
+        let (data, report) = fitted(&cfg);
+        let opts = SceneOptions { pair: (0, 1), ..Default::default() };
+        let mut scene = build_scene(&data, &report, &opts).unwrap();
+        let at_fit = (scene.figure(3).cloned().unwrap(), scene.figure(4).cloned().unwrap());
+        let fit_alpha = report.glmm_agq.fit().unwrap().fixef[0];
+        assert_eq!(at_fit.0.at_alpha, Some(fit_alpha));
+        let prof = scene.alpha_profile.clone().unwrap();
+        // The handle at the highest peak: the modes of all G groups sum to 0 there.
+        let alpha = prof.points[prof.argmax_peak].alpha;
+        assert_ne!(alpha, fit_alpha);
+        redraw_joint_at(&mut scene, &data, &report, &opts, alpha).unwrap();
+        let (f3, f4) = (scene.figure(3).unwrap(), scene.figure(4).unwrap());
+        assert_eq!(f3.at_alpha, Some(alpha));
+        assert_eq!(f4.at_alpha, Some(alpha));
+        assert_eq!(scene.joint.as_ref().unwrap().alpha, alpha, "figure 3's surface is at the handle's α");
+        assert!(f3.explanation.contains("figure 8’s handle"), "{}", f3.explanation);
+        assert!(f4.explanation.contains("moved from figure 8’s handle"), "{}", f4.explanation);
+        assert!(f3.claims.iter().any(|c| matches!(c, Claim::PosteriorMode { at, .. } if at.alpha == alpha)));
+        let claims: Vec<Claim> = [f3, f4].iter().flat_map(|f| f.claims.iter().cloned()).collect();
+        if let Err(e) = check_all(&claims, &data, &report) {
+            panic!("G = {}: {e}", data.n_groups());
+        }
+        if data.n_groups() > 2 {
+            assert!(f3.explanation.contains("at this α the modes sum to 0.0000") || f3.explanation.contains("at this α the modes sum to −0.0000"), "{}", f3.explanation);
+        }
+        // Back at glmer's α: the fit's figures 3–4 again.
+        redraw_joint_at(&mut scene, &data, &report, &opts, fit_alpha).unwrap();
+        assert_eq!(scene.figure(3).unwrap().explanation, at_fit.0.explanation);
+        assert_eq!(scene.figure(4).unwrap().explanation, at_fit.1.explanation);
+    }
+}
