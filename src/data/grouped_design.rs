@@ -6,6 +6,7 @@
 //! - binomial with `cbind(successes, failures)`: y_i = successes, n_i = successes + failures
 //!   (lme4 fits the proportion y_i/n_i with prior weight n_i: the same likelihood);
 //! - Poisson and Gaussian: y_i the count or the value, n_i = 1.
+//!
 //! Whether y is a count, a 0/1 outcome or a real number is checked against the family by the model
 //! layer; this layer only holds the numbers.
 
