@@ -257,8 +257,58 @@ fn formula_text() -> impl Strategy<Value = String> {
     prop_oneof![prop::collection::vec(piece, 0..16).prop_map(|v| v.concat()), "\\PC{0,40}", any::<String>()]
 }
 
+/// CSV text close to a valid data set: a fixed header and cells from a small set of awkward values.
+fn near_csv() -> impl Strategy<Value = String> {
+    let cell = prop_oneof![
+        Just("a".to_string()),
+        Just("b".to_string()),
+        Just("B".to_string()),
+        Just("0".to_string()),
+        Just("1".to_string()),
+        Just("3".to_string()),
+        Just("-1".to_string()),
+        Just("2.5".to_string()),
+        Just("1e308".to_string()),
+        Just("NA".to_string()),
+        Just(String::new()),
+        Just("TRUE".to_string()),
+        Just("\"NA\"".to_string()),
+        "\\PC{0,4}",
+    ];
+    let row = prop::collection::vec(cell, 4..=6).prop_map(|cells| cells.join(","));
+    prop::collection::vec(row, 0..12).prop_map(|rows| format!("g,x,s,n,y\n{}\n", rows.join("\n")))
+}
+
+const FORMULAS: [&str; 6] = [
+    "y ~ x + (1 | g)",
+    "cbind(s, n - s) ~ x + (1 | g)",
+    "cbind(s, n) ~ factor(x) + (1 | g)",
+    "y ~ 0 + g + x + (1 | n)",
+    "n ~ factor(y) + s + (1 | x)",
+    "s ~ 1 + (1 | g)",
+];
+
 proptest! {
     #![proptest_config(config())]
+
+    /// Any near-CSV text with any of the formulas: a design whose rows add up, or one sentence; never a panic.
+    #[test]
+    fn random_data_never_panics(text in near_csv(), which in 0..FORMULAS.len(), listed in any::<bool>()) {
+        let factors: &[&str] = if listed { &["g", "x"] } else { &[] };
+        match ModelFrame::from_csv(&text, FORMULAS[which], factors) {
+            Ok(m) => {
+                let d = &m.design;
+                let n_rows = Frame::from_csv(&text).map(|f| f.n_rows()).unwrap_or(0);
+                prop_assert_eq!(d.n_obs() + m.rows_dropped, n_rows);
+                prop_assert!(d.n_groups() >= 2);
+                prop_assert!(d.groups.iter().all(|g| g.x.len() == g.n_obs() * d.p() && g.trials.iter().zip(&g.y).all(|(n, y)| n >= y)));
+            }
+            Err(e) => {
+                let m = e.to_string();
+                prop_assert!(m.ends_with('.') && !m.contains('\n'), "{:?}: {:?}", text, m);
+            }
+        }
+    }
 
     /// Any text: a formula or one sentence, never a panic; a parsed formula prints as text that parses back
     /// to the same formula.
