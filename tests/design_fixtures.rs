@@ -215,6 +215,18 @@ fn missing_values_drop_rows_and_are_counted() {
     assert_eq!(rows, vec![vec![0], vec![3], vec![4, 5]]);
 }
 
+#[test]
+fn text_sorts_as_r_sorts_it() {
+    // tests/reference/make_collation_fixture.R: random strings of ASCII and Latin-1 characters in R's order.
+    let want: Vec<String> = read("tests/data/r_sorted_strings.txt").lines().map(String::from).collect();
+    assert!(want.len() > 3000);
+    let mut got: Vec<String> = want.iter().rev().cloned().collect();
+    got.sort(); // byte order first, so that the test does not depend on the file's order
+    glmm_demo::data::collation::sort_as_r(&mut got);
+    let first_difference = got.iter().zip(&want).position(|(g, w)| g != w);
+    assert_eq!(first_difference, None, "first difference: {:?}", first_difference.map(|i| (&got[i], &want[i])));
+}
+
 fn config() -> Config {
     Config {
         cases: std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(2000),
