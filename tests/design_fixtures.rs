@@ -188,7 +188,12 @@ fn every_data_error_is_one_sentence() {
     let gap = "g,k,x,y\na,u,1,0\nb,v,2,1\na,w,NA,1\nb,u,4,0\nc,v,5,1\n";
     assert_eq!(
         error_of(gap, "y ~ x + k + (1 | g)", &[]),
-        "The level w of k has no row left once the 1 rows with a missing value are dropped, so its effect cannot be estimated."
+        "The level w of k has no row left once the 1 row with a missing value is dropped, so the column kw cannot be estimated."
+    );
+    let gap_in_reference = "g,k,x,y\na,u,NA,0\nb,v,2,1\na,w,NA,1\nb,v,4,0\nc,w,5,1\n";
+    assert_eq!(
+        error_of(gap_in_reference, "y ~ x + k + (1 | g)", &[]),
+        "The level u of k has no row left once the 2 rows with a missing value are dropped, so the reference level of k has no rows and its other columns cannot be estimated."
     );
     let all_missing = "g,x,y\na,NA,0\nb,NA,1\n";
     assert_eq!(

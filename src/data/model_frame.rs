@@ -190,10 +190,18 @@ fn check_levels(term: &FixedTerm, factor: &Factor, first: usize, keep: &[usize],
         }
     }
     if let Some(empty) = rows_per_level.iter().position(|&n| n == 0) {
-        return Err(Error::NotEstimable(format!(
-            "The level {} of {term} has no row left once the {rows_dropped} rows with a missing value are dropped, so its effect cannot be estimated.",
-            shown(&factor.levels[empty])
-        )));
+        let level = shown(&factor.levels[empty]);
+        let dropped = if rows_dropped == 1 {
+            "the 1 row with a missing value is dropped".to_string()
+        } else {
+            format!("the {rows_dropped} rows with a missing value are dropped")
+        };
+        let consequence = if empty >= first {
+            format!("the column {term}{level} cannot be estimated")
+        } else {
+            format!("the reference level of {term} has no rows and its other columns cannot be estimated")
+        };
+        return Err(Error::NotEstimable(format!("The level {level} of {term} has no row left once {dropped}, so {consequence}.")));
     }
     Ok(())
 }
