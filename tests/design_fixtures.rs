@@ -188,7 +188,12 @@ fn every_data_error_is_one_sentence() {
     let gap = "g,k,x,y\na,u,1,0\nb,v,2,1\na,w,NA,1\nb,u,4,0\nc,v,5,1\n";
     assert_eq!(
         error_of(gap, "y ~ x + k + (1 | g)", &[]),
-        "The level w of k has no row left once the 1 rows with a missing value are dropped, so its effect cannot be estimated."
+        "The level w of k has no row left once the 1 row with a missing value is dropped, so the column kw cannot be estimated."
+    );
+    let gap_in_reference = "g,k,x,y\na,u,NA,0\nb,v,2,1\na,w,NA,1\nb,v,4,0\nc,w,5,1\n";
+    assert_eq!(
+        error_of(gap_in_reference, "y ~ x + k + (1 | g)", &[]),
+        "The level u of k has no row left once the 2 rows with a missing value are dropped, so the reference level of k has no rows and its other columns cannot be estimated."
     );
     let all_missing = "g,x,y\na,NA,0\nb,NA,1\n";
     assert_eq!(
@@ -213,6 +218,18 @@ fn missing_values_drop_rows_and_are_counted() {
     assert_eq!(built.design.n_obs(), 4);
     let rows: Vec<Vec<usize>> = built.design.groups.iter().map(|g| g.rows.clone()).collect();
     assert_eq!(rows, vec![vec![0], vec![3], vec![4, 5]]);
+}
+
+#[test]
+fn text_sorts_as_r_sorts_it() {
+    // tests/reference/make_collation_fixture.R: random strings of ASCII and Latin-1 characters in R's order.
+    let want: Vec<String> = read("tests/data/r_sorted_strings.txt").lines().map(String::from).collect();
+    assert!(want.len() > 3000);
+    let mut got: Vec<String> = want.iter().rev().cloned().collect();
+    got.sort(); // byte order first, so that the test does not depend on the file's order
+    glmm_demo::data::collation::sort_as_r(&mut got);
+    let first_difference = got.iter().zip(&want).position(|(g, w)| g != w);
+    assert_eq!(first_difference, None, "first difference: {:?}", first_difference.map(|i| (&got[i], &want[i])));
 }
 
 fn config() -> Config {
@@ -257,8 +274,58 @@ fn formula_text() -> impl Strategy<Value = String> {
     prop_oneof![prop::collection::vec(piece, 0..16).prop_map(|v| v.concat()), "\\PC{0,40}", any::<String>()]
 }
 
+/// CSV text close to a valid data set: a fixed header and cells from a small set of awkward values.
+fn near_csv() -> impl Strategy<Value = String> {
+    let cell = prop_oneof![
+        Just("a".to_string()),
+        Just("b".to_string()),
+        Just("B".to_string()),
+        Just("0".to_string()),
+        Just("1".to_string()),
+        Just("3".to_string()),
+        Just("-1".to_string()),
+        Just("2.5".to_string()),
+        Just("1e308".to_string()),
+        Just("NA".to_string()),
+        Just(String::new()),
+        Just("TRUE".to_string()),
+        Just("\"NA\"".to_string()),
+        "\\PC{0,4}",
+    ];
+    let row = prop::collection::vec(cell, 4..=6).prop_map(|cells| cells.join(","));
+    prop::collection::vec(row, 0..12).prop_map(|rows| format!("g,x,s,n,y\n{}\n", rows.join("\n")))
+}
+
+const FORMULAS: [&str; 6] = [
+    "y ~ x + (1 | g)",
+    "cbind(s, n - s) ~ x + (1 | g)",
+    "cbind(s, n) ~ factor(x) + (1 | g)",
+    "y ~ 0 + g + x + (1 | n)",
+    "n ~ factor(y) + s + (1 | x)",
+    "s ~ 1 + (1 | g)",
+];
+
 proptest! {
     #![proptest_config(config())]
+
+    /// Any near-CSV text with any of the formulas: a design whose rows add up, or one sentence; never a panic.
+    #[test]
+    fn random_data_never_panics(text in near_csv(), which in 0..FORMULAS.len(), listed in any::<bool>()) {
+        let factors: &[&str] = if listed { &["g", "x"] } else { &[] };
+        match ModelFrame::from_csv(&text, FORMULAS[which], factors) {
+            Ok(m) => {
+                let d = &m.design;
+                let n_rows = Frame::from_csv(&text).map(|f| f.n_rows()).unwrap_or(0);
+                prop_assert_eq!(d.n_obs() + m.rows_dropped, n_rows);
+                prop_assert!(d.n_groups() >= 2);
+                prop_assert!(d.groups.iter().all(|g| g.x.len() == g.n_obs() * d.p() && g.trials.iter().zip(&g.y).all(|(n, y)| n >= y)));
+            }
+            Err(e) => {
+                let m = e.to_string();
+                prop_assert!(m.ends_with('.') && !m.contains('\n'), "{:?}: {:?}", text, m);
+            }
+        }
+    }
 
     /// Any text: a formula or one sentence, never a panic; a parsed formula prints as text that parses back
     /// to the same formula.

@@ -13,15 +13,17 @@
 //!   diaeresis < tilde …, "secondary" level);
 //! - then on case, lower case first ("tertiary" level): a < A < b < B, "ab" < "aB" < "Ab" < "AB".
 //!
-//! It is exact for ASCII and for the letters of Latin-1 (é, ñ, ø, æ = "ae", ß = "ss", ð after d, þ
-//! after z); any other character sorts after the Latin letters by code point, which is R's order
-//! within one script but not necessarily across symbols or scripts. Strings that compare equal on
+//! It is exact for ASCII and for the letters, punctuation and symbols of Latin-1 (é, ñ, ø, æ = "ae",
+//! ß = "ss", ð after d, þ after z, § and £ among the punctuation); any other character (other scripts,
+//! other symbols, superscripts, fractions, ª, º, µ) sorts after the Latin letters by code point, which
+//! is R's order within one script but not necessarily across scripts or for symbols. Strings that compare equal on
 //! all three levels are ordered by code point, so the order is total.
 
 use std::cmp::Ordering;
 
-/// ASCII punctuation and symbols in ICU root order (after the whitespace, before the digits).
-const PUNCTUATION: &str = "_-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$";
+/// The punctuation and symbols of ASCII and Latin-1 in ICU root order (after the whitespace, before the
+/// digits). R: `cat(sort(c(<these characters>)), sep = "")`.
+const PUNCTUATION: &str = "_-,;:!¡?¿.·'\"«»()[]{}§¶@*/\\&#%`´^¯¨¸°©®+±÷×<=>¬|¦~¤¢$£¥";
 
 /// The secondary weight of each accent, in ICU root order.
 #[derive(Clone, Copy)]
@@ -35,6 +37,8 @@ enum Accent {
     Tilde,
     Cedilla,
     Stroke,
+    /// The mark that sets æ apart from "ae" and ß from "ss" (after every accent).
+    Ligature,
 }
 
 /// Tertiary weights: lower case, a lower-case ligature or expansion (æ, ß), upper case, an upper-case one.
@@ -71,11 +75,10 @@ fn elements(c: char, out: &mut Vec<Element>) {
         'a'..='z' => out.push(letter(c, Accent::None, LOWER)),
         'A'..='Z' => out.push(letter(c, Accent::None, UPPER)),
         c if c.is_ascii_control() => {}
-        c if c.is_ascii() => {
-            let rank = PUNCTUATION.chars().position(|p| p == c).unwrap_or(PUNCTUATION.len());
-            out.push(plain(20 + rank as u32));
-        }
-        _ => latin1(c, out),
+        c => match PUNCTUATION.chars().position(|p| p == c) {
+            Some(rank) => out.push(plain(20 + rank as u32)),
+            None => latin1(c, out),
+        },
     }
 }
 
@@ -118,7 +121,7 @@ fn latin1(c: char, out: &mut Vec<Element>) {
         'æ' | 'ß' => {
             let (first, second) = if lower == 'æ' { ('a', 'e') } else { ('s', 's') };
             let t = if tertiary == UPPER { UPPER_EXPANDED } else { LOWER_EXPANDED };
-            out.push(letter(first, Accent::None, t));
+            out.push(letter(first, Accent::Ligature, t));
             letter(second, Accent::None, t)
         }
         _ => Element { primary: 0x1_0000 + u32::from(c), secondary: 0, tertiary: LOWER },
@@ -169,6 +172,11 @@ mod tests {
         let mut chars: Vec<String> = (32u8..=126).map(|b| char::from(b).to_string()).collect();
         sort_as_r(&mut chars);
         assert_eq!(chars.concat(), want);
+        // With Latin-1's punctuation and symbols (R: the same sort over both sets).
+        let want = " _-,;:!¡?¿.·'\"«»()[]{}§¶@*/\\&#%`´^¯¨¸°©®+±÷×<=>¬|¦~¤¢$£¥0a";
+        let mut chars: Vec<String> = want.chars().rev().map(String::from).collect();
+        sort_as_r(&mut chars);
+        assert_eq!(chars.concat(), want);
     }
 
     #[test]
@@ -195,6 +203,8 @@ mod tests {
         // R: sort(c("ea","éa","eb","éb","Ea","ÉA","eA")): the accent of a later letter beats nothing,
         // the letters come first.
         assert_eq!(sorted(&["ea", "éa", "eb", "éb", "Ea", "ÉA", "eA"]), ["ea", "eA", "Ea", "éa", "ÉA", "eb", "éb"]);
+        // R: sort(c("æ", "aÉ", "áe", "ae", "ss", "ßa", "sß", "ß")): æ is "ae" with a mark after every accent.
+        assert_eq!(sorted(&["æ", "aÉ", "áe", "ae", "ss", "ßa", "sß", "ß"]), ["ae", "aÉ", "áe", "æ", "ss", "ß", "ßa", "sß"]);
     }
 
     #[test]

@@ -334,10 +334,6 @@ fn parse(text: &str) -> Result<Formula> {
 }
 
 fn parse_response(text: &str, lhs: &[Token]) -> Result<Response> {
-    let name = |t: &Token| match &t.tok {
-        Tok::Name(n) => Some(n.clone()),
-        _ => None,
-    };
     let toks: Vec<&Tok> = lhs.iter().map(|t| &t.tok).collect();
     let unsupported = || {
         formula_error(format!("The response {} is not supported: {RESPONSE_GRAMMAR}.", shown(source(text, lhs))))
@@ -358,10 +354,7 @@ fn parse_response(text: &str, lhs: &[Token]) -> Result<Response> {
                 )))
             }
         }
-        _ => {
-            let _ = lhs.first().and_then(name);
-            Err(unsupported())
-        }
+        _ => Err(unsupported()),
     }
 }
 

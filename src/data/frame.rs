@@ -6,7 +6,8 @@
 //! - logical when every non-missing entry is `TRUE`/`FALSE` (also `T`/`F`, `true`/`false`, `True`/`False`);
 //! - text otherwise, stored as a [`Factor`] (levels in R's sort order).
 //!
-//! A cell is missing when it is `NA` (unquoted; a quoted `"NA"` is the text NA) or empty. Rows with a
+//! A cell is missing when it is `NA` (unquoted; a quoted `"NA"` is the text NA) or empty (also in a text
+//! column, where R's `read.csv` would keep "" as a level: an empty group label is a gap, not a group). Rows with a
 //! missing value are not dropped here: the model drops the rows with a missing value in a column it uses
 //! (R's `na.action = na.omit`), see [`super::model_frame`].
 

@@ -19,6 +19,8 @@
 //!
 //! One pass over the rows per column: linear in the number of rows.
 
+use std::borrow::Cow;
+
 use super::csv::shown;
 use super::factor::Factor;
 use super::formula::{FixedTerm, Formula, Response};
@@ -39,10 +41,18 @@ pub struct ModelFrame {
 enum Coding<'a> {
     Numeric(&'a [Option<f64>]),
     /// A factor: `first` is 0 for all levels (no intercept, first factor) or 1 (treatment contrasts).
-    Factor { factor: Factor, first: usize },
+    Factor { factor: Cow<'a, Factor>, first: usize },
 }
 
 impl ModelFrame {
+    /// Reads CSV text and parses the formula text, then [`ModelFrame::build`]s: the one call from user input
+    /// to the design.
+    pub fn from_csv<S: AsRef<str>>(csv: &str, formula: &str, factor_columns: &[S]) -> Result<ModelFrame> {
+        let formula = Formula::parse(formula)?;
+        let frame = Frame::from_csv(csv)?;
+        ModelFrame::build(&frame, &formula, factor_columns)
+    }
+
     /// Builds the grouped design of `formula` on `frame`; `factor_columns` are read as text factors
     /// (see the module documentation).
     pub fn build<S: AsRef<str>>(frame: &Frame, formula: &Formula, factor_columns: &[S]) -> Result<ModelFrame> {
@@ -153,13 +163,14 @@ fn shown_names(names: &[&str]) -> String {
 }
 
 /// The column as a factor: as text when listed or text, numerically when numeric, FALSE < TRUE when logical.
-fn as_factor(column: &Column, listed: bool) -> Factor {
+fn as_factor(column: &Column, listed: bool) -> Cow<'_, Factor> {
     match &column.values {
-        ColumnValues::Numeric(v) if !listed => Factor::from_numbers(v),
+        ColumnValues::Text { factor, .. } => Cow::Borrowed(factor),
+        ColumnValues::Numeric(v) if !listed => Cow::Owned(Factor::from_numbers(v)),
         ColumnValues::Logical(v) if !listed => {
-            Factor::from_text(v.iter().map(|b| b.map(|b| if b { "TRUE" } else { "FALSE" })))
+            Cow::Owned(Factor::from_text(v.iter().map(|b| b.map(|b| if b { "TRUE" } else { "FALSE" }))))
         }
-        _ => column.text_factor(),
+        _ => Cow::Owned(column.text_factor()),
     }
 }
 
@@ -179,10 +190,18 @@ fn check_levels(term: &FixedTerm, factor: &Factor, first: usize, keep: &[usize],
         }
     }
     if let Some(empty) = rows_per_level.iter().position(|&n| n == 0) {
-        return Err(Error::NotEstimable(format!(
-            "The level {} of {term} has no row left once the {rows_dropped} rows with a missing value are dropped, so its effect cannot be estimated.",
-            shown(&factor.levels[empty])
-        )));
+        let level = shown(&factor.levels[empty]);
+        let dropped = if rows_dropped == 1 {
+            "the 1 row with a missing value is dropped".to_string()
+        } else {
+            format!("the {rows_dropped} rows with a missing value are dropped")
+        };
+        let consequence = if empty >= first {
+            format!("the column {term}{level} cannot be estimated")
+        } else {
+            format!("the reference level of {term} has no rows and its other columns cannot be estimated")
+        };
+        return Err(Error::NotEstimable(format!("The level {level} of {term} has no row left once {dropped}, so {consequence}.")));
     }
     Ok(())
 }
@@ -338,6 +357,15 @@ mod tests {
         // Listed as a factor column, x is read as text: its levels sort as text ("1.5" < "2" < "4" < "5" < "7").
         let m = ok(DATA, "y ~ x + (1 | g)", &["x"]);
         assert_eq!(m.design.names, ["(Intercept)", "x2", "x4", "x5", "x7"]);
+    }
+
+    #[test]
+    fn logical_response_is_zero_one() {
+        let m = ok("g,y,x\na,TRUE,1\nb,F,2\na,false,3\nb,T,5\n", "y ~ x + (1 | g)", &[]);
+        assert_eq!(m.design.groups[0].y, [1.0, 0.0]);
+        assert_eq!(m.design.groups[1].y, [0.0, 1.0]);
+        let from_text = ModelFrame::from_csv("g,y,x\na,TRUE,1\nb,F,2\na,false,3\nb,T,5\n", "y ~ x + (1 | g)", &[] as &[&str]);
+        assert_eq!(from_text, Ok(m));
     }
 
     #[test]
