@@ -4,6 +4,8 @@
 //! [`data`] (R-identical RNG, presets, CSV) → [`models`] (lm, lmm, glm, glmm, quadrature, optimisation)
 //! → [`surfaces`] (likelihood grids, decomposition curves, fitted curves) → [`figures`] (plotters drawing
 //! for any backend) → [`bindings`] (the only `#[wasm_bindgen]` file) and the `glmm-demo` CLI ([`cli`]).
+//!
+//! `tests/layers.rs` checks that order, and the layers of [`models`], from the source.
 
 // No panics across the boundary (issue 6): the core reports errors as sentences, never by unwinding.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
