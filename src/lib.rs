@@ -3,7 +3,8 @@
 //! The crate flows one way:
 //! [`data`] (R-identical RNG, presets, CSV) → [`models`] (lm, lmm, glm, glmm, quadrature, optimisation)
 //! → [`surfaces`] (likelihood grids, decomposition curves, fitted curves) → [`figures`] (plotters drawing
-//! for any backend) → [`bindings`] (the only `#[wasm_bindgen]` file) and the `glmm-demo` CLI ([`cli`]).
+//! for any backend) → [`session`] (the page's state between calls) → [`bindings`] (the only
+//! `#[wasm_bindgen]` file: converts and calls) and the `glmm-demo` CLI ([`cli`]).
 //!
 //! `tests/layers.rs` checks that order, and the layers of [`models`], from the source.
 
@@ -24,6 +25,8 @@ pub mod cli;
 pub mod params;
 pub mod r_code;
 pub mod url_state;
+pub mod canvas;
+pub mod session;
 pub mod bindings;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod bench;

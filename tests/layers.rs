@@ -470,6 +470,8 @@ fn the_crate_imports_only_downward() {
     let m = |s: &str| s.split("::").map(String::from).collect::<Module>();
     assert!(edges.contains_key(&(m("models::logistic::objective"), m("models::logistic::kernel"))));
     assert!(edges.contains_key(&(m("models::lesson"), m("models::logistic::starts"))));
+    assert!(edges.contains_key(&(m("bindings"), m("session"))));
+    assert!(tiers.iter().position(|t| t.contains(&"session".to_string())) < tiers.iter().position(|t| t.contains(&"bindings".to_string())));
 }
 
 #[cfg(test)]
