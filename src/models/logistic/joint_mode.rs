@@ -203,6 +203,6 @@ mod tests {
         assert_eq!(next_log_step(1.0, -0.5, -1.0, false), MAX_LOG_STEP);
         // going down with r = −0.01 rising quickly toward 0 as σ falls: a short step
         let step = next_log_step(1.0, -0.01, -2.0, false);
-        assert!(step < 0.01 && step >= MIN_LOG_STEP, "{step}");
+        assert!((MIN_LOG_STEP..0.01).contains(&step), "{step}");
     }
 }
