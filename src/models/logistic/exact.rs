@@ -175,7 +175,7 @@ pub fn search_below(data: &Dataset, start: [f64; 3], sigma_max: f64) -> Result<S
 }
 
 /// The exact log-likelihood at `p`, with the first step (accurate far below the quadrature tolerance: the
-/// halvings of [`marginal_exact`] confirm it).
+/// halvings of [`maximise_exact`] confirm it).
 pub fn exact_loglik(groups: &[Group], p: &GlmmParams<f64>) -> f64 {
     let modes = conditional_modes(groups, p, None);
     -0.5 * deviance::<f64>(groups, p, &modes, &steps(groups, p, &modes, FIRST_STEP), node_budget(FIRST_STEP))

@@ -22,7 +22,7 @@ use crate::models::glm::check_outcomes_vary;
 /// lme4's `isSingular` tolerance on θ.
 pub const SINGULAR_THETA: f64 = 1e-4;
 /// Largest random-intercept SD a search may reach: a search that climbs past it ends with a sentence (see
-/// `sigma_bound::beyond_reach`). On the logit scale this is far beyond any probability, yet with the page's
+/// [`beyond_reach`]). On the logit scale this is far beyond any probability, yet with the page's
 /// largest coefficients finite maxima lie in the hundreds and thousands: σ_b = 297 where x separates the
 /// outcomes within every group through narrow gaps (lme4 agreeing with nAGQ = 25 and 100), σ_b = 1591 where
 /// the groups are 375 apart in x (`--y-coef 38.0825 --spacing -374.788 --groups 9 --seed 105693`, where
