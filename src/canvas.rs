@@ -3,7 +3,7 @@
 //!
 //! plotters measures text in the browser by adding a `<span>` with a `style` attribute to the page, which a
 //! strict Content-Security-Policy (`style-src 'self'`) refuses; a detached canvas's `measureText` gives the same
-//! box without touching the page ([`measure_text`]). On a canvas the context is scaled by the device pixel
+//! box without touching the page (`measure_text`). On a canvas the context is scaled by the device pixel
 //! ratio and plotters is told the CSS size, so figures are laid out in CSS pixels and drawn at full
 //! resolution; markers (circles) are drawn on the context directly, keeping its style between markers of the
 //! same paint: thousands of points of one colour then cost one style change, not one each.
@@ -26,7 +26,7 @@ struct Markers {
     style: Option<MarkerStyle>,
 }
 
-/// A backend with text measured by [`measure_text`]; on a canvas, also its CSS size and its markers.
+/// A backend with text measured by `measure_text`; on a canvas, also its CSS size and its markers.
 pub struct PageBackend<DB> {
     inner: DB,
     /// The size plotters lays the figure out in.
