@@ -7,7 +7,7 @@
 //!     cargo bench --bench fits -- glmm_agq      # one model on every data set
 //!     cargo bench --bench fits -- boundary/     # fit_all on each boundary case of tests/boundaries.rs
 //!
-//! Each model is called as `fit_all` calls it, from the same starts (`glmm_demo::bench::starts`);
+//! Each model is called as `fit_all` calls it, from the same starts (`models::logistic::starts::GlmmStarts`);
 //! `full_refit` is `fit_all`, `surfaces` is `build_scene` with the default options, `glmm_start` is the
 //! first stage (lme4's nAGQ = 0 on a θ grid) that starts the Laplace fit; `standalone_laplace` and
 //! `standalone_agq` are one glmer() call from the data (first stage + fit at that nAGQ + report), the
@@ -18,14 +18,15 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, SamplingMode};
 use criterion::measurement::WallTime;
-use glmm_demo::bench::{starts, Starts};
 use glmm_demo::data::{simulate, Dataset, Preset, SimConfig};
 use glmm_demo::models::glm::glm;
-use glmm_demo::models::glmer::{default_start, glmer, glmer_optimum, glmm_report};
-use glmm_demo::models::joint_mode::joint_mode;
 use glmm_demo::models::lm::lm;
 use glmm_demo::models::lmm::lmm;
-use glmm_demo::models::marginal::marginal_exact;
+use glmm_demo::models::logistic::glmer::{glmer, glmer_optimum, glmm_report};
+use glmm_demo::models::logistic::joint_mode::joint_mode;
+use glmm_demo::models::logistic::marginal_exact::marginal_exact;
+use glmm_demo::models::logistic::pirls::default_start;
+use glmm_demo::models::logistic::starts::GlmmStarts;
 use glmm_demo::models::{fit_all, FitOptions};
 use glmm_demo::surfaces::{build_scene, SceneOptions};
 
@@ -50,8 +51,8 @@ fn cases() -> Vec<Case> {
 }
 
 fn models(g: &mut BenchmarkGroup<'_, WallTime>, data: &Dataset, opts: FitOptions) {
-    let Starts { start, warm, warm_agq } = starts(data, &opts);
     let pooled = glm(data, false).ok().map(|f| f.coef);
+    let GlmmStarts { start, warm, warm_agq, .. } = GlmmStarts::new(data, opts.nagq, pooled.as_deref());
     g.bench_function("lm_pooled", |b| b.iter(|| lm(black_box(data), false)));
     g.bench_function("lm_group", |b| b.iter(|| lm(black_box(data), true)));
     g.bench_function("lmm", |b| b.iter(|| lmm(black_box(data), opts.reml)));

@@ -21,13 +21,14 @@ use serde_json::{json, Map, Value};
 
 use crate::data::Dataset;
 use crate::models::glm::glm;
-use crate::models::glmer::{agq_start, default_start, glmer, glmer_optimum, glmer_optimum_given, glmm_report};
-use crate::models::sigma_bound::sigma_b_bound;
-use crate::models::joint_mode::joint_mode;
 use crate::models::lesson::summarise;
 use crate::models::lm::lm;
 use crate::models::lmm::lmm;
-use crate::models::marginal::marginal_exact;
+use crate::models::logistic::glmer::{glmer, glmer_optimum, glmm_report};
+use crate::models::logistic::joint_mode::joint_mode;
+use crate::models::logistic::marginal_exact::marginal_exact;
+use crate::models::logistic::pirls::default_start;
+use crate::models::logistic::starts::GlmmStarts;
 use crate::models::{fit_all, FitOptions};
 use crate::surfaces::{build_scene, SceneOptions};
 
@@ -169,28 +170,6 @@ pub fn split_runs(args: &[String]) -> crate::Result<(usize, Vec<String>)> {
     Ok((runs, rest))
 }
 
-/// Where [`fit_all`] starts the GLMM fits: (α, β, θ) for the Laplace fit (lme4's first stage), for the
-/// AGQ fit (the Laplace optimum) and for the exact marginal likelihood (the AGQ optimum).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Starts {
-    pub start: [f64; 3],
-    pub warm: [f64; 3],
-    pub warm_agq: [f64; 3],
-}
-
-/// The starts of the GLMM fits, computed as [`fit_all`] computes them.
-pub fn starts(data: &Dataset, opts: &FitOptions) -> Starts {
-    let pooled = glm(data, false).ok();
-    let start = default_start(data, pooled.as_ref().map(|f| f.coef.as_slice()));
-    let bound = sigma_b_bound(data);
-    let laplace = glmer_optimum_given(data, 1, start, &bound);
-    let laplace_optimum = laplace.as_ref().ok().map(|o| [o.params.alpha, o.params.beta, o.params.theta]);
-    let warm = agq_start(data, opts.nagq, laplace_optimum, start, &bound);
-    let agq = glmer_optimum_given(data, opts.nagq, warm, &bound);
-    let warm_agq = agq.as_ref().map_or(warm, |o| [o.params.alpha, o.params.beta, o.params.theta]);
-    Starts { start, warm, warm_agq }
-}
-
 /// Times every model of [`fit_all`] separately, the full refit and the surfaces, each over `runs`
 /// repetitions (`runs = 0`: at least 5 and about a second per entry, at most 1000). Keys are those of
 /// `glmm-demo fit`'s output, plus `glmm_start`, `standalone_laplace`, `standalone_agq`, `full_refit`,
@@ -219,7 +198,7 @@ pub fn bench(data: &Dataset, opts: &FitOptions, runs: usize) -> Value {
     let pooled_coef = pooled.as_ref().map(|f| f.coef.as_slice());
     let (t_start, _) = time(runs, || default_start(data, pooled_coef));
     out.insert("glmm_start".into(), entry(&t_start, None));
-    let Starts { start, warm, warm_agq } = starts(data, opts);
+    let GlmmStarts { start, warm, warm_agq, .. } = GlmmStarts::new(data, opts.nagq, pooled_coef);
 
     out.insert(
         "glmm_laplace".into(),

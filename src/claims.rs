@@ -110,7 +110,7 @@ pub enum Claim {
     /// The joint mode's note calls its point an interior local maximum of the joint density at this σ
     /// (the answer's opt1 stops there): the gradient of J in (α, β, σ, z) is zero and its Hessian is negative
     /// definite, with σ above the answer's lower bound 0.01 (checked by
-    /// `models::joint_mode_check::check_joint_mode_claim`).
+    /// `models::logistic::joint_mode_check::check_joint_mode_claim`).
     JointModeInterior { sigma: f64 },
     /// The joint mode's note says the search ends on the answer's lower bound σ = `sigma_floor` (0.01): there
     /// J is at a maximum in (α, β, z) and still rises as σ falls (dJ/dσ < 0 points into the bound).

@@ -3,7 +3,10 @@
 //! The crate flows one way:
 //! [`data`] (R-identical RNG, presets, CSV) → [`models`] (lm, lmm, glm, glmm, quadrature, optimisation)
 //! → [`surfaces`] (likelihood grids, decomposition curves, fitted curves) → [`figures`] (plotters drawing
-//! for any backend) → [`bindings`] (the only `#[wasm_bindgen]` file) and the `glmm-demo` CLI ([`cli`]).
+//! for any backend) → [`session`] (the page's state between calls) → [`bindings`] (the only
+//! `#[wasm_bindgen]` file: converts and calls) and the `glmm-demo` CLI ([`cli`]).
+//!
+//! `tests/layers.rs` checks that order, and the layers of [`models`], from the source.
 
 // No panics across the boundary (issue 6): the core reports errors as sentences, never by unwinding.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
@@ -22,6 +25,8 @@ pub mod cli;
 pub mod params;
 pub mod r_code;
 pub mod url_state;
+pub mod canvas;
+pub mod session;
 pub mod bindings;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod bench;

@@ -15,12 +15,12 @@ use std::collections::BTreeMap;
 use glmm_demo::claims::{Claim, ModelKey, Summed};
 use glmm_demo::data::{simulate, Dataset, Preset, SimConfig};
 use glmm_demo::explain::{page_text, PageText};
-use glmm_demo::models::logistic::{split_by_group, GlmmParams};
-use glmm_demo::models::marginal::exact_loglik;
+use glmm_demo::models::logistic::kernel::{split_by_group, GlmmParams};
+use glmm_demo::models::logistic::exact::exact_loglik;
 use glmm_demo::models::fit_all;
 use glmm_demo::params::Params;
-use glmm_demo::models::joint_mode::joint_mode_claim;
-use glmm_demo::models::means_sum::means_sum_claims;
+use glmm_demo::models::logistic::joint_mode::joint_mode_claim;
+use glmm_demo::models::logistic::means_sum::means_sum_claims;
 use glmm_demo::report::FitReport;
 use glmm_demo::surfaces::{build_scene, claims_check, SceneOptions};
 use glmm_demo::claims::TourClaim;
@@ -44,7 +44,7 @@ const RISE_SLACK: f64 = 1e-9;
 const ROUNDING_EDGE: f64 = 1e-12;
 /// Relative tolerance of the joint mode's stationarity σ_b² = Σ b_g² / G (it is solved to ~1e-14).
 const STATIONARY_REL: f64 = 1e-6;
-/// Where the exact search for σ_b stops climbing (src/models/sigma_bound.rs's SIGMA_FAR).
+/// Where the exact search for σ_b stops climbing (src/models/logistic/sigma_bound.rs's SIGMA_FAR).
 const SEARCH_LIMIT: f64 = 10.0;
 
 /// splitmix64: a small deterministic generator.

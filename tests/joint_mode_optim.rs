@@ -20,8 +20,8 @@ use serde_json::Value;
 use common::tolerances as tol;
 use glmm_demo::claims::Claim;
 use glmm_demo::data::{simulate, SimConfig};
-use glmm_demo::models::joint_mode::{joint_mode, joint_mode_claim};
-use glmm_demo::models::joint_mode_check::check_joint_mode_claim;
+use glmm_demo::models::logistic::joint_mode::{joint_mode, joint_mode_claim};
+use glmm_demo::models::logistic::joint_mode_check::check_joint_mode_claim;
 
 /// Fewer checked configurations than this and the test fails: it must not pass by skipping.
 const MIN_CHECKED: usize = 180;

@@ -23,7 +23,7 @@ use serde_json::{Map, Value};
 use common::tolerances as tol;
 use glmm_demo::data::{simulate, Dataset, SimConfig};
 use glmm_demo::claims::Claim;
-use glmm_demo::models::joint_mode::{joint_mode_claim, SIGMA_FLOOR};
+use glmm_demo::models::logistic::joint_mode::{joint_mode_claim, SIGMA_FLOOR};
 use glmm_demo::models::{fit_all, FitOptions};
 use glmm_demo::report::JointModeFit;
 

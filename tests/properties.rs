@@ -55,11 +55,14 @@ use serde_json::Value;
 use glmm_demo::data::csv::{read_csv, write_csv};
 use glmm_demo::data::{simulate, Dataset, Preset, SimConfig};
 use glmm_demo::models::glm::{glm, separated_groups};
-use glmm_demo::models::glmer::{default_start, glmer};
-use glmm_demo::models::logistic::{bernoulli_term, conditional_modes, objective, split_by_group, GlmmParams};
+use glmm_demo::models::logistic::glmer::glmer;
+use glmm_demo::models::logistic::pirls::default_start;
+use glmm_demo::models::logistic::kernel::{bernoulli_term, conditional_modes, split_by_group, GlmmParams};
+use glmm_demo::models::logistic::objective::objective;
 use glmm_demo::models::lmm::lmm;
-use glmm_demo::models::marginal::{conditional_means_exact, exact_loglik, marginal_exact};
-use glmm_demo::models::means_sum::means_sum_claims;
+use glmm_demo::models::logistic::exact::{conditional_means_exact, exact_loglik};
+use glmm_demo::models::logistic::marginal_exact::marginal_exact;
+use glmm_demo::models::logistic::means_sum::means_sum_claims;
 use glmm_demo::claims::{Claim, ModelKey};
 use glmm_demo::params::MAX_COEF;
 use glmm_demo::report::{reads_as_zero, GlmmFit};
@@ -691,7 +694,7 @@ fn exact_marginal_means_sum_to_zero_where_glmer_means_do_not() {
         let r = fit_all(&data, &FitOptions { nagq, reml: true });
         let m = r.marginal_exact.fit().unwrap_or_else(|| panic!("{:?}: {:?}", sim, r.marginal_exact));
         println!("σ_b {:>9.4}  Σ E[b|y] {:+.2e}  Σ modes {:+.6}  {sim:?}", m.sigma, m.cond_means_sum, m.ranef_sum);
-        // Σ E[b|y] = σ²·∂ log L/∂α; the optimum's α is set on the means themselves (see marginal.rs, centre_alpha).
+        // Σ E[b|y] = σ²·∂ log L/∂α; the optimum's α is set on the means themselves (see models/logistic/exact.rs, centre_alpha).
         assert!(
             m.cond_means_sum.abs() < 1e-8,
             "Σ E[b|y] = {:e} at the exact maximum, σ_b {}",
@@ -761,7 +764,7 @@ fn all_within_budget(job: Job, cases: &[Case]) {
 /// These ran for minutes once, where the marginal likelihood keeps rising as σ_b → ∞ and the searches
 /// climbed after it (the first, 4 rows, for more than 10 minutes; the last, 12 rows, for 3 s before two
 /// models said "did not converge"): each must finish within the budget with every property holding. Each
-/// now takes milliseconds in a release build: src/models/sigma_bound.rs decides that σ_b has no finite
+/// now takes milliseconds in a release build: src/models/logistic/sigma_bound.rs decides that σ_b has no finite
 /// estimate (or, for 50 groups of one row with seed 2, whatever the comparison with the probit limit says)
 /// before any search starts.
 #[test]

@@ -4,7 +4,7 @@
 
 use super::{fixed, Chapter, Writer, DECIMALS};
 use crate::claims::{Claim, ModelKey};
-use crate::models::joint_mode::SIGMA_FLOOR;
+use crate::models::logistic::joint_mode::SIGMA_FLOOR;
 
 /// b_g (italic b, subscript g).
 const B_G: &str = "<var>b</var><sub><var>g</var></sub>";

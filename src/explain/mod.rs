@@ -196,7 +196,7 @@ impl<'a> Writer<'a> {
             ModelKey::Lmm => r.lmm.fit().map(|f| f.singular),
             ModelKey::GlmmLaplace => r.glmm_laplace.fit().map(|f| f.singular),
             ModelKey::GlmmAgq => r.glmm_agq.fit().map(|f| f.singular),
-            ModelKey::MarginalExact => r.marginal_exact.fit().map(|f| f.sigma < crate::models::logistic::SINGULAR_THETA),
+            ModelKey::MarginalExact => r.marginal_exact.fit().map(|f| f.sigma < crate::models::logistic::kernel::SINGULAR_THETA),
             _ => None,
         }?;
         self.claims.push(Claim::Singular { model, singular: s });

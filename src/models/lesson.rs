@@ -3,13 +3,13 @@
 use serde::{Deserialize, Serialize};
 
 use super::glm::glm;
-use super::glmer::{agq_start, default_start, glmer_optimum_given, glmm_report};
-use super::joint_mode::joint_mode_given;
 use super::lm::lm;
 use super::lmm::lmm;
-use super::marginal::marginal_exact_given;
-use super::means_sum::with_means_sum_notes;
-use super::sigma_bound::sigma_b_bound;
+use super::logistic::glmer::glmm_report;
+use super::logistic::joint_mode::joint_mode_given;
+use super::logistic::marginal_exact::marginal_exact_given;
+use super::logistic::means_sum::with_means_sum_notes;
+use super::logistic::starts::GlmmStarts;
 use super::singular::with_singular_notes;
 use crate::data::Dataset;
 use crate::report::{DataSummary, FitReport, Outcome, ZERO_AT_TABLE_PRECISION};
@@ -45,16 +45,8 @@ pub fn summarise(data: &Dataset) -> DataSummary {
 /// A model that cannot be fitted carries its sentence; the others are still fitted.
 pub fn fit_all(data: &Dataset, opts: &FitOptions) -> FitReport {
     let glm_pooled: Outcome<_> = glm(data, false).into();
-    let start = default_start(data, glm_pooled.fit().map(|f| f.coef.as_slice()));
-    // Whether σ_b has a finite estimate at all is one question for the four glmer-type fits: decide it once.
-    let bound = sigma_b_bound(data);
-    let laplace = glmer_optimum_given(data, 1, start, &bound);
-    // Later fits start where the Laplace fit ended (same optimum basin, far fewer Newton steps), unless the
-    // exact likelihood is higher at the first-stage start or at the σ_b decision's witness.
-    let laplace_optimum = laplace.as_ref().ok().map(|o| [o.params.alpha, o.params.beta, o.params.theta]);
-    let warm = agq_start(data, opts.nagq, laplace_optimum, start, &bound);
-    let agq = glmer_optimum_given(data, opts.nagq, warm, &bound);
-    let warm_agq = agq.as_ref().map_or(warm, |o| [o.params.alpha, o.params.beta, o.params.theta]);
+    // The GLMM fits run in a chain (each starts where the last ended) and share one verdict on σ_b.
+    let glmm = GlmmStarts::new(data, opts.nagq, glm_pooled.fit().map(|f| f.coef.as_slice()));
     let report = FitReport {
         data: summarise(data),
         lm_pooled: lm(data, false).into(),
@@ -62,10 +54,10 @@ pub fn fit_all(data: &Dataset, opts: &FitOptions) -> FitReport {
         lmm: lmm(data, opts.reml).into(),
         glm_group: glm(data, true).into(),
         glm_pooled,
-        glmm_laplace: laplace.map(|o| glmm_report(data, &o, 1)).into(),
-        glmm_agq: agq.map(|o| glmm_report(data, &o, opts.nagq)).into(),
-        joint_mode: joint_mode_given(data, &bound).into(),
-        marginal_exact: marginal_exact_given(data, warm_agq, &bound).into(),
+        glmm_laplace: glmm.laplace.map(|o| glmm_report(data, &o, 1)).into(),
+        glmm_agq: glmm.agq.map(|o| glmm_report(data, &o, opts.nagq)).into(),
+        joint_mode: joint_mode_given(data, &glmm.bound).into(),
+        marginal_exact: marginal_exact_given(data, glmm.warm_agq, &glmm.bound).into(),
         zero_below: ZERO_AT_TABLE_PRECISION,
     };
     with_means_sum_notes(with_singular_notes(report), data)

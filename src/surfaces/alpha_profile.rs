@@ -1,6 +1,6 @@
 //! Figure 8: the α profile. With β and σ_b held at glmer's fit, two functions of the intercept α:
 //!   ℓ(α)     = Σ_g log ∫ p(y_g | α + βx + b) N(b; 0, σ_b²) db          (log marginal likelihood, exact:
-//!              the trapezoid rule of [`crate::models::marginal`])
+//!              the trapezoid rule of [`crate::models::logistic::exact`])
 //!   log P(α) = max_b log p(y, b | α, β, σ_b) = Σ_g [−φ_g(û_g)/2] − G(log σ_b + ½ log 2π)
 //!              (log height of the joint peak, at the conditional modes û_g = b̂_g/σ_b).
 //! By the envelope theorem dlog P/dα = Σ_g b̂_g/σ_b² and, integrating by parts, dℓ/dα = Σ_g E[b_g | y]/σ_b²:
@@ -17,8 +17,8 @@ use serde::{Deserialize, Serialize};
 use super::chebyshev::Chebyshev;
 use crate::claims::{Claim, Summed};
 use crate::data::Dataset;
-use crate::models::logistic::{conditional_modes, penalised_deviance_with_slopes, split_by_group, GlmmParams, Group};
-use crate::models::marginal::{conditional_means_exact, exact_loglik};
+use crate::models::logistic::kernel::{conditional_modes, penalised_deviance_with_slopes, split_by_group, GlmmParams, Group};
+use crate::models::logistic::exact::{conditional_means_exact, exact_loglik};
 use crate::report::GlmmFit;
 
 /// Evenly spaced handle positions over the window (the three marked α are added to them).

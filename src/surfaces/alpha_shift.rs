@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use super::joint_surface::GroupTerm;
 use crate::data::Dataset;
-use crate::models::logistic::{split_by_group, GlmmParams};
-use crate::models::marginal::exact_loglik;
+use crate::models::logistic::kernel::{split_by_group, GlmmParams};
+use crate::models::logistic::exact::exact_loglik;
 
 /// The shift and its effect on all G groups.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

@@ -403,7 +403,7 @@ pub fn check(claim: &Claim, data: &Dataset, report: &FitReport) -> Result<(), St
         }
         Claim::JointModeInterior { .. } | Claim::JointModeAtBound { .. } => {
             let fit = report.joint_mode.fit().ok_or("the joint mode was not fitted")?;
-            crate::models::joint_mode_check::check_joint_mode_claim(data, fit, claim)
+            crate::models::logistic::joint_mode_check::check_joint_mode_claim(data, fit, claim)
         }
         // A glmer row's note: its means do not sum to zero because its quadrature is not exact here.
         Claim::MeansSumNotZeroBecauseInexact { model, decimals, quadrature_error, gap, .. } => {

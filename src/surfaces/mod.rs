@@ -160,11 +160,11 @@ pub struct HandleAlpha {
 /// Every group's conditional mode and exact conditional mean (b scale) at intercept `alpha`, β and σ_b
 /// fixed.
 fn modes_and_means_at(data: &Dataset, alpha: f64, beta: f64, sigma: f64) -> (Vec<f64>, Vec<f64>) {
-    use crate::models::logistic::{conditional_modes, split_by_group, GlmmParams};
+    use crate::models::logistic::kernel::{conditional_modes, split_by_group, GlmmParams};
     let groups = split_by_group(data);
     let p = GlmmParams { alpha, beta, theta: sigma };
     let u = conditional_modes(&groups, &p, None);
-    let means = crate::models::marginal::conditional_means_exact(&groups, &p, &u).0;
+    let means = crate::models::logistic::exact::conditional_means_exact(&groups, &p, &u).0;
     (u.iter().map(|u| sigma * u).collect(), means)
 }
 

@@ -2,10 +2,10 @@
 //! α, β and σ_b (the page's nAGQ fit).
 //!
 //! With b = σ_b·u and lme4's penalised deviance φ_g(u) = Σ_{i∈g} d(y_i, α + βx_i + σ_b u) + u² (the core's
-//! per-group integrand is e^{−φ_g(u)/2}, see [`crate::models::logistic`]),
+//! per-group integrand is e^{−φ_g(u)/2}, see [`crate::models::logistic::kernel`]),
 //!   p(b | y) = e^{−φ_g(b/σ_b)/2} / (σ_b · I_g),   I_g = ∫ e^{−φ_g(u)/2} du,
 //! normalised by its integral so that every curve has area 1 and the groups compare directly. I_g comes from
-//! the exact trapezoid rule of [`crate::models::marginal`] (the group's exact log marginal likelihood).
+//! the exact trapezoid rule of [`crate::models::logistic::exact`] (the group's exact log marginal likelihood).
 //! Its maximum is the conditional mode b̂_g (what `ranef()` prints, `glmm_agq.ranef`) and its mean the
 //! conditional mean E[b_g | y] (`glmm_agq.cond_means`): the marks are those two numbers of the fit, and the
 //! tests check that the drawn curve peaks and balances there. A group whose outcomes are all equal has a
@@ -14,8 +14,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::Dataset;
-use crate::models::logistic::{penalised_deviance, penalised_deviance_slopes, split_by_group, GlmmParams, Group};
-use crate::models::marginal::exact_loglik;
+use crate::models::logistic::kernel::{penalised_deviance, penalised_deviance_slopes, split_by_group, GlmmParams, Group};
+use crate::models::logistic::exact::exact_loglik;
 use crate::report::GlmmFit;
 
 /// Points per group's curve.

@@ -160,10 +160,10 @@ pub(crate) fn synthetic_report(data: &Dataset) -> FitReport {
     }
     let ranef = modes(alpha);
     // The exact posterior means at these parameters (the models' trapezoid rule; u = b/σ).
-    let params = crate::models::logistic::GlmmParams { alpha, beta, theta: sigma };
+    let params = crate::models::logistic::kernel::GlmmParams { alpha, beta, theta: sigma };
     let u: Vec<f64> = ranef.iter().map(|b| b / sigma).collect();
     let (means, _) =
-        crate::models::marginal::conditional_means_exact(&crate::models::logistic::split_by_group(data), &params, &u);
+        crate::models::logistic::exact::conditional_means_exact(&crate::models::logistic::kernel::split_by_group(data), &params, &u);
     let mut coef = vec![0.4, 0.05];
     coef.extend((1..g).map(|k| -0.02 * k as f64));
     let mut gcoef = vec![-0.5, 0.3];

@@ -93,3 +93,38 @@ pub fn check_joint_mode_claim(data: &Dataset, fit: &JointModeFit, claim: &Claim)
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{simulate, SimConfig};
+    use crate::models::logistic::joint_mode::{joint_mode, joint_mode_claim};
+
+    /// The answer's own example: its opt1 prints σ = 1.0164584, z = (−1.0164576, 1.0164576).
+    #[test]
+    fn answer_example_is_an_interior_mode_with_a_true_claim() {
+        let data = simulate(&SimConfig::default()).unwrap();
+        let fit = joint_mode(&data).unwrap();
+        assert!((fit.sigma - 1.0164584).abs() < 1e-5, "σ {}", fit.sigma);
+        assert!((fit.re[1] - 1.0164576).abs() < 1e-5, "z {:?}", fit.re);
+        let claim = joint_mode_claim(&fit);
+        assert_eq!(claim, Claim::JointModeInterior { sigma: fit.sigma });
+        check_joint_mode_claim(&data, &fit, &claim).unwrap();
+        assert!(fit.note.contains(&format!("σ = {:.4}", fit.sigma)), "{}", fit.note);
+    }
+
+    /// Exchangeable groups (the singular fixture's data): no interior mode, the search ends on the bound.
+    #[test]
+    fn exchangeable_groups_end_on_the_bound_with_a_true_claim() {
+        let cfg = SimConfig { groups: 5, n: 100, thresholds: vec![0.5; 5], y_coef: 1.0, spacing: 0.0, center: false, seed: 8, ..SimConfig::default() };
+        let data = simulate(&cfg).unwrap();
+        let fit = joint_mode(&data).unwrap();
+        assert_eq!(fit.sigma, SIGMA_FLOOR);
+        let claim = joint_mode_claim(&fit);
+        assert_eq!(claim, Claim::JointModeAtBound { sigma_floor: SIGMA_FLOOR });
+        check_joint_mode_claim(&data, &fit, &claim).unwrap();
+        // the opposite claim is false, and the check says so
+        assert!(check_joint_mode_claim(&data, &fit, &Claim::JointModeInterior { sigma: fit.sigma }).is_err());
+        assert!(fit.note.starts_with("No interior mode") && fit.note.contains("σ = 0.01"), "{}", fit.note);
+    }
+}

@@ -10,8 +10,9 @@
 //! its logLik is from the exact log-likelihood at its own estimates and how far those fall short of the
 //! exact maximum; the same function records the [`Claim`] that a test checks.
 
-use super::logistic::{conditional_modes, objective, split_by_group, GlmmParams, Group};
-use super::quadrature::gauss_hermite;
+use super::kernel::{conditional_modes, split_by_group, GlmmParams, Group};
+use super::objective::objective;
+use crate::models::quadrature::gauss_hermite;
 use crate::claims::{Claim, ModelKey};
 use crate::data::Dataset;
 use crate::report::{reads_as_zero, FitReport, GlmmFit, Outcome, TABLE_DECIMALS};

@@ -8,20 +8,20 @@
 //! mode, this stays exact when a group's posterior is strongly skewed (a group whose outcomes are all
 //! equal). With the nodes fixed, the sum is an explicit function of (α, β, σ), so Newton's method gets
 //! its exact gradient and Hessian through dual numbers.
+//!
+//! This file is the likelihood and its maximum from a given start; which start, and whether σ_b has a finite
+//! estimate at all, is decided above it (`marginal_exact`, `sigma_bound`).
 
 use nalgebra::DVector;
 use num_dual::DualNum;
 
-use super::logistic::{
-    check_estimable, conditional_modes, penalised_deviance, penalised_deviance_dual, penalised_deviance_slopes,
-    split_by_group, with_derivatives, GlmmParams, Group, MAX_THETA,
+use super::kernel::{
+    beyond_reach, conditional_modes, penalised_deviance, penalised_deviance_dual, penalised_deviance_slopes, split_by_group,
+    with_derivatives, GlmmParams, Group, MAX_THETA, SINGULAR_THETA,
 };
-use super::glm::glm;
-use super::glmer::default_start;
-use super::optimize::{newton_minimize_within, Search};
-use super::sigma_bound::{beyond_reach, sigma_b_bound, SigmaBound};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
+use crate::models::optimize::{newton_minimize_within, Search};
 use crate::report::MarginalExactFit;
 
 /// The log-likelihood is exact when halving the step moves it by less than this.
@@ -175,7 +175,7 @@ pub fn search_below(data: &Dataset, start: [f64; 3], sigma_max: f64) -> Result<S
 }
 
 /// The exact log-likelihood at `p`, with the first step (accurate far below the quadrature tolerance: the
-/// halvings of [`marginal_exact`] confirm it).
+/// halvings of [`maximise_exact`] confirm it).
 pub fn exact_loglik(groups: &[Group], p: &GlmmParams<f64>) -> f64 {
     let modes = conditional_modes(groups, p, None);
     -0.5 * deviance::<f64>(groups, p, &modes, &steps(groups, p, &modes, FIRST_STEP), node_budget(FIRST_STEP))
@@ -186,7 +186,8 @@ pub fn best_start(data: &Dataset, candidates: &[[f64; 3]]) -> Option<[f64; 3]> {
     best_start_of_groups(&split_by_group(data), candidates)
 }
 
-fn best_start_of_groups(groups: &[Group], candidates: &[[f64; 3]]) -> Option<[f64; 3]> {
+/// [`best_start`] for data already split by group.
+pub fn best_start_of_groups(groups: &[Group], candidates: &[[f64; 3]]) -> Option<[f64; 3]> {
     let loglik = |c: &[f64; 3]| exact_loglik(groups, &GlmmParams { alpha: c[0], beta: c[1], theta: c[2] });
     let mut best: Option<(f64, [f64; 3])> = None;
     for c in candidates {
@@ -224,7 +225,7 @@ fn polish(groups: &[Group], p: GlmmParams<f64>, fraction: f64) -> GlmmParams<f64
         with_derivatives(&x, |pd| deviance(groups, pd, &modes, &h, node_budget(fraction)))
     };
     // At a singular optimum (σ = 0, where the means are all 0) there is nothing to polish.
-    if p.theta.abs() < super::logistic::SINGULAR_THETA {
+    if p.theta.abs() < SINGULAR_THETA {
         return p;
     }
     let size = |g: &DVector<f64>| g.iter().fold(0.0f64, |m, v| m.max(v.abs()));
@@ -250,7 +251,7 @@ fn polish(groups: &[Group], p: GlmmParams<f64>, fraction: f64) -> GlmmParams<f64
 /// optimum where the means sum to zero as precisely as they are computed; it moves α by ~1e-7 of its scale,
 /// which changes log L by ~1e-14.
 fn centre_alpha(groups: &[Group], p: GlmmParams<f64>) -> GlmmParams<f64> {
-    if p.theta.abs() < super::logistic::SINGULAR_THETA {
+    if p.theta.abs() < SINGULAR_THETA {
         return p;
     }
     let sum_at = |alpha: f64| {
@@ -272,42 +273,21 @@ fn centre_alpha(groups: &[Group], p: GlmmParams<f64>) -> GlmmParams<f64> {
     }
 }
 
-/// Maximise the exact marginal likelihood from `start` (α, β, σ), halving the step until it is exact.
-pub fn marginal_exact(data: &Dataset, start: [f64; 3]) -> Result<MarginalExactFit> {
-    marginal_exact_given(data, start, &sigma_b_bound(data))
-}
-
-/// [`marginal_exact`] with the verdict on σ_b already reached for these data (`fit_all` reaches it once).
-pub fn marginal_exact_given(data: &Dataset, start: [f64; 3], bound: &SigmaBound) -> Result<MarginalExactFit> {
-    let model = "The exact marginal likelihood";
-    check_estimable(data, model)?;
-    bound.check(model)?;
-    let groups = split_by_group(data);
-    // A start far out in σ (an approximation's optimum where it breaks down) is slow ground for the trapezoid
-    // rule, or beyond its node budget: start from the decision's witness instead when the likelihood is higher
-    // there, and from lme4's first-stage start when it cannot be computed at either.
-    let mut candidates = vec![start];
-    if let SigmaBound::Finite { witness: Some(w) } = bound {
-        candidates.push(*w);
-    }
-    let start = best_start_of_groups(&groups, &candidates)
-        .or_else(|| {
-            let pooled = glm(data, false).ok();
-            best_start_of_groups(&groups, &[default_start(data, pooled.as_ref().map(|f| f.coef.as_slice()))])
-        })
-        .unwrap_or(start);
+/// Maximise the exact marginal likelihood from `start` (α, β, σ), halving the step until the log-likelihood
+/// moves by less than [`QUADRATURE_TOL`].
+pub fn maximise_exact(groups: &[Group], start: [f64; 3]) -> Result<MarginalExactFit> {
     let mut fraction = FIRST_STEP;
     let mut start = start;
     for _ in 0..MAX_HALVINGS {
-        let (p, modes, h) = minimise(&groups, start, fraction)?;
+        let (p, modes, h) = minimise(groups, start, fraction)?;
         let half: Vec<f64> = h.iter().map(|v| 0.5 * v).collect();
-        let ll = -0.5 * deviance::<f64>(&groups, &p, &modes, &h, node_budget(fraction));
-        let ll_fine = -0.5 * deviance::<f64>(&groups, &p, &modes, &half, node_budget(0.5 * fraction));
+        let ll = -0.5 * deviance::<f64>(groups, &p, &modes, &h, node_budget(fraction));
+        let ll_fine = -0.5 * deviance::<f64>(groups, &p, &modes, &half, node_budget(0.5 * fraction));
         let quad_error = (ll_fine - ll).abs();
         let nodes_per_sd = 1.0 / (0.5 * fraction);
         if quad_error < QUADRATURE_TOL || fraction < FIRST_STEP / 2f64.powi(MAX_HALVINGS as i32 - 1) {
             let ranef: Vec<f64> = modes.iter().map(|u| p.theta * u).collect();
-            let (cond_means, _) = conditional_means_exact(&groups, &p, &modes);
+            let (cond_means, _) = conditional_means_exact(groups, &p, &modes);
             return Ok(MarginalExactFit {
                 alpha: p.alpha,
                 beta: p.beta,
@@ -331,7 +311,7 @@ pub fn marginal_exact_given(data: &Dataset, start: [f64; 3], bound: &SigmaBound)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::logistic::objective;
+    use crate::models::logistic::objective::objective;
     use crate::models::quadrature::gauss_hermite;
 
     fn groups() -> Vec<Group> {
@@ -387,24 +367,5 @@ mod tests {
             let fd = (f(&xp) - f(&xm)) / 2e-5;
             assert!((fd - grad[i]).abs() < 1e-6, "{i}: {fd} vs {}", grad[i]);
         }
-    }
-
-    #[test]
-    fn conditional_means_sum_to_zero_at_the_exact_optimum() {
-        let gs = groups();
-        let data = Dataset {
-            group: (0..60).map(|i| i / 30).collect(),
-            group_labels: vec!["1".into(), "2".into()],
-            x: gs.iter().flat_map(|g| g.x.clone()).collect(),
-            y: None,
-            y_bin: gs.iter().flat_map(|g| g.y.clone()).collect(),
-        };
-        let fit = marginal_exact(&data, [0.0, 0.5, 1.0]).expect("fits");
-        assert!(fit.quad_error < QUADRATURE_TOL);
-        let p = GlmmParams { alpha: fit.alpha, beta: fit.beta, theta: fit.sigma };
-        let modes = conditional_modes(&gs, &p, None);
-        let (means, err) = conditional_means_exact(&gs, &p, &modes);
-        assert!(err < 1e-9, "{fit:?} {means:?} {err}");
-        assert!(means.iter().sum::<f64>().abs() < 1e-7, "{means:?}");
     }
 }

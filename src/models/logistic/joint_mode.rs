@@ -19,9 +19,9 @@
 
 use nalgebra::DVector;
 
-use super::logistic::check_estimable;
-use super::sigma_bound::{sigma_b_bound, SigmaBound};
+use super::kernel::check_estimable;
 use super::pirls::{penalised_fit_with_hessian, penalised_negloglik};
+use super::sigma_bound::{sigma_b_bound, SigmaBound};
 use crate::claims::Claim;
 use crate::data::Dataset;
 use crate::error::{Error, Result};
@@ -171,7 +171,7 @@ fn boundary_note() -> String {
 }
 
 /// The claim behind the fit's note: an interior local maximum at its σ, or the end on the bound σ = 0.01
-/// (checked independently by [`super::joint_mode_check::check_joint_mode_claim`]).
+/// (checked independently by `joint_mode_check::check_joint_mode_claim`, a layer above).
 pub fn joint_mode_claim(fit: &JointModeFit) -> Claim {
     if fit.sigma == SIGMA_FLOOR {
         Claim::JointModeAtBound { sigma_floor: SIGMA_FLOOR }
@@ -196,36 +196,6 @@ fn mode_report(data: &Dataset, sigma: f64, v: &DVector<f64>, note: &str) -> Join
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::{simulate, SimConfig};
-    use crate::models::joint_mode_check::check_joint_mode_claim;
-
-    /// The answer's own example: its opt1 prints σ = 1.0164584, z = (−1.0164576, 1.0164576).
-    #[test]
-    fn answer_example_is_an_interior_mode_with_a_true_claim() {
-        let data = simulate(&SimConfig::default()).unwrap();
-        let fit = joint_mode(&data).unwrap();
-        assert!((fit.sigma - 1.0164584).abs() < 1e-5, "σ {}", fit.sigma);
-        assert!((fit.re[1] - 1.0164576).abs() < 1e-5, "z {:?}", fit.re);
-        let claim = joint_mode_claim(&fit);
-        assert_eq!(claim, Claim::JointModeInterior { sigma: fit.sigma });
-        check_joint_mode_claim(&data, &fit, &claim).unwrap();
-        assert!(fit.note.contains(&format!("σ = {:.4}", fit.sigma)), "{}", fit.note);
-    }
-
-    /// Exchangeable groups (the singular fixture's data): no interior mode, the search ends on the bound.
-    #[test]
-    fn exchangeable_groups_end_on_the_bound_with_a_true_claim() {
-        let cfg = SimConfig { groups: 5, n: 100, thresholds: vec![0.5; 5], y_coef: 1.0, spacing: 0.0, center: false, seed: 8, ..SimConfig::default() };
-        let data = simulate(&cfg).unwrap();
-        let fit = joint_mode(&data).unwrap();
-        assert_eq!(fit.sigma, SIGMA_FLOOR);
-        let claim = joint_mode_claim(&fit);
-        assert_eq!(claim, Claim::JointModeAtBound { sigma_floor: SIGMA_FLOOR });
-        check_joint_mode_claim(&data, &fit, &claim).unwrap();
-        // the opposite claim is false, and the check says so
-        assert!(check_joint_mode_claim(&data, &fit, &Claim::JointModeInterior { sigma: fit.sigma }).is_err());
-        assert!(fit.note.starts_with("No interior mode") && fit.note.contains("σ = 0.01"), "{}", fit.note);
-    }
 
     #[test]
     fn walk_steps_shrink_toward_a_sign_change() {
@@ -233,6 +203,6 @@ mod tests {
         assert_eq!(next_log_step(1.0, -0.5, -1.0, false), MAX_LOG_STEP);
         // going down with r = −0.01 rising quickly toward 0 as σ falls: a short step
         let step = next_log_step(1.0, -0.01, -2.0, false);
-        assert!(step < 0.01 && step >= MIN_LOG_STEP, "{step}");
+        assert!((MIN_LOG_STEP..0.01).contains(&step), "{step}");
     }
 }

@@ -1,32 +1,28 @@
-//! The logistic mixed model `glmer(y_bin ~ x + (1|group), binomial, nAGQ = K)` with lme4's exact objective.
+//! The kernel of the logistic mixed model `y_bin ~ x + (1|group)`: the data split by group, each group's
+//! penalised deviance and its conditional mode, on lme4's scale.
 //!
 //! In lme4's spherical parametrisation b_g = θ·u_g, u_g ~ N(0, 1), each group's penalised deviance is
 //!   φ_g(u) = Σ_{i∈g} d(y_i, α + βx_i + θu) + u²      (deviance residuals + penalty ‖u‖²)
-//! with conditional mode û_g = argmin φ_g and L_g² = φ_g''(û_g)/2 = 1 + θ² Σ μ_i(1 − μ_i).
-//! lme4's objective (−2 log-likelihood) is
-//!   Laplace (K = 1): Σ_g [φ_g(û_g) + log L_g²]
-//!   AGQ (K > 1):     Σ_g [φ_g(û_g) + log L_g² − 2 log Σ_k w_k exp(−½(φ_g(û_g + z_k/L_g) − φ_g(û_g)) + z_k²/2)]
-//! with (z_k, w_k) the Gauss–Hermite rule for the standard normal. The objective is written once,
-//! generically over dual numbers, so its gradient and Hessian in (α, β, θ) are exact: the conditional
-//! modes enter through two Newton steps taken in dual arithmetic from the converged û_g, which carries the
-//! implicit derivatives ∂û/∂(α, β, θ) to second order.
+//! with conditional mode û_g = argmin φ_g and L_g² = φ_g''(û_g)/2 = 1 + θ² Σ μ_i(1 − μ_i). Every
+//! likelihood above this file (lme4's objective in `objective`, the exact integral in `exact`) is an
+//! integral of e^{−φ_g/2}. φ_g is written generically over dual numbers, so that the layers above get exact
+//! derivatives in (α, β, θ) ([`with_derivatives`]).
 
 use std::cell::{Ref, RefCell};
 
 use nalgebra::{DMatrix, DVector, SVector};
 use num_dual::{Dual2SVec64, DualNum};
 
-use super::family::{log1pexp, logistic, Log1pSum};
-use super::glm::check_outcomes_vary;
-use super::optimize::{newton_minimize_within, Minimum, Search};
-use super::quadrature::GaussHermite;
 use crate::data::Dataset;
 use crate::error::{Error, Result};
+use crate::models::design::check_x_varies;
+use crate::models::family::{log1pexp, logistic, Log1pSum};
+use crate::models::glm::check_outcomes_vary;
 
 /// lme4's `isSingular` tolerance on θ.
 pub const SINGULAR_THETA: f64 = 1e-4;
 /// Largest random-intercept SD a search may reach: a search that climbs past it ends with a sentence (see
-/// `sigma_bound::beyond_reach`). On the logit scale this is far beyond any probability, yet with the page's
+/// [`beyond_reach`]). On the logit scale this is far beyond any probability, yet with the page's
 /// largest coefficients finite maxima lie in the hundreds and thousands: σ_b = 297 where x separates the
 /// outcomes within every group through narrow gaps (lme4 agreeing with nAGQ = 25 and 100), σ_b = 1591 where
 /// the groups are 375 apart in x (`--y-coef 38.0825 --spacing -374.788 --groups 9 --seed 105693`, where
@@ -129,7 +125,7 @@ impl GlmmParams<f64> {
 /// Sums over a group's observations of F(η_i), F'(η_i), F'(η_i)·x_i, F''(η_i), F''(η_i)·x_i, F''(η_i)·x_i²
 /// for one function F of the linear predictor η_i = a + βx_i.
 #[derive(Debug, Clone, Copy, Default)]
-struct TaylorSums {
+pub(super) struct TaylorSums {
     f: f64,
     d1: f64,
     d1x: f64,
@@ -154,7 +150,7 @@ impl TaylorSums {
     /// Σ F = ΣF + ΣF'·δa + ΣF'x·δβ + ½(ΣF''·δa² + 2ΣF''x·δa·δβ + ΣF''x²·δβ²),
     /// exact for dual numbers of order ≤ 2 (third powers of the infinitesimal parts vanish).
     #[inline]
-    fn lift<D: DualNum<Primitive = f64> + Copy>(&self, a: D, beta: D) -> D {
+    pub(super) fn lift<D: DualNum<Primitive = f64> + Copy>(&self, a: D, beta: D) -> D {
         let da = a - a.re();
         let db = beta - beta.re();
         D::from(self.f) + da * self.d1 + db * self.d1x + (da * da * self.d2 + da * db * (2.0 * self.d2x) + db * db * self.d2xx) * 0.5
@@ -178,7 +174,7 @@ fn group_pass(g: &Group, a: f64, beta: f64) -> [TaylorSums; 3] {
 }
 
 /// Taylor sums of log(1 + e^η) alone: what φ_g at a quadrature node needs.
-fn group_log1pexp_pass(g: &Group, a: f64, beta: f64) -> TaylorSums {
+pub(super) fn group_log1pexp_pass(g: &Group, a: f64, beta: f64) -> TaylorSums {
     let mut s = TaylorSums::default();
     let mut log1p = Log1pSum::default();
     g.for_each_logistic(a, beta, |x, l, mu, w| {
@@ -190,7 +186,7 @@ fn group_log1pexp_pass(g: &Group, a: f64, beta: f64) -> TaylorSums {
 }
 
 /// Only log(1 + e^η) summed: what the value of φ_g needs.
-fn group_log1pexp_sum(g: &Group, a: f64, beta: f64) -> f64 {
+pub(super) fn group_log1pexp_sum(g: &Group, a: f64, beta: f64) -> f64 {
     let mut log1p = Log1pSum::default();
     g.for_each_logistic(a, beta, |_, l, _, _| log1p.add_term(l));
     log1p.value()
@@ -300,72 +296,6 @@ pub fn conditional_modes(groups: &[Group], p: &GlmmParams<f64>, start: Option<&[
         .collect()
 }
 
-/// A node's term w_k·exp(z_k²/2 − Δ_k/2) is dropped once it, and every node further out, is below
-/// e^−45 ≈ 3e−20 of the central terms (Δ_k = φ(û + z_k/L) − φ(û) grows outward because φ is convex).
-const NODE_CUTOFF: f64 = -45.0;
-
-/// Visit the rule's nodes from the centre outward on each side; `visit(k)` returns Δ_k/2 for that node
-/// (the log-factor the node loses to the integrand), and the side stops once no further node can matter.
-fn visit_nodes_outward(rule: &GaussHermite, mut visit: impl FnMut(usize) -> f64) {
-    let k = rule.nodes.len();
-    let envelope = rule.max_log_envelope();
-    let mut side = |range: &mut dyn Iterator<Item = usize>| {
-        for j in range {
-            let half_delta = visit(j);
-            if envelope - half_delta < NODE_CUTOFF {
-                break;
-            }
-        }
-    };
-    side(&mut (k / 2..k));
-    side(&mut (0..k / 2).rev());
-}
-
-/// One group's contribution to lme4's objective, given its real conditional mode `u_hat`.
-///
-/// `u_hat` is lifted to the dual type by two Newton steps, so that its derivatives in the parameters are exact.
-pub fn group_deviance<D: DualNum<Primitive = f64> + Copy>(g: &Group, p: &GlmmParams<D>, u_hat: f64, rule: &GaussHermite) -> D {
-    let mut u = D::from(u_hat);
-    // Real arguments need no lifting: û is already the mode.
-    if D::NDERIV > 0 {
-        for _ in 0..2 {
-            let (_, d1, d2) = penalised_deviance_and_slopes(g, p, u);
-            u -= d1 / d2;
-        }
-    }
-    let (phi0, _, d2) = penalised_deviance_and_slopes(g, p, u);
-    let l2 = d2 * 0.5;
-    let laplace = phi0 + l2.ln();
-    if rule.nodes.len() == 1 {
-        return laplace;
-    }
-    let sd = l2.sqrt().recip();
-    let mut mult = D::from(0.0);
-    visit_nodes_outward(rule, |j| {
-        let (z, w) = (rule.nodes[j], rule.weights[j]);
-        if z == 0.0 {
-            mult += w;
-            return 0.0;
-        }
-        let uz = u + sd * z;
-        let a = p.alpha + p.theta * uz;
-        let log1pexp_sum = if D::NDERIV > 0 {
-            group_log1pexp_pass(g, a.re(), p.beta.re()).lift(a, p.beta)
-        } else {
-            D::from(group_log1pexp_sum(g, a.re(), p.beta.re()))
-        };
-        let phi = (log1pexp_sum - a * g.sum_y - p.beta * g.sum_xy) * 2.0 + uz * uz;
-        mult += ((phi0 - phi) * 0.5 + 0.5 * z * z).exp() * w;
-        0.5 * (phi.re() - phi0.re())
-    });
-    laplace - mult.ln() * 2.0
-}
-
-/// lme4's objective Σ_g group_deviance at the given modes.
-pub fn objective<D: DualNum<Primitive = f64> + Copy>(groups: &[Group], p: &GlmmParams<D>, modes: &[f64], rule: &GaussHermite) -> D {
-    groups.iter().zip(modes).map(|(g, &u)| group_deviance(g, p, u, rule)).fold(D::from(0.0), |a, b| a + b)
-}
-
 /// Value, exact gradient and exact Hessian of f(α, β, θ), by num-dual's second-order dual numbers.
 pub fn with_derivatives(
     x: &DVector<f64>,
@@ -377,21 +307,6 @@ pub fn with_derivatives(
     (value, DVector::from_column_slice(grad.as_slice()), DMatrix::from_column_slice(3, 3, hess.as_slice()))
 }
 
-/// Objective with exact gradient and Hessian in (α, β, θ).
-pub fn objective_derivatives(groups: &[Group], x: &DVector<f64>, modes: &[f64], rule: &GaussHermite) -> (f64, DVector<f64>, DMatrix<f64>) {
-    with_derivatives(x, |p| objective(groups, p, modes, rule))
-}
-
-/// A converged fit of the GLMM at one quadrature rule.
-#[derive(Debug, Clone)]
-pub struct GlmmOptimum {
-    pub params: GlmmParams<f64>,
-    /// Conditional modes on the spherical scale (b_g = θ·u_g).
-    pub modes: Vec<f64>,
-    pub deviance: f64,
-    pub minimum: Minimum,
-}
-
 /// Checks shared by every random-intercept logistic fit (whether σ_b has a finite estimate is decided apart,
 /// in `sigma_bound`, because it needs the likelihood).
 pub fn check_estimable(data: &Dataset, model: &str) -> Result<()> {
@@ -401,47 +316,18 @@ pub fn check_estimable(data: &Dataset, model: &str) -> Result<()> {
             "{model} cannot be fitted with one group: a random intercept needs at least two groups to have a variance."
         )));
     }
-    super::design::check_x_varies(data, model)
+    check_x_varies(data, model)
 }
 
-/// Minimise lme4's objective over (α, β, θ) from `start`, to a relative gradient below 1e-10, while |θ| ≤
-/// [`MAX_THETA`]; `model` names the fit in a failure, `call` in the sentence for a search that climbs past it.
-pub fn minimise_objective(groups: &[Group], rule: &GaussHermite, start: [f64; 3], model: &'static str, call: &str) -> Result<GlmmOptimum> {
-    // Each evaluation starts the conditional modes from the last ones: a few Newton steps instead of many.
-    let last_modes = std::cell::RefCell::new(vec![0.0; groups.len()]);
-    let modes_at = |p: &GlmmParams<f64>| {
-        let modes = conditional_modes(groups, p, Some(&last_modes.borrow()));
-        last_modes.borrow_mut().clone_from(&modes);
-        modes
-    };
-    let value = |x: &DVector<f64>| {
-        let p = GlmmParams::from_vector(x);
-        if p.theta.is_nan() {
-            return f64::INFINITY;
-        }
-        objective(groups, &p, &modes_at(&p), rule)
-    };
-    let derivs = |x: &DVector<f64>| {
-        let p = GlmmParams::from_vector(x);
-        let d = objective_derivatives(groups, x, &modes_at(&p), rule);
-        d.0.is_finite().then_some(d)
-    };
-    let inside = |x: &DVector<f64>| x[2].abs() <= MAX_THETA;
-    let minimum = match newton_minimize_within(value, derivs, DVector::from_vec(start.to_vec()), inside) {
-        Ok(Search::Minimum(m)) => m,
-        Ok(Search::Left { .. }) => return Err(super::sigma_bound::beyond_reach(call, false, MAX_THETA)),
-        Err(reason) => return Err(Error::NoConvergence { model, reason }),
-    };
-    let mut params = GlmmParams::from_vector(&minimum.x);
-    // The objective is even in θ (u ↦ −u); report θ ≥ 0 as lme4 does.
-    let modes_signed = conditional_modes(groups, &params, None);
-    let modes = if params.theta < 0.0 {
-        params.theta = -params.theta;
-        modes_signed.iter().map(|u| -u).collect()
-    } else {
-        modes_signed
-    };
-    Ok(GlmmOptimum { params, modes, deviance: minimum.value, minimum })
+/// The sentence for a search that climbed past σ_b = `reach` ([`MAX_THETA`], or less for the exact likelihood
+/// when its quadrature would need more nodes than it may use further out); `exact`: the exact likelihood's own.
+pub fn beyond_reach(model: &str, exact: bool, reach: f64) -> Error {
+    let what = if exact { "the likelihood" } else { "its approximation of the likelihood" };
+    let quadrature = if reach < MAX_THETA { ", and further out its quadrature would need more nodes than it may use" } else { "" };
+    Error::NotEstimable(format!(
+        "{model} finds no maximum below σ_b = {reach:.0}: {what} keeps rising as σ_b grows, where every fitted \
+         probability is 0 or 1{quadrature}."
+    ))
 }
 
 /// Log-likelihood log p(y | b) of one Bernoulli observation in f64 (used by tests and surfaces).
@@ -449,78 +335,30 @@ pub fn bernoulli_term(y: f64, eta: f64) -> f64 {
     y * eta - log1pexp(eta)
 }
 
+
+/// Three groups of 25 made-up observations, for the tests of this layer and the ones above.
+#[cfg(test)]
+pub(crate) fn test_groups() -> Vec<Group> {
+    let mk = |k: usize, shift: f64| {
+        let x: Vec<f64> = (0..25).map(|i| ((i * 7 + k) % 13) as f64 * 0.3 - 1.8).collect();
+        let y: Vec<f64> = x.iter().enumerate().map(|(i, &v)| f64::from(u8::from(v + shift + ((i * 5) % 7) as f64 * 0.4 > 1.0))).collect();
+        Group::new(x, y)
+    };
+    vec![mk(0, 0.5), mk(3, -0.4), mk(5, 1.2)]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::quadrature::gauss_hermite;
-
-    fn groups() -> Vec<Group> {
-        let mk = |k: usize, shift: f64| {
-            let x: Vec<f64> = (0..25).map(|i| ((i * 7 + k) % 13) as f64 * 0.3 - 1.8).collect();
-            let y: Vec<f64> = x.iter().enumerate().map(|(i, &v)| f64::from(u8::from(v + shift + ((i * 5) % 7) as f64 * 0.4 > 1.0))).collect();
-            Group::new(x, y)
-        };
-        vec![mk(0, 0.5), mk(3, -0.4), mk(5, 1.2)]
-    }
-
-    #[test]
-    fn dual_derivatives_match_central_differences_of_the_objective() {
-        let gs = groups();
-        for k in [1usize, 7] {
-            let rule = gauss_hermite(k);
-            let x = DVector::from_vec(vec![0.3, 0.8, 0.9]);
-            let f = |x: &DVector<f64>| {
-                let p = GlmmParams::from_vector(x);
-                objective(&gs, &p, &conditional_modes(&gs, &p, None), &rule)
-            };
-            let (v, g, h) = objective_derivatives(&gs, &x, &conditional_modes(&gs, &GlmmParams::from_vector(&x), None), &rule);
-            assert!((v - f(&x)).abs() < 1e-12);
-            let eps = 1e-5;
-            for i in 0..3 {
-                let mut xp = x.clone();
-                xp[i] += eps;
-                let mut xm = x.clone();
-                xm[i] -= eps;
-                let fd = (f(&xp) - f(&xm)) / (2.0 * eps);
-                assert!((fd - g[i]).abs() < 1e-6, "k={k} grad {i}: {fd} vs {}", g[i]);
-                let fd2 = (f(&xp) - 2.0 * f(&x) + f(&xm)) / (eps * eps);
-                assert!((fd2 - h[(i, i)]).abs() < 1e-3 * h[(i, i)].abs().max(1.0), "k={k} hess {i}: {fd2} vs {}", h[(i, i)]);
-            }
-        }
-    }
 
     #[test]
     fn conditional_mode_solves_the_score_equation() {
-        let gs = groups();
+        let gs = test_groups();
         let p = GlmmParams { alpha: 0.2, beta: 1.1, theta: 1.3 };
         for g in &gs {
             let u = conditional_mode(g, &p, 0.0);
             let (d1, _) = penalised_deviance_slopes(g, &p, u);
             assert!(d1.abs() < 1e-10, "{d1}");
         }
-    }
-
-    #[test]
-    fn agq_converges_to_the_exact_integral_as_nodes_grow() {
-        let gs = groups();
-        let p = GlmmParams { alpha: 0.2, beta: 1.1, theta: 1.3 };
-        let modes = conditional_modes(&gs, &p, None);
-        let d50: f64 = objective(&gs, &p, &modes, &gauss_hermite(50));
-        let d100: f64 = objective(&gs, &p, &modes, &gauss_hermite(100));
-        let d1: f64 = objective(&gs, &p, &modes, &gauss_hermite(1));
-        assert!((d50 - d100).abs() < 1e-10);
-        assert!((d1 - d100).abs() > 1e-4, "Laplace differs from the exact integral");
-        // Brute-force check: −2 log ∫ Π p(y|α+βx+b) N(b; 0, θ²) db by the trapezoid rule on a fine grid.
-        let mut exact = 0.0;
-        for g in &gs {
-            let h = 1e-3;
-            let mut s = 0.0;
-            for k in -12000..=12000 {
-                let u = k as f64 * h;
-                s += (-0.5 * penalised_deviance(g, &p, u)).exp() * h / (2.0 * std::f64::consts::PI).sqrt();
-            }
-            exact += -2.0 * s.ln();
-        }
-        assert!((exact - d100).abs() < 1e-8, "{exact} vs {d100}");
     }
 }

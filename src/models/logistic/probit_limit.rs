@@ -17,8 +17,8 @@
 
 use nalgebra::{DMatrix, DVector};
 
-use super::normal::log_interval;
-use super::optimize::{newton_minimize, Derivatives};
+use crate::models::normal::log_interval;
+use crate::models::optimize::{newton_minimize, Derivatives};
 use crate::data::Dataset;
 
 /// Per group, the x (standardised) of the rows that set min_{y=1} η and max_{y=0} η on one half-plane:

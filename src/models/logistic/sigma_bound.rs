@@ -31,14 +31,14 @@
 //! for nAGQ = 1 and 812 for nAGQ = 25, and for 50 groups of one row with seed 1, σ_b = 0.085 for nAGQ = 1
 //! (log-likelihood 1.2e-5 above the glm's, where the exact one rises by 3.9e-3 toward the limit).
 
-use super::glm::{glm, separated_groups};
-use super::glmer::default_start;
-use super::logistic::{check_estimable, split_by_group, GlmmParams, MAX_THETA};
-use super::marginal::{exact_loglik, search_below};
-use super::optimize::Search;
+use super::exact::{exact_loglik, search_below};
+use super::kernel::{check_estimable, split_by_group, GlmmParams, MAX_THETA};
+use super::pirls::default_start;
 use super::probit_limit::{probit_limit, ProbitLimit};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
+use crate::models::glm::{glm, separated_groups};
+use crate::models::optimize::Search;
 
 /// How far the exact search may climb in σ before the limit decides (see the module documentation).
 pub const SIGMA_FAR: f64 = 10.0;
@@ -159,17 +159,6 @@ fn ray_above_limit(data: &Dataset, limit: &ProbitLimit) -> Option<[f64; 3]> {
         }
         sigma *= 2.0;
     }
-}
-
-/// The sentence for a search that climbed past σ_b = `reach` ([`MAX_THETA`], or less for the exact likelihood
-/// when its quadrature would need more nodes than it may use further out); `exact`: the exact likelihood's own.
-pub fn beyond_reach(model: &str, exact: bool, reach: f64) -> Error {
-    let what = if exact { "the likelihood" } else { "its approximation of the likelihood" };
-    let quadrature = if reach < MAX_THETA { ", and further out its quadrature would need more nodes than it may use" } else { "" };
-    Error::NotEstimable(format!(
-        "{model} finds no maximum below σ_b = {reach:.0}: {what} keeps rising as σ_b grows, where every fitted \
-         probability is 0 or 1{quadrature}."
-    ))
 }
 
 #[cfg(test)]

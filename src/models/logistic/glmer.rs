@@ -1,0 +1,69 @@
+//! `glmer(y_bin ~ x + (1|group), binomial, nAGQ = K)` as lme4 reports it, at the true optimum.
+
+use super::exact::{conditional_means_exact, exact_loglik};
+use super::kernel::{check_estimable, split_by_group, SINGULAR_THETA};
+use super::objective::{minimise_objective, GlmmOptimum};
+use super::sigma_bound::{sigma_b_bound, SigmaBound};
+use crate::data::Dataset;
+use crate::error::{Error, Result};
+use crate::models::quadrature::{gauss_hermite, MAX_NODES};
+use crate::report::GlmmFit;
+
+/// Check nAGQ as lme4 does (1 ≤ K ≤ 100).
+pub fn check_nagq(nagq: usize) -> Result<()> {
+    if !(1..=MAX_NODES).contains(&nagq) {
+        return Err(Error::InvalidParameter {
+            name: "nAGQ",
+            expected: format!("a whole number from 1 to {MAX_NODES}"),
+            got: nagq.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// Fit the GLMM with K quadrature nodes per group from `start` (α, β, θ).
+pub fn glmer_optimum(data: &Dataset, nagq: usize, start: [f64; 3]) -> Result<GlmmOptimum> {
+    glmer_optimum_given(data, nagq, start, &sigma_b_bound(data))
+}
+
+/// [`glmer_optimum`] with the verdict on σ_b already reached for these data (`fit_all` reaches it once).
+pub fn glmer_optimum_given(data: &Dataset, nagq: usize, start: [f64; 3], bound: &SigmaBound) -> Result<GlmmOptimum> {
+    let model = if nagq == 1 { "glmer(y_bin ~ x + (1|group), nAGQ = 1)" } else { "glmer(y_bin ~ x + (1|group), nAGQ > 1)" };
+    check_nagq(nagq)?;
+    check_estimable(data, model)?;
+    bound.check(model)?;
+    let groups = split_by_group(data);
+    minimise_objective(&groups, &gauss_hermite(nagq), start, if nagq == 1 { "glmer (Laplace)" } else { "glmer (AGQ)" }, model)
+}
+
+/// The report of a fit: fixed effects, σ_b, conditional modes and means, logLik on lme4's scale.
+pub fn glmm_report(data: &Dataset, opt: &GlmmOptimum, nagq: usize) -> GlmmFit {
+    let groups = split_by_group(data);
+    let p = &opt.params;
+    let ranef: Vec<f64> = opt.modes.iter().map(|u| p.theta * u).collect();
+    let (cond_means, _) = conditional_means_exact(&groups, p, &opt.modes);
+    GlmmFit {
+        fixef: vec![p.alpha, p.beta],
+        sigma_b: p.theta,
+        ranef_sum: ranef.iter().sum(),
+        ranef,
+        cond_means_sum: cond_means.iter().sum(),
+        cond_means,
+        loglik: -0.5 * opt.deviance,
+        deviance: opt.deviance,
+        nagq,
+        singular: p.theta < SINGULAR_THETA,
+        rel_gradient: opt.minimum.rel_gradient,
+        iterations: opt.minimum.iterations,
+        exact_loglik: Some(exact_loglik(&groups, p)).filter(|l| l.is_finite()),
+        // The exact marginal's maximum is known only once it is fitted (`means_sum::with_means_sum_notes`).
+        exact_loglik_gap: None,
+        note: None,
+    }
+}
+
+/// `glmer(..., nAGQ = nagq)` from `start`.
+pub fn glmer(data: &Dataset, nagq: usize, start: [f64; 3]) -> Result<GlmmFit> {
+    let opt = glmer_optimum(data, nagq, start)?;
+    Ok(glmm_report(data, &opt, nagq))
+}
