@@ -1,6 +1,7 @@
 //! Data: R-identical random numbers, the two presets of the seed question, and CSV input.
 
 pub mod csv;
+pub mod g17;
 pub mod grouped_design;
 pub mod qnorm;
 pub mod rng;
