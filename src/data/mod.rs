@@ -4,6 +4,7 @@ pub mod csv;
 pub mod g17;
 pub mod grouped_design;
 pub mod qnorm;
+pub mod ranges;
 pub mod rng;
 pub mod simulate;
 
