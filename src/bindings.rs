@@ -95,6 +95,17 @@ pub fn parse_hash(hash: &str) -> std::result::Result<JsValue, JsError> {
     to_js(&url_state::parse_hash(hash))
 }
 
+/// The `<glmm-demo>` element's attributes as `{attribute: permalink key}` (`{"y-coef": "yc", …}`): the element
+/// turns its attributes into a permalink hash with it, so the names live in one table (`params::table`).
+#[wasm_bindgen]
+pub fn element_attributes() -> std::result::Result<JsValue, JsError> {
+    let mut map = serde_json::Map::new();
+    for (attribute, key) in url_state::element_attributes() {
+        map.insert(attribute.into(), key.into());
+    }
+    to_js(&map)
+}
+
 /// `partial` merged into `base` (full parameters) and checked, without fitting; a bad value throws.
 #[wasm_bindgen]
 pub fn merge_params(base: JsValue, partial: JsValue) -> std::result::Result<JsValue, JsError> {

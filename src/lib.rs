@@ -21,6 +21,7 @@ pub mod claims;
 pub mod explain;
 pub mod tour;
 pub mod glossary;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod params;
 pub mod r_code;

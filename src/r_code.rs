@@ -6,59 +6,26 @@
 //! numbers in a readable block, including the conditional means of the random intercepts computed with
 //! `integrate()` — the lesson's point is that they sum to zero while `ranef()`'s modes do not.
 //!
-//! Every double that shapes the data (thresholds, y coefficient, spacing) is written with 17
-//! significant digits: R's parser is not correctly rounded for every shorter decimal, but it reads a
-//! 17-digit decimal back as exactly the page's double, so the data are identical bit for bit.
+//! Every double that shapes the data (thresholds, y coefficient, spacing) is written as R's
+//! `sprintf("%.17g", x)` writes it ([`format_g17`], the CSV writer's function too): R's parser is not
+//! correctly rounded for every shorter decimal, but it reads a 17-digit decimal back as exactly the
+//! page's double, so the data are identical bit for bit.
 //!
 //! Run with the environment variable `GLMM_DEMO_CHECK` set, the script also prints machine-readable
 //! lines `GLMM_DEMO_CHECK <name> <numbers with 17 digits>` (read by `tests/r_code.rs`).
 
 use std::fmt::Write;
 
+use crate::data::g17::format_g17;
 use crate::params::Params;
 
-/// A double as R source text with 17 significant digits (C's `%.17g`), so R reads back the same double.
-pub fn r_number(x: f64) -> String {
-    if x.is_nan() {
-        return "NaN".into();
-    }
-    if x.is_infinite() {
-        return if x > 0.0 { "Inf".into() } else { "-Inf".into() };
-    }
-    let sci = format!("{x:.16e}"); // e.g. "-1.0000000000000001e-1"
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let sign = if mantissa.starts_with('-') { "-" } else { "" };
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect(); // 17 digits
-    let trim = |s: String| -> String {
-        if s.contains('.') {
-            s.trim_end_matches('0').trim_end_matches('.').to_string()
-        } else {
-            s
-        }
-    };
-    if x == 0.0 {
-        return format!("{sign}0");
-    }
-    if !(-4..17).contains(&exp) {
-        let m = trim(format!("{}.{}", &digits[..1], &digits[1..]));
-        return format!("{sign}{m}e{exp}");
-    }
-    let body = if exp >= 0 {
-        let e = exp as usize + 1;
-        format!("{}.{}", &digits[..e], &digits[e..])
-    } else {
-        format!("0.{}{digits}", "0".repeat((-exp - 1) as usize))
-    };
-    format!("{sign}{}", trim(body))
-}
 
 /// `a + b * name` as R source, with the sign of `b` written as a binary operator.
 fn plus_times(b: f64, name: &str) -> String {
     if b.is_sign_negative() {
-        format!("- {} * {name}", r_number(-b))
+        format!("- {} * {name}", format_g17(-b))
     } else {
-        format!("+ {} * {name}", r_number(b))
+        format!("+ {} * {name}", format_g17(b))
     }
 }
 
@@ -104,7 +71,7 @@ pub fn r_script(params: &Params) -> String {
     line(&format!("set.seed({})", p.seed));
     line(&format!("G <- {g}        # number of groups"));
     line(&format!("n <- {}      # observations per group", p.n));
-    let exact: Vec<String> = p.thresholds.iter().map(|&t| r_number(t)).collect();
+    let exact: Vec<String> = p.thresholds.iter().map(|&t| format_g17(t)).collect();
     line("# One threshold per group: y_bin is TRUE when y is above its group's threshold.");
     if p.thresholds.iter().zip(&exact).any(|(&t, e)| short(t) != *e) {
         line("# They are written with 17 significant digits so that R reads exactly the page's numbers");
@@ -114,7 +81,7 @@ pub fn r_script(params: &Params) -> String {
     line("group <- rep(1:G, each = n)                    # group 1 first, then group 2, ...");
     line("y <- runif(G * n)                              # the continuous outcome, uniform on (0, 1)");
     line("y_bin <- y > thresholds[group]                 # the binary outcome");
-    let x_line = format!("x <- {} * y + rnorm(G * n) {}", r_number(p.y_coef), plus_times(p.spacing, "group"));
+    let x_line = format!("x <- {} * y + rnorm(G * n) {}", format_g17(p.y_coef), plus_times(p.spacing, "group"));
     line(&format!("{x_line:<46} # the covariate: depends on y, noise and the group"));
     if p.center {
         line("x <- x - mean(x)                               # centred");
@@ -300,32 +267,6 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn r_number_is_percent_17g() {
-        for (x, want) in [
-            (0.5, "0.5"),
-            (0.1, "0.10000000000000001"),
-            (2.0, "2"),
-            (-2.0, "-2"),
-            (0.0, "0"),
-            (1000.0, "1000"),
-            (-0.30000000000000004, "-0.30000000000000004"),
-            (1e-5, "1.0000000000000001e-5"),
-            (1.5e-4, "0.00014999999999999999"),
-            (1e17, "1e17"),
-            (123456.789, "123456.789"),
-        ] {
-            assert_eq!(r_number(x), want, "{x}");
-        }
-        // Every output reads back as the same double.
-        for x in [0.1, 0.2, 1.0 / 3.0, 0.4, 0.30000000000000004, 5e-324, 1e-300, 999.999, -0.7, 0.9 - 0.8] {
-            let s = r_number(x);
-            assert_eq!(s.parse::<f64>().unwrap(), x, "{s}");
-            let sig = s.trim_start_matches('-').split('e').next().unwrap().replace('.', "");
-            assert!(sig.trim_start_matches('0').len() <= 17, "{s}");
-        }
-    }
-
-    #[test]
     fn the_answer_script_has_seed_data_models_and_nagq() {
         let s = r_script(&Params::default());
         assert!(s.contains("set.seed(1)\n"), "{s}");
@@ -359,7 +300,7 @@ mod tests {
         assert!(s.contains("set.seed(42)"));
         assert!(s.contains("nAGQ = 7)"));
         for t in &p.thresholds {
-            assert!(s.contains(&r_number(*t)), "threshold {t}");
+            assert!(s.contains(&format_g17(*t)), "threshold {t}");
         }
         // The thresholds line parses back to exactly the page's doubles.
         let start = s.find("thresholds <- c(").unwrap() + "thresholds <- c(".len();
@@ -406,5 +347,12 @@ mod tests {
         assert!(s.contains("thresholds <- c(0.5, 0.5, 0.5, 0.5,\n                0.5)"), "{s}");
         assert!(s.contains("x <- 1 * y + rnorm(G * n) + 1 * group"));
         assert!(!s.contains("17 significant digits so"), "no long numbers to explain");
+    }
+
+    #[test]
+    fn small_and_large_coefficients_are_written_as_r_writes_them() {
+        let p = Params::default().merge(&json!({"y_coef": 1e-5, "spacing": -1e-7})).unwrap();
+        let s = r_script(&p);
+        assert!(s.contains("x <- 1.0000000000000001e-05 * y + rnorm(G * n) - 9.9999999999999995e-08 * group"), "{s}");
     }
 }

@@ -43,10 +43,9 @@
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use crate::data::Preset;
 use crate::error::Error;
 use crate::figures::FigureId;
-use crate::params::Params;
+use crate::params::{table, Params};
 
 /// Longest hash read; the rest is ignored with a notice (a full 50-group link is about 1,300).
 pub const MAX_HASH_CHARS: usize = 16_384;
@@ -163,59 +162,26 @@ pub struct ParsedState {
 // Writing
 // ---------------------------------------------------------------------------------------------------
 
-/// A number in the shortest form that reads back as the same double (`0.5`, `2`, `1e-7`).
-fn num(x: f64) -> String {
-    let plain = format!("{x}");
-    let sci = format!("{x:e}");
-    if sci.len() < plain.len() {
-        sci
-    } else {
-        plain
-    }
-}
-
-fn preset_token(p: Preset) -> &'static str {
-    match p {
-        Preset::Answer => "answer",
-        Preset::Question => "question",
-        Preset::Custom => "custom",
-    }
-}
-
 /// The value `to_hash` writes for hash key `key`.
 fn value_of(p: &Params, key: &str) -> String {
-    match key {
-        "preset" => preset_token(p.preset).to_string(),
-        "seed" => p.seed.to_string(),
-        "groups" => p.groups.to_string(),
-        "n" => p.n.to_string(),
-        "t" => p.thresholds.iter().map(|&t| num(t)).collect::<Vec<_>>().join(","),
-        "yc" => num(p.y_coef),
-        "sp" => num(p.spacing),
-        "c" => if p.center { "1" } else { "0" }.to_string(),
-        "nagq" => p.nagq.to_string(),
-        _ => String::new(),
-    }
+    table::by_hash_key(key).map(|spec| spec.value_text(p)).unwrap_or_default()
 }
 
-/// Hash keys of the parameters, in the order `to_hash` writes them, with their `Params` names.
-const PARAM_KEYS: [(&str, &str); 9] = [
-    ("preset", "preset"),
-    ("seed", "seed"),
-    ("groups", "groups"),
-    ("n", "n"),
-    ("t", "thresholds"),
-    ("yc", "y_coef"),
-    ("sp", "spacing"),
-    ("c", "center"),
-    ("nagq", "nagq"),
-];
 const VIEW_KEYS: [&str; 4] = ["embed", "panels", "pair", "dark"];
+/// The view keys the `<glmm-demo>` element takes as attributes (it is always embedded, and follows the page's theme).
+const ELEMENT_VIEW_KEYS: [&str; 2] = ["panels", "pair"];
+
+/// The `<glmm-demo>` element's attributes, each with the permalink key it sets: every parameter under its
+/// CLI, JSON and permalink names ([`table::ParamSpec::attributes`]), then `panels` and `pair`.
+pub fn element_attributes() -> Vec<(&'static str, &'static str)> {
+    let params = table::PARAMS.iter().flat_map(|spec| spec.attributes().into_iter().map(|a| (a, spec.hash_key)));
+    params.chain(ELEMENT_VIEW_KEYS.iter().map(|&k| (k, k))).collect()
+}
 
 /// The hash of `p`, with its leading `#`: every parameter, e.g.
 /// `#preset=answer&seed=1&groups=2&n=200&t=0.5,0.1&yc=0.5&sp=2&c=1&nagq=100`.
 pub fn to_hash(p: &Params) -> String {
-    let parts: Vec<String> = PARAM_KEYS.iter().map(|(k, _)| format!("{k}={}", value_of(p, k))).collect();
+    let parts: Vec<String> = table::PARAMS.iter().map(|spec| format!("{}={}", spec.hash_key, spec.value_text(p))).collect();
     format!("#{}", parts.join("&"))
 }
 
@@ -434,12 +400,12 @@ pub fn parse_hash(hash: &str) -> ParsedState {
     let mut partial = Map::new();
     let mut rejected: Vec<(&'static str, String)> = Vec::new(); // (hash key, reason)
     for s in &settings {
-        if let Some(&(key, name)) = PARAM_KEYS.iter().find(|(k, _)| *k == s.key) {
-            match param_value(key, s) {
+        if let Some(spec) = table::by_hash_key(&s.key) {
+            match param_value(spec.hash_key, s) {
                 Ok(v) => {
-                    partial.insert(name.to_string(), v);
+                    partial.insert(spec.name.to_string(), v);
                 }
-                Err(why) => rejected.push((key, why)),
+                Err(why) => rejected.push((spec.hash_key, why)),
             }
         } else if !VIEW_KEYS.contains(&s.key.as_str()) {
             notices.push(format!("The link's setting \"{}\" is not one this page knows, so it was ignored.", echo(&s.key)));
@@ -453,7 +419,7 @@ pub fn parse_hash(hash: &str) -> ParsedState {
             Ok(p) => break p,
             Err(e @ Error::InvalidParameter { name, .. }) if partial.contains_key(name) => {
                 partial.remove(name);
-                let key = PARAM_KEYS.iter().find(|(_, n)| *n == name).map_or("?", |(k, _)| *k);
+                let key = table::by_name(name).map_or("?", |spec| spec.hash_key);
                 rejected.push((key, e.to_string()));
             }
             Err(_) => {
@@ -555,6 +521,7 @@ fn parse_pair(raw: Option<&str>, groups: usize) -> std::result::Result<(usize, u
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::Preset;
     use serde_json::json;
 
     #[test]
@@ -568,6 +535,7 @@ mod tests {
 
     #[test]
     fn numbers_are_shortest_round_trip() {
+        let num = table::shortest;
         assert_eq!(num(0.1), "0.1");
         assert_eq!(num(2.0), "2");
         assert_eq!(num(-0.25), "-0.25");
@@ -733,6 +701,16 @@ mod tests {
         assert_eq!(parse_hash("#&&").params, Params::default());
         let s = parse_hash("#=5&==");
         assert_eq!(s.notices, vec!["The link has 2 values without a name, which were ignored."]);
+    }
+
+    #[test]
+    fn element_attributes_are_every_name_of_every_parameter() {
+        let attrs = element_attributes();
+        let key = |a: &str| attrs.iter().find(|(n, _)| *n == a).map(|(_, k)| *k);
+        assert_eq!((key("y-coef"), key("y_coef"), key("yc")), (Some("yc"), Some("yc"), Some("yc")));
+        assert_eq!((key("thresholds"), key("t"), key("center"), key("c")), (Some("t"), Some("t"), Some("c"), Some("c")));
+        assert_eq!((key("panels"), key("pair"), key("embed")), (Some("panels"), Some("pair"), None));
+        assert_eq!(attrs.len(), 16, "{attrs:?}");
     }
 
     #[test]

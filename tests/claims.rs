@@ -76,10 +76,10 @@ fn config(rng: &mut Rng, i: usize) -> Params {
     let any = rng.int(1, 100);
     let nagq = rng.pick(&[1, 1, 2, 5, 10, 25, 100, any]);
     if i % 97 == 0 {
-        return Params { seed: rng.int(1, 1000) as i32, ..Params::from_sim(&SimConfig::preset(Preset::Answer), nagq) };
+        return Params::from_sim(&SimConfig { seed: rng.int(1, 1000) as i32, ..SimConfig::preset(Preset::Answer) }, nagq);
     }
     if i % 197 == 1 {
-        return Params { seed: rng.int(1, 1000) as i32, ..Params::from_sim(&SimConfig::preset(Preset::Question), nagq) };
+        return Params::from_sim(&SimConfig { seed: rng.int(1, 1000) as i32, ..SimConfig::preset(Preset::Question) }, nagq);
     }
     let any = rng.int(1, 50);
     let groups = rng.pick(&[1, 2, 2, 3, 5, 10, any, 50]);
@@ -98,7 +98,7 @@ fn config(rng: &mut Rng, i: usize) -> Params {
     };
     let y_coef = coef(rng);
     let spacing = coef(rng);
-    Params {
+    let sim = SimConfig {
         preset: Preset::Custom,
         seed: rng.int(1, 1000) as i32,
         groups,
@@ -107,8 +107,8 @@ fn config(rng: &mut Rng, i: usize) -> Params {
         y_coef,
         spacing,
         center: rng.unit() < 0.7,
-        nagq,
-    }
+    };
+    Params { sim, nagq }
 }
 
 /// Each model's per-group vector whose sum a claim is about, read straight from the report.

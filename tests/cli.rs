@@ -230,3 +230,89 @@ fn bad_render_and_r_code_options_are_one_line_and_exit_code_2() {
     let (_, _, stderr) = glmm_demo(&["render", "--figure", "9"]);
     assert!(stderr.contains("--figure") && stderr.contains("1 to 8") && stderr.contains('9'), "{stderr}");
 }
+
+/// Every subcommand explains itself: a one-line description, then each option with its range and default.
+#[test]
+fn help_for_every_subcommand_and_version() {
+    for sub in ["simulate", "fit", "text", "render", "r-code", "bench"] {
+        let (code, stdout, stderr) = glmm_demo(&[sub, "--help"]);
+        assert_eq!(code, 0, "{sub}: {stderr}");
+        assert!(stderr.is_empty(), "{sub}: {stderr}");
+        assert!(stdout.contains(&format!("Usage: glmm-demo {sub}")), "{sub}: {stdout}");
+        assert!(stdout.lines().next().is_some_and(|l| l.len() > 20), "{sub}: a one-line description first: {stdout}");
+    }
+    let (code, fit, _) = glmm_demo(&["fit", "--help"]);
+    assert_eq!(code, 0);
+    for line in [
+        "--groups <G>",
+        "[1–50] [default: 2; 5 with the question preset]",
+        "--nagq <K>",
+        "[1–100] [default: 100]",
+        "--y-coef <C>",
+        "[−1000 to 1000]",
+        "--csv <FILE>",
+        "--ml",
+        "--no-center",
+    ] {
+        assert!(fit.contains(line), "fit --help lacks {line:?}: {fit}");
+    }
+    // Options that simulate accepts but ignores are not advertised.
+    let (_, simulate, _) = glmm_demo(&["simulate", "--help"]);
+    assert!(!simulate.contains("--nagq") && !simulate.contains("--ml"), "{simulate}");
+    let (_, render, _) = glmm_demo(&["render", "--help"]);
+    assert!(render.contains("--figure <N>") && render.contains("[possible values: svg, png]") && render.contains("[default: 800]"), "{render}");
+    let (code, top, _) = glmm_demo(&["--help"]);
+    assert_eq!(code, 0);
+    for sub in ["simulate", "fit", "text", "render", "r-code", "bench"] {
+        assert!(top.contains(&format!("  {sub} ")), "{sub} missing in: {top}");
+    }
+    let (code, stdout, _) = glmm_demo(&["help", "fit"]);
+    assert_eq!((code, stdout), (0, fit), "`help fit` is `fit --help`");
+    let (code, stdout, _) = glmm_demo(&["--version"]);
+    assert_eq!((code, stdout.trim_end()), (0, format!("glmm-demo {}", env!("CARGO_PKG_VERSION")).as_str()));
+}
+
+/// clap's several-line usage errors are reduced to one sentence that names the option and the value.
+#[test]
+fn usage_errors_are_one_sentence() {
+    for (args, want) in [
+        (&["fit", "--seed", "abc"][..], "glmm-demo: --seed takes a number, but it is \"abc\"."),
+        (&["fit", "--seed", "NaN"], "glmm-demo: --seed takes a finite number, but it is \"NaN\"."),
+        (&["simulate", "--n"], "glmm-demo: --n needs a value."),
+        (&["fit", "--grups", "3"], "glmm-demo: unknown option \"--grups\" (did you mean --groups?); glmm-demo fit --help lists the options."),
+        (&["fit", "--frobnicate"], "glmm-demo: unknown option \"--frobnicate\"; glmm-demo fit --help lists the options."),
+        (&["fit", "extra"], "glmm-demo: unexpected argument \"extra\" (options start with --; glmm-demo fit --help lists them)."),
+        (
+            &["dance"],
+            "glmm-demo: unknown command \"dance\"; the commands are simulate, fit, text, render, r-code and bench (glmm-demo --help).",
+        ),
+        (&[], "glmm-demo: a command is needed: simulate, fit, text, render, r-code or bench (glmm-demo --help)."),
+        (&["render"], "glmm-demo: render needs --figure <N> (glmm-demo render --help)."),
+        (&["render", "--figure", "9"], "glmm-demo: --figure takes a figure number from 1 to 8, but it is \"9\"."),
+        (&["render", "--figure", "1", "--format", "gif"], "glmm-demo: --format takes svg or png, but it is \"gif\"."),
+        (&["render", "--figure", "1", "--width", "-5"], "glmm-demo: --width takes a whole number of pixels, but it is \"-5\"."),
+        (&["bench", "--runs", "x"], "glmm-demo: --runs takes a whole number of repetitions (0: automatic), but it is \"x\"."),
+        (&["fit", "--preset", "book"], "glmm-demo: preset must be \"answer\", \"question\" or \"custom\", but it is the text \"book\"."),
+        (&["text", "--csv", "data.csv"], "glmm-demo: text describes the simulated data, so it does not take --csv."),
+        (&["r-code", "--ml"], "glmm-demo: r-code fits lmer by REML, as the page does, so it does not take --ml."),
+    ] {
+        let (code, stdout, stderr) = glmm_demo(args);
+        assert_eq!((code, stdout.as_str(), stderr.trim_end()), (2, "", want), "{args:?}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}");
+    }
+}
+
+/// Options keep working as before clap: negative values, the last of --center/--no-center, options
+/// accepted but unused by simulate.
+#[test]
+fn negative_values_and_the_last_switch_win() {
+    let (code, a, stderr) = glmm_demo(&["simulate", "--seed", "-5", "--groups", "2", "--n", "3", "--spacing", "-2", "--no-center", "--center"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, b, stderr) = glmm_demo(&["simulate", "--seed=-5", "--groups=2", "--n=3", "--spacing=-2", "--center", "--nagq", "3", "--ml"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(a, b);
+    assert_eq!(a.lines().count(), 7);
+    // Centred x sum to zero.
+    let sum: f64 = a.lines().skip(1).map(|l| l.rsplit(',').next().unwrap_or_default().parse::<f64>().unwrap_or(f64::NAN)).sum();
+    assert!(sum.abs() < 1e-12, "{sum}");
+}

@@ -6,7 +6,7 @@
 // The wasm, the stylesheet and the worker load relative to this script's own URL (import.meta.url), so
 // the element works wherever www/ is served (a host that serves the script to other origins needs CORS,
 // as any module script does; the fitting worker is then not used and large data fit on the main thread).
-// Attributes (the permalink's names work too): preset, seed, groups, n, thresholds ("0.5,0.1"),
+// Attributes (the permalink's names work too; the core's parameter table lists them): preset, seed, groups, n, thresholds ("0.5,0.1"),
 // y-coef (or y_coef, yc), spacing (sp), center (c: true/false/1/0), nagq, panels (figures "1"–"8",
 // "table", "tour"; default all), pair ("1,2"). Figure 8 comes with its α handle; "tour" is the guided tour,
 // whose steps set this element's own state (never the host page's URL). A malformed value falls back to its default with a notice, as in a permalink. Each element
@@ -21,12 +21,9 @@ import { Tour, wireTermLinks } from './tour.js';
 
 const STYLE = new URL('./style.css', import.meta.url).href;
 
-/** Attribute → permalink key (Rust's url_state reads and checks them). */
-const KEYS = {
-  preset: 'preset', seed: 'seed', groups: 'groups', n: 'n', thresholds: 't', t: 't',
-  'y-coef': 'yc', y_coef: 'yc', yc: 'yc', spacing: 'sp', sp: 'sp', center: 'c', c: 'c', nagq: 'nagq',
-  panels: 'panels', pair: 'pair',
-};
+/** Attribute → permalink key, from the core's parameter table (Rust's params::table; url_state reads and
+ *  checks the values). Known once the core has loaded; attributes set before then are read at start. */
+let KEYS = null;
 
 let count = 0;
 
@@ -35,8 +32,6 @@ function messageOf(e) {
 }
 
 class GlmmDemoElement extends HTMLElement {
-  static get observedAttributes() { return Object.keys(KEYS); }
-
   constructor() {
     super();
     this.attachShadow({ mode: 'open' });
@@ -92,6 +87,11 @@ class GlmmDemoElement extends HTMLElement {
       this._reject(e);
       return;
     }
+    KEYS ??= this.engine.core.element_attributes();
+    // Attribute names come from the core, so changes are watched with a MutationObserver (observedAttributes
+    // would need them before the core loads).
+    new MutationObserver((records) => this.attributesChanged(records))
+      .observe(this, { attributes: true, attributeOldValue: true });
     const parsed = this.engine.core.parse_hash(this.hash());
     if (parsed.notices.length) this.showNotice(parsed.notices.join(' '));
     this.buildPanels(parsed.view.panels.map(String));
@@ -183,17 +183,20 @@ class GlmmDemoElement extends HTMLElement {
     this.notice.hidden = false;
   }
 
-  attributeChangedCallback(name, old, value) {
-    if (!this.engine || !this.engine.core || old === value) return;
+  attributesChanged(records) {
+    const keys = records
+      .filter((r) => r.oldValue !== this.getAttribute(r.attributeName))
+      .map((r) => KEYS[r.attributeName.toLowerCase()])
+      .filter(Boolean);
+    if (!keys.length || !this.engine || !this.engine.core) return;
     const parsed = this.engine.core.parse_hash(this.hash());
     if (parsed.notices.length) this.showNotice(parsed.notices.join(' '));
-    if (KEYS[name] === 'panels') {
+    if (keys.includes('panels')) {
       this.buildPanels(parsed.view.panels.map(String));
       this.engine.redraw();
       if (this._params) this.render({ params: this._params, results: this._results, redraw: false });
-      return;
     }
-    this.engine.request(parsed.params).catch((e) => this.showNotice(messageOf(e)));
+    if (keys.some((k) => k !== 'panels')) this.engine.request(parsed.params).catch((e) => this.showNotice(messageOf(e)));
   }
 }
 

@@ -10,6 +10,7 @@
 
 use std::collections::BTreeSet;
 
+use super::g17::format_g17;
 use super::Dataset;
 use crate::error::{Error, Result};
 
@@ -353,49 +354,6 @@ fn factor(raw: &[String]) -> (Vec<usize>, Vec<String>) {
     }
 }
 
-/// A number as C's `printf("%.17g", v)` (and R's `sprintf("%.17g", v)`) writes it: 17 significant
-/// digits, trailing zeros dropped, exponent form below 1e-4 and from 1e17. Non-finite values are
-/// written as R writes them (`NaN`, `Inf`, `-Inf`).
-pub fn format_g17(v: f64) -> String {
-    if v.is_nan() {
-        return "NaN".to_string();
-    }
-    if v.is_infinite() {
-        return if v > 0.0 {
-            "Inf".to_string()
-        } else {
-            "-Inf".to_string()
-        };
-    }
-    // Rust's `{:e}` with a precision rounds exactly (round half to even on the exact value), as glibc.
-    let sci = format!("{:.16e}", v.abs());
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let sign = if v.is_sign_negative() { "-" } else { "" };
-    let strip = |frac: &str| frac.trim_end_matches('0').to_string();
-    if (-4..17).contains(&exp) {
-        let (int_part, frac) = if exp >= 0 {
-            let k = (exp + 1) as usize;
-            (digits[..k].to_string(), strip(&digits[k..]))
-        } else {
-            (
-                "0".to_string(),
-                strip(&format!("{}{}", "0".repeat((-exp - 1) as usize), digits)),
-            )
-        };
-        if frac.is_empty() {
-            format!("{sign}{int_part}")
-        } else {
-            format!("{sign}{int_part}.{frac}")
-        }
-    } else {
-        let frac = strip(&digits[1..]);
-        let dot = if frac.is_empty() { "" } else { "." };
-        let esign = if exp < 0 { '-' } else { '+' };
-        format!("{sign}{}{dot}{frac}e{esign}{:02}", &digits[..1], exp.abs())
-    }
-}
 
 /// Quotes a label when reading it back would otherwise change it.
 fn quote_label(label: &str) -> String {
@@ -503,32 +461,6 @@ mod tests {
         assert_eq!(back.group, vec![1, 0, 2, 3, 1]);
         assert!(same_bits(&back.x, &d.x));
         assert_eq!(back.y, None);
-    }
-
-    #[test]
-    fn format_matches_c_printf_g17() {
-        // R 4.2.2: sprintf("%.17g", c(1e-5, 123456789012345678, 0.1, -0.7039181399433212, 1e22,
-        //          5e-324, 1e16, 1e17, 0.0001, 100, -0, 2/3*1e-4, 1.5))
-        let cases = [
-            (1e-5, "1.0000000000000001e-05"),
-            (123456789012345678.0, "1.2345678901234568e+17"),
-            (0.1, "0.10000000000000001"),
-            (-0.7039181399433212, "-0.7039181399433212"),
-            (1e22, "1e+22"),
-            (5e-324, "4.9406564584124654e-324"),
-            (1e16, "10000000000000000"),
-            (1e17, "1e+17"),
-            (0.0001, "0.0001"),
-            (100.0, "100"),
-            (-0.0, "-0"),
-            (2.0 / 3.0 * 1e-4, "6.666666666666667e-05"),
-            (1.5, "1.5"),
-        ];
-        for (v, want) in cases {
-            assert_eq!(format_g17(v), want, "format_g17({v:e})");
-        }
-        assert_eq!(format_g17(f64::NAN), "NaN");
-        assert_eq!(format_g17(f64::NEG_INFINITY), "-Inf");
     }
 
     #[test]

@@ -7,9 +7,11 @@ pub mod factor;
 pub mod formula;
 pub mod frame;
 pub mod full_rank;
+pub mod g17;
 pub mod grouped_design;
 pub mod model_frame;
 pub mod qnorm;
+pub mod ranges;
 pub mod rng;
 pub mod simulate;
 

@@ -11,6 +11,7 @@
 //! ```
 use serde::{Deserialize, Serialize};
 
+use super::ranges;
 use super::rng::RRng;
 use super::Dataset;
 use crate::error::{Error, Result};
@@ -48,10 +49,7 @@ pub struct SimConfig {
     pub center: bool,
 }
 
-/// Largest allowed number of groups.
-pub const MAX_GROUPS: usize = 50;
-/// Largest allowed number of observations per group.
-pub const MAX_N: usize = 100_000;
+pub use super::ranges::{MAX_GROUPS, MAX_N};
 
 impl Default for SimConfig {
     /// The answer preset with seed 1.
@@ -115,51 +113,40 @@ impl SimConfig {
         self
     }
 
-    /// Checks every parameter; the error names the first one out of range.
+    /// Checks every parameter against its [`ranges`](super::ranges); the error names the first one out of
+    /// range. This is the one check of a simulation's parameters (the page's, the CLI's and the link's).
     pub fn validate(&self) -> Result<()> {
-        if !(1..=MAX_GROUPS).contains(&self.groups) {
-            return Err(Error::InvalidParameter {
-                name: "groups",
-                expected: format!("a whole number from 1 to {MAX_GROUPS}"),
-                got: self.groups.to_string(),
-            });
+        if !ranges::GROUPS.contains_whole(self.groups as i64) {
+            return Err(ranges::GROUPS.error("groups", self.groups.to_string()));
         }
-        if !(1..=MAX_N).contains(&self.n) {
-            return Err(Error::InvalidParameter {
-                name: "n",
-                expected: format!("a whole number of observations per group from 1 to {MAX_N}"),
-                got: self.n.to_string(),
-            });
+        if !ranges::N.contains_whole(self.n as i64) {
+            return Err(ranges::N.error("n", self.n.to_string()));
         }
         if self.thresholds.len() != self.groups {
             return Err(Error::InvalidParameter {
                 name: "thresholds",
                 expected: format!("one value per group ({} values)", self.groups),
-                got: format!("{} values", self.thresholds.len()),
+                got: values(self.thresholds.len()),
             });
         }
-        if let Some((k, t)) = self
-            .thresholds
-            .iter()
-            .enumerate()
-            .find(|(_, t)| !(t.is_finite() && (0.0..=1.0).contains(*t)))
-        {
-            return Err(Error::InvalidParameter {
-                name: "thresholds",
-                expected: "numbers between 0 and 1".to_string(),
-                got: format!("{t} for group {}", k + 1),
-            });
+        if let Some((k, t)) = self.thresholds.iter().enumerate().find(|(_, t)| !ranges::THRESHOLDS.contains_number(**t)) {
+            return Err(ranges::THRESHOLDS.error("thresholds", format!("{t} for group {}", k + 1)));
         }
         for (name, v) in [("y_coef", self.y_coef), ("spacing", self.spacing)] {
-            if !v.is_finite() {
-                return Err(Error::InvalidParameter {
-                    name,
-                    expected: "a finite number".to_string(),
-                    got: v.to_string(),
-                });
+            if !ranges::COEF.contains_number(v) {
+                return Err(ranges::COEF.error(name, v.to_string()));
             }
         }
         Ok(())
+    }
+}
+
+/// "1 value", "3 values".
+pub fn values(k: usize) -> String {
+    if k == 1 {
+        "1 value".to_string()
+    } else {
+        format!("{k} values")
     }
 }
 
@@ -701,6 +688,10 @@ mod tests {
             msg,
             "thresholds must be numbers between 0 and 1, but it is 1.5 for group 2."
         );
+        // The page's range for the coefficients (this validator once accepted any finite number).
+        let msg = SimConfig { y_coef: -1000.5, ..SimConfig::default() }.validate().unwrap_err().to_string();
+        assert_eq!(msg, "y_coef must be a number between -1000 and 1000, but it is -1000.5.");
+        assert!(SimConfig { y_coef: -1000.0, spacing: 1000.0, ..SimConfig::default() }.validate().is_ok());
     }
 
     #[test]

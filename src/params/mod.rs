@@ -1,48 +1,50 @@
-//! The page's parameters: the simulation's options plus nAGQ, merged from partial JSON.
+//! The page's parameters: the simulation's options ([`SimConfig`]) plus nAGQ, merged from partial JSON.
 //!
 //! Field names are the CLI's option names (`preset`, `seed`, `groups`, `n`, `thresholds`, `y_coef`,
 //! `spacing`, `center`, `nagq`), so `glmmDemo.set({groups: 5})` and `glmm-demo fit --groups 5` mean the
-//! same thing. [`Params::merge`] applies a partial set with the page's rules:
+//! same thing; [`table`] lists every name, range and default once. [`Params::merge`] applies a partial set
+//! with the page's rules:
 //!
 //! - a partial set keeps every parameter it does not name;
 //! - changing `groups` resets the thresholds to that G's defaults unless `thresholds` are given too;
 //! - choosing the `answer` or `question` preset loads its values, except those given alongside it;
 //! - moving any data parameter away from the preset's values relabels the preset `custom`;
-//! - every value is checked, and a bad one is a [`crate::Error`] sentence, never a panic.
+//! - every value is checked ([`SimConfig::validate`] and nAGQ's range), and a bad one is a [`crate::Error`]
+//!   sentence, never a panic.
 
-use serde::{Deserialize, Serialize};
+pub mod table;
+
+use std::ops::Deref;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use crate::data::simulate::{MAX_GROUPS, MAX_N};
+use crate::data::ranges::{self, Range};
 use crate::data::{Preset, SimConfig};
 use crate::error::{Error, Result};
 use crate::models::FitOptions;
 
-/// Largest nAGQ (lme4 allows up to 100 quadrature nodes per group).
-pub const MAX_NAGQ: usize = 100;
-/// Largest magnitude accepted for `y_coef` and `spacing`.
-pub const MAX_COEF: f64 = 1000.0;
+pub use crate::data::ranges::MAX_COEF;
+pub use table::MAX_NAGQ;
 
-/// Every parameter of the page: the data set (as [`SimConfig`]) and the glmer quadrature.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Every parameter of the page: the data set (a [`SimConfig`]) and the glmer quadrature.
+///
+/// A `Params` reads as its `SimConfig` (`p.groups` is `p.sim.groups`); its JSON is flat, one key per
+/// parameter (`{"preset": "answer", "seed": 1, …, "nagq": 100}`), as the page, the permalink and the
+/// worker's hand-over read it.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Params {
-    pub preset: Preset,
-    /// R's `set.seed(seed)`.
-    pub seed: i32,
-    /// Number of groups G (1–50).
-    pub groups: usize,
-    /// Observations per group (1–100,000).
-    pub n: usize,
-    /// One threshold per group in [0, 1]: `y_bin = y > thresholds[group]`.
-    pub thresholds: Vec<f64>,
-    /// Coefficient of y in x.
-    pub y_coef: f64,
-    /// Coefficient of group in x.
-    pub spacing: f64,
-    /// Whether x is centred.
-    pub center: bool,
+    /// What [`crate::data::simulate`] reads.
+    pub sim: SimConfig,
     /// Quadrature nodes per group for `glmm_agq` (lme4's nAGQ), 1–100.
     pub nagq: usize,
+}
+
+impl Deref for Params {
+    type Target = SimConfig;
+    fn deref(&self) -> &SimConfig {
+        &self.sim
+    }
 }
 
 impl Default for Params {
@@ -52,36 +54,76 @@ impl Default for Params {
     }
 }
 
-/// The names `merge` accepts, in the order the error message lists them.
-const KEYS: [&str; 9] = ["preset", "seed", "groups", "n", "thresholds", "y_coef", "spacing", "center", "nagq"];
+/// The flat JSON form (field order as before `Params` held a `SimConfig`, so postcard's bytes are unchanged).
+#[derive(Serialize)]
+struct FlatRef<'a> {
+    preset: Preset,
+    seed: i32,
+    groups: usize,
+    n: usize,
+    thresholds: &'a [f64],
+    y_coef: f64,
+    spacing: f64,
+    center: bool,
+    nagq: usize,
+}
+
+#[derive(Deserialize)]
+struct Flat {
+    preset: Preset,
+    seed: i32,
+    groups: usize,
+    n: usize,
+    thresholds: Vec<f64>,
+    y_coef: f64,
+    spacing: f64,
+    center: bool,
+    nagq: usize,
+}
+
+impl Serialize for Params {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let c = &self.sim;
+        FlatRef {
+            preset: c.preset,
+            seed: c.seed,
+            groups: c.groups,
+            n: c.n,
+            thresholds: &c.thresholds,
+            y_coef: c.y_coef,
+            spacing: c.spacing,
+            center: c.center,
+            nagq: self.nagq,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Params {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let f = Flat::deserialize(d)?;
+        let sim = SimConfig {
+            preset: f.preset,
+            seed: f.seed,
+            groups: f.groups,
+            n: f.n,
+            thresholds: f.thresholds,
+            y_coef: f.y_coef,
+            spacing: f.spacing,
+            center: f.center,
+        };
+        Ok(Params { sim, nagq: f.nagq })
+    }
+}
 
 impl Params {
     pub fn from_sim(cfg: &SimConfig, nagq: usize) -> Params {
-        Params {
-            preset: cfg.preset,
-            seed: cfg.seed,
-            groups: cfg.groups,
-            n: cfg.n,
-            thresholds: cfg.thresholds.clone(),
-            y_coef: cfg.y_coef,
-            spacing: cfg.spacing,
-            center: cfg.center,
-            nagq,
-        }
+        Params { sim: cfg.clone(), nagq }
     }
 
-    /// The data part, for [`crate::data::simulate`].
+    /// The data part, for [`crate::data::simulate`] (a copy of [`Params::sim`]).
     pub fn to_sim_config(&self) -> SimConfig {
-        SimConfig {
-            preset: self.preset,
-            seed: self.seed,
-            groups: self.groups,
-            n: self.n,
-            thresholds: self.thresholds.clone(),
-            y_coef: self.y_coef,
-            spacing: self.spacing,
-            center: self.center,
-        }
+        self.sim.clone()
     }
 
     /// The model part, for [`crate::models::fit_all`].
@@ -91,39 +133,16 @@ impl Params {
 
     /// Whether the data parameters equal those of `preset` (the label itself is not compared).
     pub fn matches_preset(&self, preset: Preset) -> bool {
-        if preset == Preset::Custom {
-            return false;
-        }
-        let p = SimConfig::preset(preset);
-        self.seed == p.seed
-            && self.groups == p.groups
-            && self.n == p.n
-            && self.thresholds == p.thresholds
-            && self.y_coef == p.y_coef
-            && self.spacing == p.spacing
-            && self.center == p.center
+        preset != Preset::Custom && SimConfig { preset, ..self.sim.clone() } == SimConfig::preset(preset)
     }
 
     /// Checks every value; the error names the first one out of range.
     pub fn validate(&self) -> Result<()> {
-        check_count("groups", self.groups, MAX_GROUPS)?;
-        check_count("n", self.n, MAX_N)?;
-        if self.thresholds.len() != self.groups {
-            return Err(invalid(
-                "thresholds",
-                format!("one value per group ({} values)", self.groups),
-                values(self.thresholds.len()),
-            ));
+        self.sim.validate()?;
+        if !table::NAGQ.contains_whole(self.nagq as i64) {
+            return Err(table::NAGQ.error("nagq", self.nagq.to_string()));
         }
-        for (k, t) in self.thresholds.iter().enumerate() {
-            if !(t.is_finite() && (0.0..=1.0).contains(t)) {
-                return Err(invalid("thresholds", "numbers between 0 and 1".into(), format!("{t} for group {}", k + 1)));
-            }
-        }
-        check_coef("y_coef", self.y_coef)?;
-        check_coef("spacing", self.spacing)?;
-        check_count("nagq", self.nagq, MAX_NAGQ)?;
-        self.to_sim_config().validate()
+        Ok(())
     }
 
     /// Applies a partial set of parameters (a JSON object) and returns the new, validated parameters.
@@ -139,11 +158,11 @@ impl Params {
                 )))
             }
         };
-        if let Some(k) = obj.keys().find(|k| !KEYS.contains(&k.as_str())) {
+        if let Some(k) = obj.keys().find(|k| table::by_name(k).is_none()) {
             return Err(Error::Usage(format!(
                 "There is no parameter called \"{}\"; the parameters are {}.",
                 k.chars().take(40).collect::<String>(),
-                KEYS.join(", ")
+                table::names().collect::<Vec<_>>().join(", ")
             )));
         }
         let get = |k: &str| obj.get(k).filter(|v| !v.is_null());
@@ -153,68 +172,55 @@ impl Params {
         if let Some(v) = get("preset") {
             let preset = parse_preset(v)?;
             if preset == Preset::Custom {
-                p.preset = Preset::Custom;
+                p.sim.preset = Preset::Custom;
             } else {
                 p = Params::from_sim(&SimConfig::preset(preset), self.nagq);
             }
         }
         // Thresholds default to the family of the preset in effect before any relabelling.
-        let family = p.preset;
+        let family = p.sim.preset;
 
         // 2. The values given.
+        let s = &mut p.sim;
         if let Some(v) = get("seed") {
-            p.seed = parse_int("seed", v, i32::MIN as f64, i32::MAX as f64, "a whole number (R's set.seed)")? as i32;
+            s.seed = parse_whole("seed", ranges::SEED, v)? as i32;
         }
         if let Some(v) = get("groups") {
-            let g = parse_int("groups", v, 1.0, MAX_GROUPS as f64, &format!("a whole number from 1 to {MAX_GROUPS}"))?
-                as usize;
-            if g != p.groups {
-                p.groups = g;
-                p.thresholds = SimConfig::default_thresholds(family, g);
+            let g = parse_whole("groups", ranges::GROUPS, v)? as usize;
+            if g != s.groups {
+                s.groups = g;
+                s.thresholds = SimConfig::default_thresholds(family, g);
             }
         }
         if let Some(v) = get("n") {
-            p.n = parse_int("n", v, 1.0, MAX_N as f64, &format!("a whole number of observations per group from 1 to {MAX_N}"))?
-                as usize;
+            s.n = parse_whole("n", ranges::N, v)? as usize;
         }
         if let Some(v) = get("thresholds") {
-            p.thresholds = parse_thresholds(v, p.groups)?;
+            s.thresholds = parse_thresholds(v, s.groups)?;
         }
         if let Some(v) = get("y_coef") {
-            p.y_coef = parse_coef("y_coef", v)?;
+            s.y_coef = parse_number("y_coef", ranges::COEF, v)?;
         }
         if let Some(v) = get("spacing") {
-            p.spacing = parse_coef("spacing", v)?;
+            s.spacing = parse_number("spacing", ranges::COEF, v)?;
         }
         if let Some(v) = get("center") {
-            p.center = match v {
+            s.center = match v {
                 Value::Bool(b) => *b,
-                other => return Err(invalid("center", "true or false".into(), describe(other))),
+                other => return Err(ranges::CENTER.error("center", describe(other))),
             };
         }
         if let Some(v) = get("nagq") {
-            p.nagq = parse_int("nagq", v, 1.0, MAX_NAGQ as f64, &format!("a whole number from 1 to {MAX_NAGQ}"))? as usize;
+            p.nagq = parse_whole("nagq", table::NAGQ, v)? as usize;
         }
 
         // 3. Off a preset's values means custom.
-        if p.preset != Preset::Custom && !p.matches_preset(p.preset) {
-            p.preset = Preset::Custom;
+        if p.sim.preset != Preset::Custom && !p.matches_preset(p.sim.preset) {
+            p.sim.preset = Preset::Custom;
         }
         p.validate()?;
         Ok(p)
     }
-}
-
-fn values(k: usize) -> String {
-    if k == 1 {
-        "1 value".to_string()
-    } else {
-        format!("{k} values")
-    }
-}
-
-fn invalid(name: &'static str, expected: String, got: String) -> Error {
-    Error::InvalidParameter { name, expected, got }
 }
 
 /// A short, safe description of a JSON value for an error sentence.
@@ -243,58 +249,46 @@ fn parse_preset(v: &Value) -> Result<Preset> {
         Some("answer") => Ok(Preset::Answer),
         Some("question") => Ok(Preset::Question),
         Some("custom") => Ok(Preset::Custom),
-        _ => Err(invalid("preset", "\"answer\", \"question\" or \"custom\"".into(), describe(v))),
+        _ => Err(ranges::PRESET.error("preset", describe(v))),
     }
 }
 
-fn parse_int(name: &'static str, v: &Value, lo: f64, hi: f64, expected: &str) -> Result<i64> {
+/// A whole number in `range`.
+fn parse_whole(name: &'static str, range: Range, v: &Value) -> Result<i64> {
     match v.as_f64() {
-        Some(x) if x.is_finite() && x.fract() == 0.0 && (lo..=hi).contains(&x) => Ok(x as i64),
-        _ => Err(invalid(name, expected.to_string(), describe(v))),
+        Some(x) if x.is_finite() && x.fract() == 0.0 && x.abs() < 9.0e15 && range.contains_whole(x as i64) => Ok(x as i64),
+        _ => Err(range.error(name, describe(v))),
     }
 }
 
-fn parse_coef(name: &'static str, v: &Value) -> Result<f64> {
+/// A number in `range`.
+fn parse_number(name: &'static str, range: Range, v: &Value) -> Result<f64> {
     match v.as_f64() {
-        Some(x) if x.is_finite() && x.abs() <= MAX_COEF => Ok(x),
-        _ => Err(invalid(name, format!("a number between -{MAX_COEF} and {MAX_COEF}"), describe(v))),
+        Some(x) if range.contains_number(x) => Ok(x),
+        _ => Err(range.error(name, describe(v))),
     }
 }
 
 fn parse_thresholds(v: &Value, groups: usize) -> Result<Vec<f64>> {
-    let arr = v.as_array().ok_or_else(|| {
-        invalid("thresholds", format!("a list of {groups} numbers between 0 and 1"), describe(v))
+    let arr = v.as_array().ok_or_else(|| Error::InvalidParameter {
+        name: "thresholds",
+        expected: format!("a list of {groups} numbers between 0 and 1"),
+        got: describe(v),
     })?;
     if arr.len() != groups {
-        return Err(invalid(
-            "thresholds",
-            format!("one value per group ({groups} values)"),
-            values(arr.len()),
-        ));
+        return Err(Error::InvalidParameter {
+            name: "thresholds",
+            expected: format!("one value per group ({groups} values)"),
+            got: crate::data::simulate::values(arr.len()),
+        });
     }
     arr.iter()
         .enumerate()
         .map(|(k, t)| match t.as_f64() {
-            Some(x) if x.is_finite() && (0.0..=1.0).contains(&x) => Ok(x),
-            _ => Err(invalid("thresholds", "numbers between 0 and 1".into(), format!("{} for group {}", describe(t), k + 1))),
+            Some(x) if ranges::THRESHOLDS.contains_number(x) => Ok(x),
+            _ => Err(ranges::THRESHOLDS.error("thresholds", format!("{} for group {}", describe(t), k + 1))),
         })
         .collect()
-}
-
-fn check_count(name: &'static str, v: usize, max: usize) -> Result<()> {
-    if (1..=max).contains(&v) {
-        Ok(())
-    } else {
-        Err(invalid(name, format!("a whole number from 1 to {max}"), v.to_string()))
-    }
-}
-
-fn check_coef(name: &'static str, v: f64) -> Result<()> {
-    if v.is_finite() && v.abs() <= MAX_COEF {
-        Ok(())
-    } else {
-        Err(invalid(name, format!("a number between -{MAX_COEF} and {MAX_COEF}"), v.to_string()))
-    }
 }
 
 #[cfg(test)]
@@ -319,7 +313,7 @@ mod tests {
         let v = serde_json::to_value(Params::default()).unwrap();
         let mut keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
         keys.sort();
-        let mut want: Vec<_> = KEYS.iter().map(|s| s.to_string()).collect();
+        let mut want: Vec<_> = table::names().map(|s| s.to_string()).collect();
         want.sort();
         assert_eq!(keys, want);
         assert_eq!(v["preset"], json!("answer"));
@@ -376,7 +370,7 @@ mod tests {
         assert_eq!(back, Params::default());
 
         let relabel = Params::default().merge(&json!({"preset": "custom"})).unwrap();
-        assert_eq!(relabel, Params { preset: Preset::Custom, ..Params::default() });
+        assert_eq!(relabel, Params { sim: SimConfig { preset: Preset::Custom, ..SimConfig::default() }, ..Params::default() });
     }
 
     #[test]
@@ -436,9 +430,13 @@ mod tests {
     fn validate_catches_direct_construction() {
         let p = Params { nagq: 0, ..Params::default() };
         assert!(p.validate().is_err());
-        let p = Params { thresholds: vec![0.5], ..Params::default() };
+        let p = Params { sim: SimConfig { thresholds: vec![0.5], ..SimConfig::default() }, ..Params::default() };
         assert!(p.validate().is_err());
-        let p = Params { y_coef: f64::NAN, ..Params::default() };
+        let p = Params { sim: SimConfig { y_coef: f64::NAN, ..SimConfig::default() }, ..Params::default() };
         assert!(p.validate().is_err());
+        // The one validator: SimConfig's range for y_coef is the page's (it accepted any finite number before).
+        let p = Params { sim: SimConfig { y_coef: 1000.5, ..SimConfig::default() }, ..Params::default() };
+        assert_eq!(p.validate().unwrap_err().to_string(), "y_coef must be a number between -1000 and 1000, but it is 1000.5.");
+        assert_eq!(p.sim.validate().unwrap_err().to_string(), "y_coef must be a number between -1000 and 1000, but it is 1000.5.");
     }
 }
