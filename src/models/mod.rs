@@ -4,6 +4,7 @@ pub mod design;
 pub mod family;
 pub mod glm;
 pub mod glmer;
+pub mod glmm;
 pub mod logistic;
 pub mod joint_mode;
 pub mod joint_mode_check;
