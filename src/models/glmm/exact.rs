@@ -40,41 +40,51 @@ pub struct GroupPosterior {
     pub hi: i64,
 }
 
-/// ∫f, ∫tf and the grid's ends at step h.
-fn trapezoid<F: Family>(k: &Kernel<F>, g: usize, theta: f64, u_hat: f64, s: f64, phi0: f64, h: f64) -> (f64, f64, i64, i64) {
-    let f = |j: i64| (-0.5 * (k.penalised(g, theta, u_hat + s * h * j as f64) - phi0)).exp();
-    let (mut i0, mut i1) = (1.0, 0.0);
+/// Σ f(jh) and Σ jh·f(jh) over j = ±first, ±(first + stride), … outward on each side until f < [`TAIL`],
+/// with the outermost j of each side.
+fn walk(f: &impl Fn(f64) -> f64, h: f64, first: i64, stride: i64) -> (f64, f64, i64, i64) {
+    let (mut s0, mut s1) = (0.0, 0.0);
     let mut ends = [0i64; 2];
     for (side, dir) in [1i64, -1].into_iter().enumerate() {
-        let mut j = dir;
+        let mut j = dir * first;
         loop {
-            let v = f(j);
-            i0 += v;
-            i1 += v * (h * j as f64);
+            let t = h * j as f64;
+            let v = f(t);
+            s0 += v;
+            s1 += v * t;
             ends[side] = j;
             if !(v >= TAIL) || j.abs() >= MAX_NODES_PER_SIDE {
                 break;
             }
-            j += dir;
+            j += dir * stride;
         }
     }
-    (i0 * h, i1 * h, ends[1], ends[0])
+    (s0, s1, ends[1], ends[0])
 }
 
-/// Group g's posterior at the kernel's β and θ, given its mode û.
+/// Group g's posterior at the kernel's β and θ, given its mode û. Each halving of h adds only the new
+/// (odd) nodes to the sums of the previous grid.
 pub fn group_posterior<F: Family>(k: &Kernel<F>, g: usize, theta: f64, u_hat: f64) -> GroupPosterior {
     let at = k.penalised_at(g, theta, u_hat);
     let s = (0.5 * at.curvature).sqrt().recip();
+    let f = |t: f64| (-0.5 * (k.penalised(g, theta, u_hat + s * t) - at.phi)).exp();
     let mut h = 0.5;
-    let (mut i0, mut i1, mut lo, mut hi) = trapezoid(k, g, theta, u_hat, s, at.phi, h);
-    for _ in 0..10 {
-        let (j0, j1, l, r) = trapezoid(k, g, theta, u_hat, s, at.phi, 0.5 * h);
-        let done = (j0 - i0).abs() <= TRAPEZOID_TOL * j0 && (j1 - i1).abs() <= TRAPEZOID_TOL * j0;
-        (i0, i1, lo, hi, h) = (j0, j1, l, r, 0.5 * h);
-        if done {
+    let (s0, s1, mut lo, mut hi) = walk(&f, h, 1, 1);
+    let (mut s0, mut s1) = (1.0 + s0, s1);
+    for _ in 0..12 {
+        let (i0, i1) = (s0 * h, s1 * h);
+        h *= 0.5;
+        let (n0, n1, nlo, nhi) = walk(&f, h, 1, 2);
+        s0 += n0;
+        s1 += n1;
+        lo = (2 * lo).min(nlo);
+        hi = (2 * hi).max(nhi);
+        let (j0, j1) = (s0 * h, s1 * h);
+        if (j0 - i0).abs() <= TRAPEZOID_TOL * j0 && (j1 - i1).abs() <= TRAPEZOID_TOL * j0 {
             break;
         }
     }
+    let (i0, i1) = (s0 * h, s1 * h);
     GroupPosterior {
         log_marginal_kernel: -0.5 * at.phi + s.ln() - 0.5 * (2.0 * std::f64::consts::PI).ln() + i0.ln(),
         mode_u: u_hat,

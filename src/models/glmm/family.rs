@@ -14,7 +14,7 @@
 //! information. Each impl gives the kernel with its first three η-derivatives and W with two, in closed
 //! form and stable in the tails (log1pexp for the logit, erfcx for the probit, exp(−e^η) for the cloglog).
 
-use crate::models::family::{log1pexp, logistic};
+use crate::models::family::{log1pexp, logistic, Log1pSum};
 
 /// One (family, link): every per-row function the engine needs. Compiled per impl (generics): no dynamic
 /// dispatch in a loop over rows.
@@ -52,6 +52,19 @@ pub trait Family: Copy + Default + std::fmt::Debug + Send + Sync + 'static {
     fn mode_terms(y: f64, n: f64, eta: f64) -> [f64; 4] {
         let [l, d1, d2] = Self::kernel_jet(y, n, eta);
         [l, d1, -d2, Self::weight_jet(n, eta)[0]]
+    }
+
+    /// (ℓ', −ℓ'', W) at η: a Newton step for a conditional mode without the kernel's value.
+    #[inline]
+    fn score_terms(y: f64, n: f64, eta: f64) -> [f64; 3] {
+        let [_, d1, c, w] = Self::mode_terms(y, n, eta);
+        [d1, c, w]
+    }
+
+    /// Σ_i ℓ(y_i, n_i, o_i + a) over one group's rows.
+    #[inline]
+    fn log_kernel_sum(y: &[f64], n: &[f64], offsets: &[f64], a: f64) -> f64 {
+        offsets.iter().zip(y).zip(n).map(|((o, &y), &n)| Self::log_kernel(y, n, o + a)).sum()
     }
 
     /// log p(y | η, n), every constant included.
@@ -174,6 +187,33 @@ impl Family for BinomialLogit {
     fn mode_terms(y: f64, n: f64, eta: f64) -> [f64; 4] {
         let (mu, v, l1p) = logistic_parts(eta);
         [y * eta - n * l1p, y - n * mu, n * v, n * v]
+    }
+    /// One exponential per row, no logarithm.
+    #[inline]
+    fn score_terms(y: f64, n: f64, eta: f64) -> [f64; 3] {
+        let e = (-eta.abs()).exp();
+        let u = 1.0 + e;
+        let small = e / u;
+        let mu = if eta >= 0.0 { 1.0 / u } else { small };
+        let v = small / u;
+        [y - n * mu, n * v, n * v]
+    }
+    /// Σ yη − n log(1 + e^η) with the logarithms of a whole group taken as one ([`Log1pSum`]): one
+    /// exponential per row.
+    #[inline]
+    fn log_kernel_sum(y: &[f64], n: &[f64], offsets: &[f64], a: f64) -> f64 {
+        let mut linear = 0.0;
+        let mut logs = Log1pSum::default();
+        for ((o, &y), &n) in offsets.iter().zip(y).zip(n) {
+            let eta = o + a;
+            linear += y * eta;
+            if n == 1.0 {
+                logs.add_log1pexp(eta);
+            } else {
+                logs.add_log(n * log1pexp(eta));
+            }
+        }
+        linear - logs.value()
     }
 }
 
@@ -463,6 +503,11 @@ impl Family for PoissonLog {
         let mu = eta.exp();
         [y * eta - mu, y - mu, mu, mu]
     }
+    #[inline]
+    fn score_terms(y: f64, _n: f64, eta: f64) -> [f64; 3] {
+        let mu = eta.exp();
+        [y - mu, mu, mu]
+    }
 }
 
 #[cfg(test)]
@@ -487,6 +532,12 @@ mod tests {
                 assert!((l1 - s1).abs() < 1e-13 && (l2 - s2).abs() < 1e-13, "{tag}");
                 assert_eq!([m[0], m[1], m[3]].map(|v| (v * 1e12).round()), [l, l1, w0].map(|v| (v * 1e12).round()), "{tag}");
                 assert!((m[2] + l2).abs() < 1e-13, "{tag}");
+                let st = F::score_terms(y, n, eta);
+                assert!((st[0] - l1).abs() < 1e-13 && (st[1] + l2).abs() < 1e-13 && (st[2] - w0).abs() < 1e-13, "{tag}");
+                let offs = [eta, eta - 0.5, eta + 1.0];
+                let sum = F::log_kernel_sum(&[y; 3], &[n; 3], &offs, 0.25);
+                let direct: f64 = offs.iter().map(|o| F::log_kernel(y, n, o + 0.25)).sum();
+                assert!((sum - direct).abs() < 1e-12 * direct.abs().max(1.0), "{tag} Σℓ");
                 let h = 1e-5;
                 let tol = 1e-7 * (1.0 + n);
                 assert!((d(|e| F::log_kernel(y, n, e), eta, h) - l1).abs() < tol, "{tag} ℓ'");

@@ -135,6 +135,8 @@ fn check_nagq(nagq: usize) -> Result<()> {
 /// Where a minimisation ended: x = (β, θ ≥ 0), with its iterations and relative gradient.
 struct Optimum {
     x: Vec<f64>,
+    /// The conditional modes û_g at x.
+    modes: Vec<f64>,
     iterations: usize,
     rel_gradient: f64,
 }
@@ -193,8 +195,15 @@ fn minimise<F: Family>(design: &GroupedDesign, approx: &Approximation, start: &[
         Err(reason) => return Err(Error::NoConvergence { model, reason }),
     };
     let mut x: Vec<f64> = minimum.x.iter().copied().collect();
+    let last = modes.borrow().clone();
+    // the modes at x, from the last ones (u ↦ −u when θ is reported as |θ|)
+    let sign = if x[p] < 0.0 { -1.0 } else { 1.0 };
     x[p] = x[p].abs();
-    Ok(Optimum { x, iterations: minimum.iterations, rel_gradient: minimum.rel_gradient })
+    let mut k = kernel.borrow_mut();
+    k.set_beta(&x[..p]);
+    let start: Vec<f64> = last.iter().map(|u| sign * u).collect();
+    let modes = k.modes(x[p], &start);
+    Ok(Optimum { x, modes, iterations: minimum.iterations, rel_gradient: minimum.rel_gradient })
 }
 
 /// The result at an optimum: modes, exact conditional means, log-likelihoods in both conventions.
@@ -203,14 +212,14 @@ fn report<F: Family>(design: &GroupedDesign, opt: &Optimum, nagq: Option<usize>)
     let mut kernel = Kernel::<F>::new(design);
     let (beta, theta) = (&opt.x[..p], opt.x[p]);
     kernel.set_beta(beta);
-    let modes = kernel.modes(theta, &[]);
+    let modes = &opt.modes;
     let log_normalisers = kernel.log_normaliser_sum();
-    let posts = posteriors(&kernel, theta, &modes);
+    let posts = posteriors(&kernel, theta, modes);
     let exact = exact_loglik(&posts, log_normalisers);
     let loglik = match nagq {
         Some(k) => {
             let rule = gauss_hermite(k);
-            -0.5 * Objective { kernel: &kernel, rule: &rule, modes: &modes, normaliser_term: -2.0 * log_normalisers }.value(theta)
+            -0.5 * Objective { kernel: &kernel, rule: &rule, modes, normaliser_term: -2.0 * log_normalisers }.value(theta)
         }
         None => exact,
     };

@@ -78,7 +78,21 @@ impl<'a, F: Family> Kernel<'a, F> {
     #[inline]
     pub fn log_kernel_sum(&self, g: usize, a: f64) -> f64 {
         let grp = &self.design.groups[g];
-        self.offsets[g].iter().zip(&grp.y).zip(&grp.trials).map(|((o, &y), &n)| F::log_kernel(y, n, o + a)).sum()
+        F::log_kernel_sum(&grp.y, &grp.trials, &self.offsets[g], a)
+    }
+
+    /// φ̃_g' and φ̃_g'' (observed) and Σ W at (θ, u), without φ̃'s value.
+    fn slopes_at(&self, g: usize, theta: f64, u: f64) -> (f64, f64, f64) {
+        let grp = &self.design.groups[g];
+        let a = theta * u;
+        let (mut s, mut c, mut w) = (0.0, 0.0, 0.0);
+        for ((o, &y), &n) in self.offsets[g].iter().zip(&grp.y).zip(&grp.trials) {
+            let t = F::score_terms(y, n, o + a);
+            s += t[0];
+            c += t[1];
+            w += t[2];
+        }
+        (-2.0 * theta * s + 2.0 * u, 2.0 * theta * theta * c + 2.0, w)
     }
 
     /// φ̃_g(u) = −2 Σ ℓ_i(o_i + θu) + u².
@@ -114,12 +128,22 @@ impl<'a, F: Family> Kernel<'a, F> {
             }
             let scale = u.abs().max(1.0);
             if step.abs() <= 1e-4 * scale {
-                // Newton converges quadratically here: the next error is ~step², below φ's resolution.
+                // Newton converges quadratically from here: take the steps whole (the next error is ~step²,
+                // below φ's resolution), with slopes only.
                 u -= step;
-                at = self.penalised_at(g, theta, u);
-                if step.abs() <= 1e-11 * scale {
-                    break;
+                for _ in 0..10 {
+                    let (slope, curvature, w) = self.slopes_at(g, theta, u);
+                    let step = slope / curvature;
+                    if !step.is_finite() {
+                        return (u, 1.0 + theta * theta * w);
+                    }
+                    u -= step;
+                    if step.abs() <= 1e-11 * scale {
+                        // W at the final u (one step of 1e-11 moves it by far less than its rounding)
+                        return (u, 1.0 + theta * theta * w);
+                    }
                 }
+                at = self.penalised_at(g, theta, u);
                 continue;
             }
             let mut next = u - step;
