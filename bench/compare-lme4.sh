@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # glmm-demo against lme4 on the same data and machine (issue 5).
 #
-#   bench/compare-lme4.sh [--quick] [--no-big] [--no-opt2] [--out DIR]
+#   bench/compare-lme4.sh [--quick] [--no-big] [--no-opt2] [--no-real] [--out DIR]
 #
 # For the answer preset (400 rows), the question preset (1,000 rows) and 100,000 rows × 50 groups
 # (n = 2,000 per group): R simulates the data with the same seed (bit-identical to `glmm-demo simulate`:
@@ -15,17 +15,24 @@
 #
 # Repeats: R 20 (presets) and 3 (100,000 rows); ours: at least 5 runs and about a second per entry.
 # --quick: R 5 and 1, ours 3 runs.
+#
+# Real data (issue 12; --no-real skips them): VerbAgg (7,584 rows, 316 ids; logit, Laplace and nAGQ = 25) and
+# grouseticks (Poisson, 403 rows, 118 broods; Laplace and nAGQ = 25), from tests/data/*.csv with the formulas
+# of tests/reference/make_real_fixtures.R: lme4_timing.R --csv times glm and glmer (R repeats 3 on VerbAgg,
+# 1 with --quick; as the presets on grouseticks). Our side runs once `glmm-demo bench` takes --formula
+# (detected from its --help); until then the table shows lme4 only.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-QUICK=0 BIG=1 OPT2=1 OUT=
+QUICK=0 BIG=1 OPT2=1 REAL=1 OUT=
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) QUICK=1 ;;
         --no-big) BIG=0 ;;
         --no-opt2) OPT2=0 ;;
+        --no-real) REAL=0 ;;
         --out) OUT=$2; shift ;;
-        -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h | --help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "compare-lme4.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -46,7 +53,7 @@ else
     echo "compare-lme4.sh: R with lme4 and jsonlite is not installed (Debian: apt-get install r-base-core r-cran-lme4 r-cran-jsonlite r-cran-pracma); timing glmm-demo only" >&2
 fi
 
-if [ "$QUICK" = 1 ]; then R_SMALL=5 R_BIG=1 OURS=3; else R_SMALL=20 R_BIG=3 OURS=0; fi
+if [ "$QUICK" = 1 ]; then R_SMALL=5 R_BIG=1 R_REAL=1 OURS=3; else R_SMALL=20 R_BIG=3 R_REAL=3 OURS=0; fi
 
 # name | data options (glmm-demo and lme4_timing.R take the same) | nAGQ values for R | R repeats
 CASES=("answer|--preset answer|1,25,100|$R_SMALL" "question|--preset question|1,25,100|$R_SMALL")
@@ -70,10 +77,47 @@ for c in "${CASES[@]}"; do
     fi
 done
 
-python3 - "$OUT" "$HAVE_R" "${CASES[@]}" <<'EOF'
+# Real data (';'-separated: formulas contain '|'): name; CSV; formula; family; link; factor columns (read as
+# factors); nAGQ values; R repeats
+REAL_CASES=()
+if [ "$REAL" = 1 ]; then
+    REAL_CASES+=("verbagg;tests/data/VerbAgg.csv;r2 ~ Anger + Gender + btype + situ + (1 | id);binomial;logit;id,Gender,btype,situ;1,25;$R_REAL")
+    REAL_CASES+=("grouseticks;tests/data/grouseticks.csv;TICKS ~ YEAR + HEIGHT_z + (1 | BROOD);poisson;log;BROOD,YEAR;1,25;$R_SMALL")
+fi
+# Our side of the real data needs `glmm-demo bench --csv FILE --formula F --family --link --nagq K` (issue 12,
+# section 3), writing the same JSON keys as the presets' bench (standalone_laplace, standalone_agq, glm_pooled:
+# median_ms, cpu_median_ms), and `glmm-demo fit` with the same options (glmm_laplace / glmm_agq: loglik, the
+# true log-likelihood). Detected here; OURS_REAL=1 in the environment forces it.
+OURS_REAL=${OURS_REAL:-0}
+bench_help=$("$BIN" bench --help 2>&1 || true)
+case "$bench_help" in *--formula*) OURS_REAL=1 ;; esac
+
+for c in "${REAL_CASES[@]}"; do
+    IFS=';' read -r name csv formula family link factors nagqs reps <<<"$c"
+    if [ "$OURS_REAL" = 1 ]; then
+        for k in ${nagqs//,/ }; do
+            [ "$k" = 1 ] && continue
+            say "$name: glmm-demo bench --csv $csv --formula \"$formula\" --family $family --link $link --nagq $k"
+            "$BIN" bench --csv "$csv" --formula "$formula" --family "$family" --link "$link" --nagq "$k" \
+                --runs "$OURS" >"$OUT/$name.ours.nagq$k.json"
+            "$BIN" fit --csv "$csv" --formula "$formula" --family "$family" --link "$link" --nagq "$k" \
+                >"$OUT/$name.fit.nagq$k.json"
+        done
+    else
+        say "$name: glmm-demo bench does not take --formula yet: lme4's side only"
+    fi
+    if [ "$HAVE_R" = 1 ]; then
+        say "$name: Rscript bench/lme4_timing.R --csv $csv --formula \"$formula\" --nagq $nagqs --reps $reps"
+        Rscript bench/lme4_timing.R --csv "$csv" --formula "$formula" --family "$family" --link "$link" \
+            --factors "$factors" --nagq "$nagqs" --reps "$reps" --out "$OUT/$name.lme4.json"
+    fi
+done
+
+python3 - "$OUT" "$HAVE_R" "${CASES[@]}" "::real::" "${REAL_CASES[@]}" <<'EOF'
 import json, os, platform, subprocess, sys, datetime
 
-out, have_r, cases = sys.argv[1], sys.argv[2] == "1", sys.argv[3:]
+out, have_r, rest = sys.argv[1], sys.argv[2] == "1", sys.argv[3:]
+cases, real_cases = rest[:rest.index("::real::")], rest[rest.index("::real::") + 1:]
 
 def load(path):
     return json.load(open(path)) if os.path.exists(path) else None
@@ -140,6 +184,40 @@ for c in cases:
         m = ours[min(ours)]["marginal_exact"]["median_ms"]
         print(f"  {'answer’s opt2 vs marginal_exact':<30} {r['opt2']['ms']:>9.0f} {m:>9.3f} {r['opt2']['ms'] / m:>8.0f}×  (opt2 once: {', '.join('%.7f' % v for v in r['opt2']['par'])}, {r['opt2']['evaluations']} integral2 calls)")
         summary[name]["opt2"] = {"lme4_ms": r["opt2"]["ms"], "ours_ms": m, "ratio": r["opt2"]["ms"] / m, "par": r["opt2"]["par"]}
+# Real data: lme4's glmer() from the CSV against our standalone fit from the CSV (first stage + fit + report).
+for c in real_cases:
+    name, csv, formula, family, link, _, nagqs, _ = c.split(";")
+    ks = [int(k) for k in nagqs.split(",")]
+    r = load(f"{out}/{name}.lme4.json") if have_r else None
+    ours = {k: load(f"{out}/{name}.ours.nagq{k}.json") for k in ks if k != 1}
+    fits = {k: load(f"{out}/{name}.fit.nagq{k}.json") for k in ks if k != 1}
+    o25 = next((o for o in ours.values() if o), None)
+    f25 = next((f for f in fits.values() if f), None)
+    dd = r["data"] if r else {}
+    print(f"\n{name}: {csv}, {formula}, {family}/{link}" + (f", {dd['n_obs']} rows, {dd['groups']} groups" if dd else "")
+          + ("" if o25 else " (ours: glmm-demo bench has no --formula yet)"))
+    print(f"  {'model':<30} {'lme4 ms':>9} {'ours ms':>9} {'lme4/ours':>9}  {'CPU ms lme4 / ours':>20} {'CPU ratio':>9}  logLik (true) lme4 / ours")
+    first = min(ours) if ours else None  # glm and Laplace come with the bench at the first nAGQ > 1
+    pairs = [("glm", "glm", first, "glm_pooled", "glm_pooled"),
+             ("glmer nAGQ=1", "glmer_nagq1", first, "standalone_laplace", "glmm_laplace")]
+    pairs += [(f"glmer nAGQ={k}", f"glmer_nagq{k}", k, "standalone_agq", "glmm_agq") for k in ks if k != 1]
+    summary[name] = {"csv": csv, "formula": formula, "family": family, "link": link}
+    for label, rk, k, ok, fk in pairs:
+        oo = ours.get(k) or {}
+        ff = fits.get(k) or {}
+        l = r[rk]["median_ms"] if r and rk in r else None
+        lc = r[rk].get("cpu_median_ms") if r and rk in r else None
+        o = oo.get(ok, {}).get("median_ms")
+        oc = oo.get(ok, {}).get("cpu_median_ms")
+        ratio = l / o if l and o else None
+        ratio3 = lc / oc if lc and oc else None
+        lll = r[rk].get("loglik_true", r[rk].get("loglik")) if r and rk in r else None
+        oll = ff.get(fk, {}).get("loglik") if isinstance(ff.get(fk), dict) else None
+        ll = " / ".join("—" if v is None else f"{v:.6f}" for v in (lll, oll)) if (lll, oll) != (None, None) else ""
+        summary[name][label] = {"lme4_ms": l, "ours_ms": o, "ratio": ratio, "lme4_cpu_ms": lc, "ours_cpu_ms": oc, "ratio_cpu": ratio3}
+        fmt = lambda v, p: ("%." + str(p) + "f") % v if v is not None else "—"
+        cpu = f"{fmt(lc, 1)} / {fmt(oc, 3)}"
+        print(f"  {label:<30} {fmt(l, 1):>9} {fmt(o, 3):>9} {('%.0f×' % ratio) if ratio else '—':>9}  {cpu:>20} {('%.0f×' % ratio3) if ratio3 else '—':>9}  {ll}")
 json.dump(summary, open(f"{out}/summary.json", "w"), indent=1)
 print(f"\nRaw JSON: {out}/ (summary.json, *.lme4.json, *.ours.nagq*.json, *.fit.nagq*.json)")
 EOF

@@ -9,6 +9,17 @@
 # glm and glmer at each nAGQ the median, 90th percentile and minimum of R repeated fits in milliseconds
 # (one untimed fit first; elapsed time, and the median CPU time of this process), and the fits' logLik. With --opt2, the answer's opt2 (pracma::integral2 inside
 # Nelder–Mead, from opt1's L-BFGS-B joint mode) is timed once; it needs G = 2.
+#
+# Real data (issue 12): a CSV and a formula instead of the simulation options,
+#
+#   Rscript bench/lme4_timing.R --csv FILE --formula "y ~ fixed + (1 | g)" --family binomial|poisson
+#       [--link logit|probit|cloglog|log] [--factors col1,col2,...] [--nagq 1,25] [--reps R] [--out FILE]
+#
+# reads FILE as make_real_fixtures.R does (the --factors columns as factors with levels in R's sort order
+# of the strings, e.g. VerbAgg's id, grouseticks' BROOD and YEAR), and times glm(fixed part, family) and
+# glmer at each nAGQ in-process as above. The data check is the number of rows and the sum of the response
+# (the successes for cbind(...)); logLik is lme4's as printed (for binomial with trials and Poisson at
+# nAGQ > 1 it leaves out the saturated constant, see tests/reference/README.md) and loglik_true adds it back.
 suppressPackageStartupMessages({
   library(lme4)
   library(jsonlite)
@@ -16,7 +27,8 @@ suppressPackageStartupMessages({
 
 args <- commandArgs(trailingOnly = TRUE)
 opt <- list(preset = "answer", seed = 1, groups = NA, n = NA, thresholds = NA, y_coef = NA, spacing = NA,
-            center = NA, nagq = c(1, 25), reps = 10, opt2 = FALSE, out = "")
+            center = NA, nagq = c(1, 25), reps = 10, opt2 = FALSE, out = "",
+            csv = "", formula = "", family = "binomial", link = "", factors = character(0))
 i <- 1
 need <- function() { if (i + 1 > length(args)) stop(args[i], " needs a value"); args[i + 1] }
 while (i <= length(args)) {
@@ -35,8 +47,70 @@ while (i <= length(args)) {
     "--reps" = { opt$reps <- as.integer(need()); i <- i + 1 },
     "--opt2" = { opt$opt2 <- TRUE },
     "--out" = { opt$out <- need(); i <- i + 1 },
+    "--csv" = { opt$csv <- need(); i <- i + 1 },
+    "--formula" = { opt$formula <- need(); i <- i + 1 },
+    "--family" = { opt$family <- need(); i <- i + 1 },
+    "--link" = { opt$link <- need(); i <- i + 1 },
+    "--factors" = { opt$factors <- strsplit(need(), ",")[[1]]; i <- i + 1 },
     stop("unknown option ", a))
   i <- i + 1
+}
+
+# Median (and more) of `reps` timed calls after one untimed call; the last value is kept.
+timed <- function(f, reps) {
+  value <- f()
+  t <- cpu <- numeric(reps)
+  for (r in seq_len(reps)) {
+    t0 <- proc.time()
+    value <- f()
+    dt <- proc.time() - t0
+    t[r] <- dt[["elapsed"]]
+    cpu[r] <- dt[["user.self"]] + dt[["sys.self"]]
+  }
+  ms <- round(sort(t) * 1000, 3)
+  list(median_ms = median(ms), p90_ms = ms[max(1, ceiling(0.9 * reps))], min_ms = ms[1], runs = reps,
+       cpu_median_ms = round(median(cpu) * 1000, 3), value = value)
+}
+
+report <- function(t, ll) { t$value <- NULL; t$loglik <- ll; t }
+
+write_out <- function(out) {
+  json <- toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE)
+  if (nzchar(opt$out)) writeLines(json, opt$out) else cat(json, "\n")
+}
+
+if (nzchar(opt$csv)) {
+  stopifnot(nzchar(opt$formula), opt$family %in% c("binomial", "poisson"))
+  fam_fun <- get(opt$family)
+  fam <- if (nzchar(opt$link)) fam_fun(opt$link) else fam_fun()
+  f <- as.formula(opt$formula)
+  header <- names(read.csv(opt$csv, nrows = 1))
+  fcols <- intersect(opt$factors, header)
+  d <- read.csv(opt$csv, colClasses = setNames(rep("character", length(fcols)), fcols), stringsAsFactors = TRUE)
+  for (k in fcols) d[[k]] <- factor(d[[k]])
+  fixed <- lme4::nobars(f)
+  r <- model.response(model.frame(fixed, d))
+  if (is.matrix(r)) { y <- r[, 1]; n <- r[, 1] + r[, 2] } else { y <- as.numeric(r); n <- rep(1, length(y)) }
+  saturated <- if (opt$family == "binomial") sum(dbinom(y, n, y / n, log = TRUE)) else sum(dpois(y, y, log = TRUE))
+  gname <- deparse(lme4::findbars(f)[[1]][[3]])
+  out <- list(
+    data = list(csv = opt$csv, formula = opt$formula, family = fam$family, link = fam$link, n_obs = nrow(d),
+                groups = nlevels(factor(d[[gname]])), sum_response = sum(y), saturated_constant = saturated),
+    versions = list(R = R.version.string, lme4 = as.character(packageVersion("lme4"))),
+    settings = list(reps = opt$reps))
+  t <- timed(function() glm(fixed, family = fam, data = d), opt$reps)
+  out$glm <- report(t, as.numeric(logLik(t$value)))
+  for (k in opt$nagq) {
+    t <- timed(function() glmer(f, family = fam, data = d, nAGQ = k), opt$reps)
+    ll <- as.numeric(logLik(t$value))
+    r <- report(t, ll)
+    r$loglik_true <- if (k > 1) ll + saturated else ll
+    r$fixef <- as.list(fixef(t$value))
+    r$theta <- unname(getME(t$value, "theta"))
+    out[[paste0("glmer_nagq", k)]] <- r
+  }
+  write_out(out)
+  quit(save = "no")
 }
 
 # The presets of glmm-demo (src/data/simulate.rs), every value overridable.
@@ -58,29 +132,11 @@ x <- y_coef * y + rnorm(G * n) + spacing * group
 if (center) x <- x - mean(x)
 d <- data.frame(group = factor(group), x = x, y = y, y_bin = as.numeric(y_bin))
 
-# Median (and more) of `reps` timed calls after one untimed call; the last value is kept.
-timed <- function(f, reps) {
-  value <- f()
-  t <- cpu <- numeric(reps)
-  for (r in seq_len(reps)) {
-    t0 <- proc.time()
-    value <- f()
-    dt <- proc.time() - t0
-    t[r] <- dt[["elapsed"]]
-    cpu[r] <- dt[["user.self"]] + dt[["sys.self"]]
-  }
-  ms <- round(sort(t) * 1000, 3)
-  list(median_ms = median(ms), p90_ms = ms[max(1, ceiling(0.9 * reps))], min_ms = ms[1], runs = reps,
-       cpu_median_ms = round(median(cpu) * 1000, 3), value = value)
-}
-
 out <- list(
   data = list(n_obs = nrow(d), groups = G, sum_ybin = sum(y_bin), x1 = sprintf("%.17g", x[1]),
               seed = opt$seed),
   versions = list(R = R.version.string, lme4 = as.character(packageVersion("lme4"))),
   settings = list(reps = opt$reps))
-
-report <- function(t, ll) { t$value <- NULL; t$loglik <- ll; t }
 
 t <- timed(function() lmer(y ~ x + (1 | group), data = d), opt$reps)
 out$lmer <- report(t, as.numeric(logLik(t$value)))
@@ -129,5 +185,4 @@ if (opt$opt2) {
   out$opt2 <- list(ms = round((t2 - t1) * 1000, 3), par = opt2$par, evaluations = unname(opt2$counts[1]))
 }
 
-json <- toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE)
-if (nzchar(opt$out)) writeLines(json, opt$out) else cat(json, "\n")
+write_out(out)

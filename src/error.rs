@@ -28,6 +28,14 @@ pub enum Error {
     /// A command-line usage error.
     #[error("{0}")]
     Usage(String),
+
+    /// A model formula outside the supported subset of R's grammar (see `data::formula`).
+    #[error("{0}")]
+    Formula(String),
+
+    /// The data do not fit the formula: an unknown column, a text response, a count that is not a whole number.
+    #[error("{0}")]
+    Data(String),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;

@@ -15,18 +15,18 @@ use crate::error::{Error, Result};
 
 /// One field of a CSV record.
 #[derive(Debug)]
-struct Field {
+pub(crate) struct Field {
     /// Content with quotes removed and surrounding whitespace trimmed.
-    text: String,
+    pub(crate) text: String,
     /// Whether the field was quoted (a quoted `"NA"` is a label, not a missing value).
-    quoted: bool,
+    pub(crate) quoted: bool,
 }
 
 /// One non-blank CSV record and the (1-based) line it starts on.
 #[derive(Debug)]
-struct Record {
-    line: usize,
-    fields: Vec<Field>,
+pub(crate) struct Record {
+    pub(crate) line: usize,
+    pub(crate) fields: Vec<Field>,
 }
 
 /// Longest piece of the user's text quoted in an error message, in characters.
@@ -34,7 +34,7 @@ const SHOWN_CHARS: usize = 40;
 
 /// The user's text as an error message quotes it: control characters (line breaks, tabs, …) escaped
 /// so that the message stays on one line, and cut after [`SHOWN_CHARS`] characters.
-fn shown(s: &str) -> String {
+pub(crate) fn shown(s: &str) -> String {
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
         if i == SHOWN_CHARS {
@@ -50,7 +50,7 @@ fn shown(s: &str) -> String {
     out
 }
 
-fn csv_error(line: usize, column: impl Into<String>, message: impl Into<String>) -> Error {
+pub(crate) fn csv_error(line: usize, column: impl Into<String>, message: impl Into<String>) -> Error {
     Error::Csv {
         line,
         column: column.into(),
@@ -59,7 +59,7 @@ fn csv_error(line: usize, column: impl Into<String>, message: impl Into<String>)
 }
 
 /// Splits `text` into records (RFC 4180 with trimming); blank lines are dropped.
-fn parse_records(text: &str) -> Result<Vec<Record>> {
+pub(crate) fn parse_records(text: &str) -> Result<Vec<Record>> {
     let mut records = Vec::new();
     let mut chars = text.chars().peekable();
     let mut line = 1;

@@ -1,7 +1,14 @@
-//! Data: R-identical random numbers, the two presets of the seed question, and CSV input.
+//! Data: R-identical random numbers, the two presets of the seed question, CSV input, and any data with one
+//! grouping factor (a CSV frame, an R formula, and the grouped design built from them).
 
+pub mod collation;
 pub mod csv;
+pub mod factor;
+pub mod formula;
+pub mod frame;
+pub mod full_rank;
 pub mod grouped_design;
+pub mod model_frame;
 pub mod qnorm;
 pub mod rng;
 pub mod simulate;

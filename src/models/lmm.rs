@@ -137,16 +137,53 @@ fn profile<D: DualNum<Primitive = f64> + Copy>(s: &Sums, theta: D) -> Profile<D>
     Profile { log_det_l, log_det_rx: total.ln() + sxx.ln(), penalised_rss, beta: [intercept, slope], weights, residual_means }
 }
 
+/// lme4's profiled objective from its three pieces, for n observations and p fixed effects:
+///   ML:   log|L_θ|² + n·(1 + log(2π r²_θ / n))
+///   REML: log|L_θ|² + log|R_X|² + (n − p)·(1 + log(2π r²_θ / (n − p)))
+/// (shared with the general design's `gaussian::lmer`).
+pub(crate) fn profiled_criterion<D: DualNum<Primitive = f64> + Copy>(
+    log_det_l: D,
+    log_det_rx: D,
+    penalised_rss: D,
+    n: f64,
+    p: f64,
+    reml: bool,
+) -> D {
+    let two_pi = 2.0 * std::f64::consts::PI;
+    if reml {
+        let df = n - p;
+        log_det_l + log_det_rx + ((penalised_rss * (two_pi / df)).ln() + 1.0) * df
+    } else {
+        log_det_l + ((penalised_rss * (two_pi / n)).ln() + 1.0) * n
+    }
+}
+
 /// lme4's objective at θ: the REML criterion or the ML deviance.
 fn criterion<D: DualNum<Primitive = f64> + Copy>(s: &Sums, theta: D, reml: bool) -> D {
     let p = profile(s, theta);
-    let two_pi = 2.0 * std::f64::consts::PI;
-    if reml {
-        let df = s.n - 2.0;
-        p.log_det_l + p.log_det_rx + ((p.penalised_rss * (two_pi / df)).ln() + 1.0) * df
-    } else {
-        p.log_det_l + ((p.penalised_rss * (two_pi / s.n)).ln() + 1.0) * s.n
-    }
+    profiled_criterion(p.log_det_l, p.log_det_rx, p.penalised_rss, s.n, 2.0, reml)
+}
+
+/// The θ ≥ 0 minimising a profiled criterion, given as its value and as its second-order dual (exact first and
+/// second derivatives): Newton's method from θ = 1 (shared with the general design's `gaussian::lmer`).
+///
+/// The criterion is even in θ; report θ ≥ 0 as lme4 does. Close to 0 it is flat to rounding: a search that
+/// ends below lme4's singular tolerance reports the boundary θ = 0 when that is no worse (lme4's bounded
+/// optimiser lands on it), so a singular fit has σ_b and every BLUP exactly 0.
+pub(crate) fn minimise_over_theta(value: impl Fn(f64) -> f64, dual: impl Fn(Dual2_64) -> Dual2_64) -> Result<f64> {
+    let min = newton_minimize(
+        |t: &DVector<f64>| value(t[0]),
+        |t: &DVector<f64>| {
+            let d = dual(Dual2_64::from_re(t[0]).derivative());
+            Some((d.re, DVector::from_element(1, d.v1), DMatrix::from_element(1, 1, d.v2)))
+        },
+        DVector::from_element(1, 1.0),
+    )
+    .map_err(|reason| Error::NoConvergence { model: "lmer", reason })?;
+    Ok(match min.x[0].abs() {
+        t if t < SINGULAR_THETA && value(0.0) <= min.value => 0.0,
+        t => t,
+    })
 }
 
 /// Fit `lmer(y ~ x + (1|group), REML = reml)`.
@@ -167,20 +204,7 @@ pub fn lmm(data: &Dataset, reml: bool) -> Result<LmmFit> {
         )));
     }
     let s = Sums::new(data, y);
-    let value = |t: &DVector<f64>| criterion(&s, t[0], reml);
-    let derivs = |t: &DVector<f64>| {
-        let d = criterion(&s, Dual2_64::from_re(t[0]).derivative(), reml);
-        Some((d.re, DVector::from_element(1, d.v1), DMatrix::from_element(1, 1, d.v2)))
-    };
-    let min = newton_minimize(value, derivs, DVector::from_element(1, 1.0))
-        .map_err(|reason| Error::NoConvergence { model: "lmer", reason })?;
-    // The criterion is even in θ; report θ ≥ 0 as lme4 does. Close to 0 it is flat to rounding: a search that
-    // ends below lme4's singular tolerance reports the boundary θ = 0 when that is no worse (lme4's bounded
-    // optimiser lands on it), so a singular fit has σ_b and every BLUP exactly 0.
-    let theta = match min.x[0].abs() {
-        t if t < SINGULAR_THETA && criterion(&s, 0.0, reml) <= min.value => 0.0,
-        t => t,
-    };
+    let theta = minimise_over_theta(|t| criterion(&s, t, reml), |t| criterion(&s, t, reml))?;
     let p = profile(&s, theta);
     let n = s.n;
     let sigma2 = p.penalised_rss / if reml { n - 2.0 } else { n };

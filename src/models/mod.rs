@@ -3,6 +3,7 @@
 pub mod design;
 pub mod family;
 pub mod glm;
+pub mod gaussian;
 pub mod glmer;
 pub mod glmm;
 pub mod logistic;

@@ -3,6 +3,11 @@
 ## simulated data with the probit and cloglog links.
 ##
 ## Run from anywhere:  nice Rscript tests/reference/make_real_fixtures.R [fixture names...]
+## This one command regenerates every real-data fixture: the glmer fixtures below (<data>_<link>_nagq<K>) and
+## those of real_fixtures_more.R, which it sources: <data>_<link>_glm (the pooled and per-group GLMs),
+## <data>_<link>_marginal (the maximum of the exact marginal likelihood and E[b_g | y] there), and the
+## Gaussian case sleepstudy_lm, sleepstudy_lmer_reml, sleepstudy_lmer_ml. With names, only those run
+## (a _marginal fixture starts from its _nagq25 fixture's optimum, so make that one first).
 ## Writes the data to tests/data/<name>.csv and one JSON per model to tests/fixtures/real/<name>.json
 ## (a subfolder: tests/lme4_fixtures.rs reads every tests/fixtures/*.json as a simulated-data fixture).
 ##
@@ -378,12 +383,19 @@ for (link in c("probit", "cloglog")) for (K in c(1, 25, 100)) {
       "answer_seed1", f_answer, binomial(link), K)
 }
 
+## the GLMs without the random term, the exact marginal maxima and sleepstudy (real_jobs)
+source(file.path(dirname(real_script_path), "real_fixtures_more.R"))
+
 if (sys.nframe() == 0L) {
   only <- commandArgs(TRUE)
   t_all <- proc.time()[["elapsed"]]
   for (c in real_configs) {
     if (length(only) && !(c[[1]] %in% only)) next
     do.call(make_real_fixture, unname(c))
+  }
+  for (nm in names(real_jobs)) {
+    if (length(only) && !(nm %in% only)) next
+    real_jobs[[nm]]()
   }
   message(sprintf("done in %.1fs, fixtures in %s", proc.time()[["elapsed"]] - t_all, real_dir))
 }
