@@ -2,15 +2,14 @@
 //! tests/fixtures/real/ (written by tests/reference/make_real_fixtures.R: cbpp, grouseticks, VerbAgg with
 //! three links, the answer's data with probit and cloglog; nAGQ 1, 25, 100).
 //!
-//! Each fixture's expected numbers are at the tight optimum of lme4's own objective. Until the data
-//! layer's formula builder lands, the design is built here from the CSV: treatment contrasts for the
-//! fixture's factor columns (levels sorted as R sorts these labels), the group levels in the fixture's
-//! order (checked). `cargo test --release --test real_fixtures -- --nocapture` prints the deviations and
-//! the time of each fit.
+//! Each fixture's expected numbers are at the tight optimum of lme4's own objective (glmer), at the
+//! maximum of the exact likelihood (`_marginal`, by AGQ with 100 nodes checked against integrate()), or
+//! R's glm (`_glm`). The design is built from the CSV and the formula as the CLI builds it (the data
+//! layer's `ModelFrame`); the group levels must be the fixture's, in its order.
+//! `cargo test --release --test real_fixtures -- --nocapture` prints the deviations and the time of each fit.
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -18,103 +17,49 @@ use std::time::Instant;
 use serde_json::Value;
 
 use common::tolerances as tol;
-use glmm_demo::data::grouped_design::{DesignGroup, GroupedDesign};
+use glmm_demo::data::formula::Formula;
+use glmm_demo::data::frame::Frame;
+use glmm_demo::data::grouped_design::GroupedDesign;
+use glmm_demo::data::model_frame::ModelFrame;
+use glmm_demo::models::glmm::family::{BinomialCloglog, BinomialLogit, BinomialProbit, PoissonLog};
+use glmm_demo::models::glmm::glm::{glm_pooled, GlmResult};
 use glmm_demo::models::glmm::{glmer, marginal_exact, FamilyLink, GlmmResult};
 
-fn fixture_paths() -> Vec<PathBuf> {
+/// The fixtures of one kind: names ending in `_nagq<K>` (glmer), `_marginal` (exact maximum) or `_glm`.
+fn fixture_paths(kind: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real");
     let mut paths: Vec<PathBuf> = fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .filter(|p| {
+            let stem = p.file_stem().unwrap().to_str().unwrap();
+            match kind {
+                "glmer" => stem.rsplit_once("_nagq").is_some_and(|(_, k)| k.parse::<usize>().is_ok()),
+                _ => stem.ends_with(&format!("_{kind}")),
+            }
+        })
         .collect();
     paths.sort();
-    assert_eq!(paths.len(), 16, "the 16 real-data fixtures");
     paths
 }
 
-/// A CSV's columns by name (every field as text; these files have no quoted fields).
-fn read_columns(path: &Path) -> BTreeMap<String, Vec<String>> {
-    let text = fs::read_to_string(path).unwrap();
-    let mut lines = text.lines();
-    let names: Vec<String> = lines.next().unwrap().split(',').map(str::to_string).collect();
-    let mut cols: BTreeMap<String, Vec<String>> = names.iter().map(|n| (n.clone(), Vec::new())).collect();
-    for line in lines.filter(|l| !l.is_empty()) {
-        for (n, f) in names.iter().zip(line.split(',')) {
-            cols.get_mut(n).unwrap().push(f.to_string());
-        }
-    }
-    cols
+fn load(path: &Path) -> Value {
+    serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
 }
 
-fn numbers(cols: &BTreeMap<String, Vec<String>>, name: &str) -> Vec<f64> {
-    cols[name.trim()].iter().map(|v| v.parse::<f64>().unwrap()).collect()
-}
-
-/// R's `sort(unique(...))` for these labels (digits of equal meaning, lower-case words: byte order as in
-/// the C locale, which is what these fixtures' factors have).
-fn levels(values: &[String]) -> Vec<String> {
-    let mut l: Vec<String> = values.to_vec();
-    l.sort();
-    l.dedup();
-    l
-}
-
-/// `response ~ a + b + (1 | g)` built from the CSV as model.matrix() does with treatment contrasts.
-fn build_design(fixture: &Value) -> GroupedDesign {
+/// The design of `formula` on the fixture's CSV, built as the CLI builds it (data layer's ModelFrame).
+fn build_design(fixture: &Value, formula: &str) -> GroupedDesign {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let cols = read_columns(&root.join(fixture["data"]["csv"].as_str().unwrap()));
+    let csv = fs::read_to_string(root.join(fixture["data"]["csv"].as_str().unwrap())).unwrap();
+    let frame = Frame::from_csv(&csv).unwrap();
     let factors: Vec<String> = fixture["data"]["factor_columns"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
-    let formula = fixture["model"]["formula"].as_str().unwrap();
-    let (lhs, rhs) = formula.split_once('~').unwrap();
-    let (fixed, bar) = rhs.split_once("+ (1 |").unwrap();
-    let group_name = bar.trim().trim_end_matches(')').trim().to_string();
-    let lhs = lhs.trim();
-    let (y, trials) = if let Some(inner) = lhs.strip_prefix("cbind(").and_then(|s| s.strip_suffix(')')) {
-        let (s, f) = inner.split_once(',').unwrap();
-        let succ = numbers(&cols, s);
-        let fail = match f.split_once('-') {
-            Some((a, b)) => numbers(&cols, a).iter().zip(numbers(&cols, b)).map(|(a, b)| a - b).collect(),
-            None => numbers(&cols, f),
-        };
-        let n = succ.iter().zip(&fail).map(|(s, f)| s + f).collect();
-        (succ, n)
-    } else {
-        let y = numbers(&cols, lhs);
-        let n = vec![1.0; y.len()];
-        (y, n)
-    };
-    let n_rows = y.len();
-    let mut names = vec!["(Intercept)".to_string()];
-    let mut columns: Vec<Vec<f64>> = vec![vec![1.0; n_rows]];
-    for term in fixed.split('+').map(str::trim).filter(|t| !t.is_empty()) {
-        if factors.iter().any(|f| f == term) {
-            let v = &cols[term];
-            for level in levels(v).iter().skip(1) {
-                names.push(format!("{term}{level}"));
-                columns.push(v.iter().map(|x| f64::from(u8::from(x == level))).collect());
-            }
-        } else {
-            names.push(term.to_string());
-            columns.push(numbers(&cols, term));
-        }
-    }
-    let labels = levels(&cols[&group_name]);
-    let p = names.len();
-    let groups = labels
-        .iter()
-        .map(|label| {
-            let rows: Vec<usize> = (0..n_rows).filter(|&i| &cols[&group_name][i] == label).collect();
-            DesignGroup {
-                x: rows.iter().flat_map(|&i| columns.iter().map(move |c| c[i])).collect(),
-                y: rows.iter().map(|&i| y[i]).collect(),
-                trials: rows.iter().map(|&i| trials[i]).collect(),
-                rows,
-            }
-        })
-        .collect::<Vec<_>>();
-    assert!(groups.iter().all(|g| g.x.len() == g.y.len() * p));
-    GroupedDesign { names, response: lhs.to_string(), group_name, group_labels: labels, groups }
+    let formula = Formula::parse(formula).unwrap();
+    ModelFrame::build(&frame, &formula, &factors).unwrap().design
+}
+
+fn family_of(fixture: &Value) -> FamilyLink {
+    FamilyLink::from_names(fixture["model"]["family"].as_str().unwrap(), fixture["model"]["link"].as_str().unwrap()).unwrap()
 }
 
 fn floats(v: &Value) -> Vec<f64> {
@@ -164,14 +109,16 @@ fn compare(name: &str, fit: &GlmmResult, e: &Value) -> Vec<String> {
 #[test]
 fn general_engine_matches_lme4_on_real_data() {
     let mut failures = Vec::new();
-    for path in fixture_paths() {
-        let fixture: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    let paths = fixture_paths("glmer");
+    assert_eq!(paths.len(), 16, "the 16 glmer fixtures on real data");
+    for path in paths {
+        let fixture = load(&path);
         let name = fixture["name"].as_str().unwrap().to_string();
-        let design = build_design(&fixture);
+        let design = build_design(&fixture, fixture["model"]["formula"].as_str().unwrap());
         let e = &fixture["expected"];
         let labels: Vec<String> = e["group_labels"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
         assert_eq!(design.group_labels, labels, "{name}: group levels in R's order");
-        let fl = FamilyLink::from_names(fixture["model"]["family"].as_str().unwrap(), fixture["model"]["link"].as_str().unwrap()).unwrap();
+        let fl = family_of(&fixture);
         let nagq = fixture["model"]["nagq"].as_u64().unwrap() as usize;
         let t0 = Instant::now();
         let fit = match glmer(&design, fl, nagq) {
@@ -201,10 +148,9 @@ fn general_engine_matches_lme4_on_real_data() {
 #[test]
 fn conditional_means_sum_to_zero_at_the_exact_maximum_on_real_data() {
     for name in ["grouseticks_log_nagq25", "answer_seed1_probit_nagq25"] {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/real/{name}.json"));
-        let fixture: Value = serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap();
-        let design = build_design(&fixture);
-        let fl = FamilyLink::from_names(fixture["model"]["family"].as_str().unwrap(), fixture["model"]["link"].as_str().unwrap()).unwrap();
+        let fixture = load(&Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/real/{name}.json")));
+        let design = build_design(&fixture, fixture["model"]["formula"].as_str().unwrap());
+        let fl = family_of(&fixture);
         let t0 = Instant::now();
         let fit = marginal_exact(&design, fl).unwrap();
         println!("{name}: exact maximum in {:.1} ms, Σ E[b|y] = {:.2e}, Σ modes = {:.4}", t0.elapsed().as_secs_f64() * 1e3, fit.cond_means_sum, fit.ranef_sum);
@@ -213,5 +159,86 @@ fn conditional_means_sum_to_zero_at_the_exact_maximum_on_real_data() {
         // nAGQ = 25 is close to exact: its loglik and the exact maximum agree closely, the exact one not lower
         let agq = fixture["expected"]["loglik"].as_f64().unwrap();
         assert!(fit.loglik >= agq - 1e-6 && fit.loglik - agq < 1e-4, "{name}: exact {} vs AGQ {agq}", fit.loglik);
+    }
+}
+
+/// The maximum of the exact marginal likelihood (`*_marginal.json`): parameters, conditional means (summing
+/// to 0) and modes, and the exact log-likelihood, never below R's.
+#[test]
+fn exact_maximum_matches_r_on_real_data() {
+    let paths = fixture_paths("marginal");
+    assert_eq!(paths.len(), 7, "the exact-maximum fixtures");
+    let mut failures = Vec::new();
+    for path in paths {
+        let fixture = load(&path);
+        let name = fixture["name"].as_str().unwrap().to_string();
+        let e = &fixture["expected"];
+        let design = build_design(&fixture, fixture["model"]["formula"].as_str().unwrap());
+        let t0 = Instant::now();
+        let fit = match marginal_exact(&design, family_of(&fixture)) {
+            Ok(f) => f,
+            Err(err) => {
+                failures.push(format!("{name}: {err}"));
+                continue;
+            }
+        };
+        println!(
+            "{name:30} {:9.1} ms  fixef dev {:.1e}  σ_b dev {:.1e}  loglik − R {:+.1e}  Σ E[b|y] {:.1e}",
+            t0.elapsed().as_secs_f64() * 1e3,
+            max_dev(&fit.fixef, &floats(&e["fixef"])),
+            (fit.sigma_b - e["sigma_b"].as_f64().unwrap()).abs(),
+            fit.loglik - e["loglik"].as_f64().unwrap(),
+            fit.cond_means_sum
+        );
+        let mut check = |what: &str, dev: f64, limit: f64| {
+            if !(dev <= limit) {
+                failures.push(format!("{name}: {what} deviates by {dev:.3e} (limit {limit:.0e})"));
+            }
+        };
+        check("fixef", max_dev(&fit.fixef, &floats(&e["fixef"])), tol::REAL_PARAMS);
+        check("sigma_b", (fit.sigma_b - e["sigma_b"].as_f64().unwrap()).abs(), tol::REAL_PARAMS);
+        check("cond_means", max_dev(&fit.cond_means, &floats(&e["cond_means"])), tol::REAL_PARAMS);
+        check("cond_means_sum", fit.cond_means_sum.abs(), tol::EXACT_MEANS_SUM);
+        check("cond_modes", max_dev(&fit.ranef, &floats(&e["cond_modes"])), tol::REAL_PARAMS);
+        let ll = e["loglik"].as_f64().unwrap();
+        check("loglik (below R's)", ll - fit.loglik, tol::REAL_LOGLIK_FLOOR);
+        check("loglik", (fit.loglik - ll).abs(), tol::REAL_LOGLIK_FLOOR);
+        check("saturated_constant", (fit.saturated_constant - e["saturated_constant"].as_f64().unwrap()).abs(), tol::OPTIMUM_VALUE);
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+fn pooled_glm(design: &GroupedDesign, family: FamilyLink) -> GlmResult {
+    match family {
+        FamilyLink::BinomialLogit => glm_pooled::<BinomialLogit>(design),
+        FamilyLink::BinomialProbit => glm_pooled::<BinomialProbit>(design),
+        FamilyLink::BinomialCloglog => glm_pooled::<BinomialCloglog>(design),
+        FamilyLink::PoissonLog => glm_pooled::<PoissonLog>(design),
+    }
+    .unwrap()
+}
+
+/// The pooled GLM (`*_glm.json`, key glm_pooled): coefficients, deviance and log-likelihood as R's glm.
+#[test]
+fn pooled_glm_matches_r_on_real_data() {
+    let paths = fixture_paths("glm");
+    assert_eq!(paths.len(), 7, "the GLM fixtures");
+    for path in paths {
+        let fixture = load(&path);
+        let name = fixture["name"].as_str().unwrap().to_string();
+        let e = &fixture["expected"]["glm_pooled"];
+        // the pooled formula with the grouping factor of the per-group one as (1 | group): same rows, same X
+        let group = fixture["model"]["formula_group"].as_str().unwrap().rsplit('+').next().unwrap().trim().to_string();
+        let formula = format!("{} + (1 | {group})", fixture["model"]["formula_pooled"].as_str().unwrap());
+        let design = build_design(&fixture, &formula);
+        let fit = pooled_glm(&design, family_of(&fixture));
+        let names: Vec<String> = e["coef_names"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+        assert_eq!(fit.names, names, "{name}");
+        let scaled = |a: f64, b: f64| (a - b).abs() / b.abs().max(1.0);
+        for (a, b) in fit.coef.iter().zip(floats(&e["coef"])) {
+            assert!(scaled(*a, b) <= tol::GLM, "{name}: coef {a} vs {b}");
+        }
+        assert!(scaled(fit.deviance, e["deviance"].as_f64().unwrap()) <= tol::GLM, "{name}: deviance {}", fit.deviance);
+        assert!(scaled(fit.loglik, e["loglik"].as_f64().unwrap()) <= tol::GLM, "{name}: loglik {}", fit.loglik);
     }
 }
