@@ -53,7 +53,7 @@ fn walk(f: &impl Fn(f64) -> f64, h: f64, first: i64, stride: i64) -> (f64, f64, 
             s0 += v;
             s1 += v * t;
             ends[side] = j;
-            if !(v >= TAIL) || j.abs() >= MAX_NODES_PER_SIDE {
+            if v.is_nan() || v < TAIL || j.abs() >= MAX_NODES_PER_SIDE {
                 break;
             }
             j += dir * stride;

@@ -129,7 +129,7 @@ pub fn glm_pooled<F: Family>(d: &GroupedDesign) -> Result<GlmResult> {
         let mut t = 1.0;
         let mut next: Vec<f64> = beta.iter().zip(&step).map(|(b, s)| b + s).collect();
         let mut ll_next = loglik::<F>(d, &next);
-        while !(ll_next >= ll - 1e-12 * ll.abs()) && t > 1e-10 {
+        while (ll_next.is_nan() || ll_next < ll - 1e-12 * ll.abs()) && t > 1e-10 {
             t *= 0.5;
             next = beta.iter().zip(&step).map(|(b, s)| b + t * s).collect();
             ll_next = loglik::<F>(d, &next);

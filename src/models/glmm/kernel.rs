@@ -14,6 +14,11 @@ use std::marker::PhantomData;
 use super::family::Family;
 use crate::data::grouped_design::GroupedDesign;
 
+/// a ≤ b, false when either is NaN (a NaN trial point never counts as a decrease).
+fn not_above(a: f64, b: f64) -> bool {
+    matches!(a.partial_cmp(&b), Some(std::cmp::Ordering::Less | std::cmp::Ordering::Equal))
+}
+
 /// One pass of a group at (θ, u): φ̃, φ̃' and φ̃'' (observed, in u) and Σ W (expected information).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PenalisedAt {
@@ -149,13 +154,13 @@ impl<'a, F: Family> Kernel<'a, F> {
             let mut next = u - step;
             let mut at_next = self.penalised_at(g, theta, next);
             let mut halvings = 0;
-            while !(at_next.phi <= at.phi) && halvings < 60 {
+            while !not_above(at_next.phi, at.phi) && halvings < 60 {
                 step *= 0.5;
                 next = u - step;
                 at_next = self.penalised_at(g, theta, next);
                 halvings += 1;
             }
-            if !(at_next.phi <= at.phi) {
+            if !not_above(at_next.phi, at.phi) {
                 break;
             }
             u = next;
