@@ -67,6 +67,30 @@ impl GroupedDesign {
     }
 }
 
+impl GroupedDesign {
+    /// The lesson's data as the general core reads them: `y_bin ~ x + (1 | group)`, X = [1, x],
+    /// names `(Intercept)`, `x`, response y_bin with one trial per row, groups in the data set's order.
+    pub fn from_dataset(data: &super::Dataset) -> GroupedDesign {
+        let groups = data
+            .group_members()
+            .into_iter()
+            .map(|rows| DesignGroup {
+                x: rows.iter().flat_map(|&i| [1.0, data.x[i]]).collect(),
+                y: rows.iter().map(|&i| data.y_bin[i]).collect(),
+                trials: vec![1.0; rows.len()],
+                rows,
+            })
+            .collect();
+        GroupedDesign {
+            names: vec!["(Intercept)".into(), "x".into()],
+            response: "y_bin".into(),
+            group_name: "group".into(),
+            group_labels: data.group_labels.clone(),
+            groups,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

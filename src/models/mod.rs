@@ -4,6 +4,7 @@ pub mod design;
 pub mod family;
 pub mod glm;
 pub mod gaussian;
+pub mod glmm;
 pub mod logistic;
 pub mod lesson;
 pub mod lm;

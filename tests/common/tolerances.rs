@@ -87,3 +87,13 @@ pub fn for_key(model: &str, key: &str) -> Option<f64> {
 /// (tests/joint_mode_optim.rs): both are the same local maximum solved to ~1e-9 or better, so α, β, σ and
 /// each z agree to this scaled deviation; flat ridges (σ in the tens) leave R's polish ~1e-8 short.
 pub const JOINT_MODE_VS_OPTIM: f64 = 1e-6;
+
+/// Real-data fixtures (tests/real_fixtures.rs, issue 12): fixed effects, σ_b, conditional modes and means
+/// of the general engine vs the fixture's tight optimum of lme4's objective, absolute. Issue 12 asks for
+/// 5e-5; both sides solve the same objective to a relative gradient ~1e-10 (measured worst 4e-10), so the
+/// parameters' tolerance, TIGHT, applies.
+pub const REAL_PARAMS: f64 = TIGHT;
+
+/// Real-data fixtures: our log-likelihood (and lme4's convention of it) may differ from the fixture's
+/// tight optimum by at most this, absolute (never lower by more: we must optimise as well).
+pub const REAL_LOGLIK_FLOOR: f64 = 1e-7;

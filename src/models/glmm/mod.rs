@@ -1,0 +1,22 @@
+//! The general random-intercept GLMM, `response ~ fixed terms + (1 | group)`, family and link as
+//! parameters, in layers read bottom-up (each file uses only the ones above it in this list):
+//! - [`family`]: per row, the log density, its η-derivatives and lme4's working weight (one type per
+//!   family and link, compiled per type);
+//! - [`taylor`], [`derivatives`]: group sums as dual numbers; exact gradients and Hessians;
+//! - [`kernel`]: offsets x'β, each group's penalised deviance φ_g(u) and conditional mode û_g;
+//! - [`objective`]: lme4's Laplace / adaptive Gauss–Hermite −2 log L;
+//! - [`exact`]: the exact marginal likelihood, conditional means E[b_g | y];
+//! - [`glm`], [`starts`]: the pooled GLM by IRLS and the starting values;
+//! - [`fit`]: the drivers (glmer with nAGQ = K, the exact maximum) and the result.
+
+pub mod derivatives;
+pub mod family;
+pub mod kernel;
+pub mod objective;
+pub mod taylor;
+pub mod exact;
+pub mod fit;
+pub mod glm;
+pub mod starts;
+
+pub use fit::{glmer, marginal_exact, FamilyLink, GlmmResult};

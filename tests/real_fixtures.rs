@@ -1,0 +1,244 @@
+//! The general GLMM engine (`models::glmm`) against lme4 on real data: every fixture in
+//! tests/fixtures/real/ (written by tests/reference/make_real_fixtures.R: cbpp, grouseticks, VerbAgg with
+//! three links, the answer's data with probit and cloglog; nAGQ 1, 25, 100).
+//!
+//! Each fixture's expected numbers are at the tight optimum of lme4's own objective (glmer), at the
+//! maximum of the exact likelihood (`_marginal`, by AGQ with 100 nodes checked against integrate()), or
+//! R's glm (`_glm`). The design is built from the CSV and the formula as the CLI builds it (the data
+//! layer's `ModelFrame`); the group levels must be the fixture's, in its order.
+//! `cargo test --release --test real_fixtures -- --nocapture` prints the deviations and the time of each fit.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde_json::Value;
+
+use common::tolerances as tol;
+use glmm_demo::data::formula::Formula;
+use glmm_demo::data::frame::Frame;
+use glmm_demo::data::grouped_design::GroupedDesign;
+use glmm_demo::data::model_frame::ModelFrame;
+use glmm_demo::models::glmm::family::{BinomialCloglog, BinomialLogit, BinomialProbit, PoissonLog};
+use glmm_demo::models::glmm::glm::{glm_pooled, GlmResult};
+use glmm_demo::models::glmm::{glmer, marginal_exact, FamilyLink, GlmmResult};
+
+/// The fixtures of one kind: names ending in `_nagq<K>` (glmer), `_marginal` (exact maximum) or `_glm`.
+fn fixture_paths(kind: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real");
+    let mut paths: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .filter(|p| {
+            let stem = p.file_stem().unwrap().to_str().unwrap();
+            match kind {
+                "glmer" => stem.rsplit_once("_nagq").is_some_and(|(_, k)| k.parse::<usize>().is_ok()),
+                _ => stem.ends_with(&format!("_{kind}")),
+            }
+        })
+        .collect();
+    paths.sort();
+    paths
+}
+
+fn load(path: &Path) -> Value {
+    serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The design of `formula` on the fixture's CSV, built as the CLI builds it (data layer's ModelFrame).
+fn build_design(fixture: &Value, formula: &str) -> GroupedDesign {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let csv = fs::read_to_string(root.join(fixture["data"]["csv"].as_str().unwrap())).unwrap();
+    let frame = Frame::from_csv(&csv).unwrap();
+    let factors: Vec<String> = fixture["data"]["factor_columns"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    let formula = Formula::parse(formula).unwrap();
+    ModelFrame::build(&frame, &formula, &factors).unwrap().design
+}
+
+fn family_of(fixture: &Value) -> FamilyLink {
+    FamilyLink::from_names(fixture["model"]["family"].as_str().unwrap(), fixture["model"]["link"].as_str().unwrap()).unwrap()
+}
+
+fn floats(v: &Value) -> Vec<f64> {
+    v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+}
+
+fn max_dev(a: &[f64], b: &[f64]) -> f64 {
+    assert_eq!(a.len(), b.len());
+    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max)
+}
+
+/// Compare one fit with its fixture; returns the failures (empty when it matches).
+fn compare(name: &str, fit: &GlmmResult, e: &Value) -> Vec<String> {
+    let mut fails = Vec::new();
+    let mut check = |what: &str, dev: f64, limit: f64| {
+        if !(dev <= limit) {
+            fails.push(format!("{name}: {what} deviates by {dev:.3e} (limit {limit:.0e})"));
+        }
+    };
+    let names: Vec<String> = e["fixef_names"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+    check("fixef_names", if names == fit.names { 0.0 } else { f64::INFINITY }, 0.0);
+    check("fixef", max_dev(&fit.fixef, &floats(&e["fixef"])), tol::REAL_PARAMS);
+    let named: Vec<f64> = names.iter().map(|n| e["fixef_named"][n].as_f64().unwrap()).collect();
+    let ours_named: Vec<f64> = fit.fixef_named.iter().map(|(_, v)| *v).collect();
+    check("fixef_named", max_dev(&ours_named, &named), tol::REAL_PARAMS);
+    check("sigma_b", (fit.sigma_b - e["sigma_b"].as_f64().unwrap()).abs(), tol::REAL_PARAMS);
+    check("ranef", max_dev(&fit.ranef, &floats(&e["ranef"])), tol::REAL_PARAMS);
+    check("ranef_sum", (fit.ranef_sum - e["ranef_sum"].as_f64().unwrap()).abs(), tol::REAL_PARAMS);
+    check("cond_means", max_dev(&fit.cond_means, &floats(&e["cond_means"])), tol::REAL_PARAMS);
+    check("cond_means_sum", (fit.cond_means_sum - e["cond_means_sum"].as_f64().unwrap()).abs(), tol::REAL_PARAMS);
+    let ll = e["loglik"].as_f64().unwrap();
+    // never below lme4's re-optimised optimum, and (being the same optimum of the same objective) not above
+    check("loglik (below the fixture)", ll - fit.loglik, tol::REAL_LOGLIK_FLOOR);
+    check("loglik", (fit.loglik - ll).abs(), tol::REAL_LOGLIK_FLOOR);
+    check(
+        "loglik_lme4_convention",
+        (fit.loglik_lme4_convention - e["loglik_lme4_convention"].as_f64().unwrap()).abs(),
+        tol::REAL_LOGLIK_FLOOR,
+    );
+    check("deviance_lme4", (fit.deviance - e["deviance_lme4"].as_f64().unwrap()).abs(), 2.0 * tol::REAL_LOGLIK_FLOOR);
+    check("saturated_constant", (fit.saturated_constant - e["saturated_constant"].as_f64().unwrap()).abs(), tol::OPTIMUM_VALUE);
+    check("nagq", if fit.nagq == e["nagq"].as_u64().map(|k| k as usize) { 0.0 } else { f64::INFINITY }, 0.0);
+    check("singular", if Some(fit.singular) == e["singular"].as_bool() { 0.0 } else { f64::INFINITY }, 0.0);
+    fails
+}
+
+#[test]
+fn general_engine_matches_lme4_on_real_data() {
+    let mut failures = Vec::new();
+    let paths = fixture_paths("glmer");
+    assert_eq!(paths.len(), 16, "the 16 glmer fixtures on real data");
+    for path in paths {
+        let fixture = load(&path);
+        let name = fixture["name"].as_str().unwrap().to_string();
+        let design = build_design(&fixture, fixture["model"]["formula"].as_str().unwrap());
+        let e = &fixture["expected"];
+        let labels: Vec<String> = e["group_labels"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+        assert_eq!(design.group_labels, labels, "{name}: group levels in R's order");
+        let fl = family_of(&fixture);
+        let nagq = fixture["model"]["nagq"].as_u64().unwrap() as usize;
+        let t0 = Instant::now();
+        let fit = match glmer(&design, fl, nagq) {
+            Ok(f) => f,
+            Err(err) => {
+                failures.push(format!("{name}: {err}"));
+                continue;
+            }
+        };
+        let ms = t0.elapsed().as_secs_f64() * 1e3;
+        println!(
+            "{name:30} {ms:9.1} ms  iterations {:3}  fixef dev {:.1e}  σ_b dev {:.1e}  loglik − R {:+.1e}  cond means dev {:.1e}  (lme4 default {} s)",
+            fit.iterations,
+            max_dev(&fit.fixef, &floats(&e["fixef"])),
+            (fit.sigma_b - e["sigma_b"].as_f64().unwrap()).abs(),
+            fit.loglik - e["loglik"].as_f64().unwrap(),
+            max_dev(&fit.cond_means, &floats(&e["cond_means"])),
+            e["lme4_default"]["cpu_seconds"]
+        );
+        failures.extend(compare(&name, &fit, e));
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// Σ_g E[b_g | y] = 0 at the exact maximum for a Poisson model (grouseticks) and a probit one (the answer's
+/// data), while the conditional modes do not sum to zero.
+#[test]
+fn conditional_means_sum_to_zero_at_the_exact_maximum_on_real_data() {
+    for name in ["grouseticks_log_nagq25", "answer_seed1_probit_nagq25"] {
+        let fixture = load(&Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/real/{name}.json")));
+        let design = build_design(&fixture, fixture["model"]["formula"].as_str().unwrap());
+        let fl = family_of(&fixture);
+        let t0 = Instant::now();
+        let fit = marginal_exact(&design, fl).unwrap();
+        println!("{name}: exact maximum in {:.1} ms, Σ E[b|y] = {:.2e}, Σ modes = {:.4}", t0.elapsed().as_secs_f64() * 1e3, fit.cond_means_sum, fit.ranef_sum);
+        assert!(fit.cond_means_sum.abs() < tol::EXACT_MEANS_SUM, "{name}: {}", fit.cond_means_sum);
+        assert!(fit.ranef_sum.abs() > 1e-3, "{name}: {}", fit.ranef_sum);
+        // nAGQ = 25 is close to exact: its loglik and the exact maximum agree closely, the exact one not lower
+        let agq = fixture["expected"]["loglik"].as_f64().unwrap();
+        assert!(fit.loglik >= agq - 1e-6 && fit.loglik - agq < 1e-4, "{name}: exact {} vs AGQ {agq}", fit.loglik);
+    }
+}
+
+/// The maximum of the exact marginal likelihood (`*_marginal.json`): parameters, conditional means (summing
+/// to 0) and modes, and the exact log-likelihood, never below R's.
+#[test]
+fn exact_maximum_matches_r_on_real_data() {
+    let paths = fixture_paths("marginal");
+    assert_eq!(paths.len(), 7, "the exact-maximum fixtures");
+    let mut failures = Vec::new();
+    for path in paths {
+        let fixture = load(&path);
+        let name = fixture["name"].as_str().unwrap().to_string();
+        let e = &fixture["expected"];
+        let design = build_design(&fixture, fixture["model"]["formula"].as_str().unwrap());
+        let t0 = Instant::now();
+        let fit = match marginal_exact(&design, family_of(&fixture)) {
+            Ok(f) => f,
+            Err(err) => {
+                failures.push(format!("{name}: {err}"));
+                continue;
+            }
+        };
+        println!(
+            "{name:30} {:9.1} ms  fixef dev {:.1e}  σ_b dev {:.1e}  loglik − R {:+.1e}  Σ E[b|y] {:.1e}",
+            t0.elapsed().as_secs_f64() * 1e3,
+            max_dev(&fit.fixef, &floats(&e["fixef"])),
+            (fit.sigma_b - e["sigma_b"].as_f64().unwrap()).abs(),
+            fit.loglik - e["loglik"].as_f64().unwrap(),
+            fit.cond_means_sum
+        );
+        let mut check = |what: &str, dev: f64, limit: f64| {
+            if !(dev <= limit) {
+                failures.push(format!("{name}: {what} deviates by {dev:.3e} (limit {limit:.0e})"));
+            }
+        };
+        check("fixef", max_dev(&fit.fixef, &floats(&e["fixef"])), tol::REAL_PARAMS);
+        check("sigma_b", (fit.sigma_b - e["sigma_b"].as_f64().unwrap()).abs(), tol::REAL_PARAMS);
+        check("cond_means", max_dev(&fit.cond_means, &floats(&e["cond_means"])), tol::REAL_PARAMS);
+        check("cond_means_sum", fit.cond_means_sum.abs(), tol::EXACT_MEANS_SUM);
+        check("cond_modes", max_dev(&fit.ranef, &floats(&e["cond_modes"])), tol::REAL_PARAMS);
+        let ll = e["loglik"].as_f64().unwrap();
+        check("loglik (below R's)", ll - fit.loglik, tol::REAL_LOGLIK_FLOOR);
+        check("loglik", (fit.loglik - ll).abs(), tol::REAL_LOGLIK_FLOOR);
+        check("saturated_constant", (fit.saturated_constant - e["saturated_constant"].as_f64().unwrap()).abs(), tol::OPTIMUM_VALUE);
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+fn pooled_glm(design: &GroupedDesign, family: FamilyLink) -> GlmResult {
+    match family {
+        FamilyLink::BinomialLogit => glm_pooled::<BinomialLogit>(design),
+        FamilyLink::BinomialProbit => glm_pooled::<BinomialProbit>(design),
+        FamilyLink::BinomialCloglog => glm_pooled::<BinomialCloglog>(design),
+        FamilyLink::PoissonLog => glm_pooled::<PoissonLog>(design),
+    }
+    .unwrap()
+}
+
+/// The pooled GLM (`*_glm.json`, key glm_pooled): coefficients, deviance and log-likelihood as R's glm.
+#[test]
+fn pooled_glm_matches_r_on_real_data() {
+    let paths = fixture_paths("glm");
+    assert_eq!(paths.len(), 7, "the GLM fixtures");
+    for path in paths {
+        let fixture = load(&path);
+        let name = fixture["name"].as_str().unwrap().to_string();
+        let e = &fixture["expected"]["glm_pooled"];
+        // the pooled formula with the grouping factor of the per-group one as (1 | group): same rows, same X
+        let group = fixture["model"]["formula_group"].as_str().unwrap().rsplit('+').next().unwrap().trim().to_string();
+        let formula = format!("{} + (1 | {group})", fixture["model"]["formula_pooled"].as_str().unwrap());
+        let design = build_design(&fixture, &formula);
+        let fit = pooled_glm(&design, family_of(&fixture));
+        let names: Vec<String> = e["coef_names"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+        assert_eq!(fit.names, names, "{name}");
+        let scaled = |a: f64, b: f64| (a - b).abs() / b.abs().max(1.0);
+        for (a, b) in fit.coef.iter().zip(floats(&e["coef"])) {
+            assert!(scaled(*a, b) <= tol::GLM, "{name}: coef {a} vs {b}");
+        }
+        assert!(scaled(fit.deviance, e["deviance"].as_f64().unwrap()) <= tol::GLM, "{name}: deviance {}", fit.deviance);
+        assert!(scaled(fit.loglik, e["loglik"].as_f64().unwrap()) <= tol::GLM, "{name}: loglik {}", fit.loglik);
+    }
+}
