@@ -311,9 +311,9 @@ mod tests {
         let data = answer_data();
         let design = GroupedDesign::from_dataset(&data);
         let pooled = crate::models::glm::glm(&data, false).unwrap();
-        let start = crate::models::glmer::default_start(&data, Some(&pooled.coef));
+        let start = crate::models::logistic::pirls::default_start(&data, Some(&pooled.coef));
         for nagq in [1usize, 25] {
-            let lesson = crate::models::glmer::glmer(&data, nagq, start).unwrap();
+            let lesson = crate::models::logistic::glmer::glmer(&data, nagq, start).unwrap();
             let ours = glmer(&design, FamilyLink::BinomialLogit, nagq).unwrap();
             for (a, b) in ours.fixef.iter().zip(&lesson.fixef) {
                 assert!((a - b).abs() < 1e-8, "K={nagq} fixef {a} vs {b}");
