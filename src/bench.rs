@@ -149,27 +149,6 @@ fn timed<T>(runs: usize, f: impl FnMut() -> crate::Result<T>) -> Value {
     entry(&times, last.err().map(|e| e.to_string()))
 }
 
-/// Takes `--runs R` out of `glmm-demo bench`'s arguments (0, the default, times automatically); the
-/// rest are data options.
-pub fn split_runs(args: &[String]) -> crate::Result<(usize, Vec<String>)> {
-    let mut runs = 0;
-    let mut rest = Vec::new();
-    let mut i = 0;
-    while i < args.len() {
-        if args[i] == "--runs" {
-            let v = args.get(i + 1).ok_or_else(|| crate::Error::Usage("--runs needs a value.".into()))?;
-            runs = v.trim().parse().map_err(|_| {
-                crate::Error::Usage(format!("--runs takes a whole number of repetitions (0: automatic), but it is \"{v}\"."))
-            })?;
-            i += 2;
-        } else {
-            rest.push(args[i].clone());
-            i += 1;
-        }
-    }
-    Ok((runs, rest))
-}
-
 /// Times every model of [`fit_all`] separately, the full refit and the surfaces, each over `runs`
 /// repetitions (`runs = 0`: at least 5 and about a second per entry, at most 1000). Keys are those of
 /// `glmm-demo fit`'s output, plus `glmm_start`, `standalone_laplace`, `standalone_agq`, `full_refit`,
@@ -225,6 +204,46 @@ pub fn bench(data: &Dataset, opts: &FitOptions, runs: usize) -> Value {
     Value::Object(out)
 }
 
+/// Times the general engine's models on `design` (`glmm-demo bench --csv FILE --formula F`): `glm_pooled`,
+/// `standalone_laplace` and `standalone_agq` (one `glmer()` call as R makes it, from the data: starts,
+/// fit, conditional modes and the exact conditional means) and `marginal_exact`; for the Gaussian family
+/// `lm_pooled`, `lm_group` and `lmm`. Each entry as in [`bench`].
+pub fn bench_design(
+    design: &crate::data::grouped_design::GroupedDesign,
+    opts: &crate::models::design_fit::DesignFitOptions,
+    runs: usize,
+) -> Value {
+    use crate::models::design_fit::ModelFamily;
+    use crate::models::{gaussian, glmm};
+    let mut out = Map::new();
+    let (family, link) = opts.family.names();
+    out.insert(
+        "settings".into(),
+        json!({
+            "family": family, "link": link, "nagq": opts.nagq, "reml": opts.reml,
+            "n_obs": design.n_obs(), "groups": design.n_groups(), "fixed_effects": design.p(),
+            "runs": if runs == 0 { Value::String("auto".into()) } else { json!(runs) },
+            "build": if cfg!(debug_assertions) { "debug" } else { "release" },
+        }),
+    );
+    match opts.family {
+        ModelFamily::Gaussian => {
+            out.insert("lm_pooled".into(), timed(runs, || gaussian::lm(design)));
+            out.insert("lm_group".into(), timed(runs, || gaussian::lm_group(design)));
+            out.insert("lmm".into(), timed(runs, || gaussian::lmer(design, opts.reml)));
+        }
+        ModelFamily::Glmm(f) => {
+            out.insert("glm_pooled".into(), timed(runs, || crate::models::design_fit::glm_pooled_of(design, f)));
+            out.insert("standalone_laplace".into(), timed(runs, || glmm::glmer(design, f, 1)));
+            if opts.nagq > 1 {
+                out.insert("standalone_agq".into(), timed(runs, || glmm::glmer(design, f, opts.nagq)));
+            }
+            out.insert("marginal_exact".into(), timed(runs, || glmm::marginal_exact(design, f)));
+        }
+    }
+    Value::Object(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,16 +276,6 @@ mod tests {
     }
 
     #[test]
-    fn runs_come_out_of_the_arguments() {
-        let args: Vec<String> = ["--groups", "3", "--runs", "7", "--nagq", "5"].iter().map(|s| s.to_string()).collect();
-        let (runs, rest) = split_runs(&args).unwrap();
-        assert_eq!(runs, 7);
-        assert_eq!(rest, ["--groups", "3", "--nagq", "5"]);
-        assert!(split_runs(&["--runs".to_string()]).is_err());
-        assert!(split_runs(&["--runs".to_string(), "x".to_string()]).is_err());
-    }
-
-    #[test]
     fn a_model_that_cannot_be_fitted_carries_its_error() {
         let data = simulate(&SimConfig::default().with_groups(1)).unwrap();
         let v = bench(&data, &FitOptions::default(), 1);
@@ -274,3 +283,4 @@ mod tests {
         assert_eq!(v["lm_pooled"]["runs"], 1);
     }
 }
+

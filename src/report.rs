@@ -203,3 +203,50 @@ pub struct FitReport {
     #[serde(default = "zero_at_table_precision")]
     pub zero_below: f64,
 }
+
+/// Coefficients by name, in the model's column order; in JSON an object, as R's `coef()` prints them:
+/// `{"(Intercept)": -1.40, "period2": -0.99, …}`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Named(pub Vec<(String, f64)>);
+
+impl Named {
+    /// Pairs each name with its value.
+    pub fn new(names: &[String], values: &[f64]) -> Named {
+        Named(names.iter().cloned().zip(values.iter().copied()).collect())
+    }
+
+    /// The value named `name`, as R's `coef(m)[name]`.
+    pub fn get(&self, name: &str) -> Option<f64> {
+        self.0.iter().find(|(n, _)| n == name).map(|&(_, v)| v)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &(String, f64)> {
+        self.0.iter()
+    }
+}
+
+impl Serialize for Named {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+impl<'de> Deserialize<'de> for Named {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Named, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Named;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object of named coefficients")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> std::result::Result<Named, A::Error> {
+                let mut v = Vec::new();
+                while let Some(pair) = m.next_entry::<String, f64>()? {
+                    v.push(pair);
+                }
+                Ok(Named(v))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
+}

@@ -107,13 +107,61 @@ pub struct SimulateArgs {
     pub ml: bool,
 }
 
-/// `glmm-demo fit`. (The general engine's options, `--formula`, `--family`, `--link`, `--factor`, go here.)
+/// The response's family, as R names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FamilyArg {
+    /// 0/1 outcomes or cbind(successes, failures): glmer(..., family = binomial)
+    Binomial,
+    /// Counts: glmer(..., family = poisson)
+    Poisson,
+    /// A continuous response: lmer
+    Gaussian,
+}
+
+/// The link function, as R names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LinkArg {
+    Logit,
+    Probit,
+    Cloglog,
+    Log,
+    Identity,
+}
+
+/// The general engine: any data with one grouping factor, any family and link.
+#[derive(Debug, Clone, Default, PartialEq, Args)]
+#[command(next_help_heading = "Any data with one grouping factor (the general engine)")]
+pub struct FormulaArgs {
+    /// The model as lme4 writes it, with --csv: response ~ fixed terms + (1 | group), e.g. "cbind(incidence, size - incidence) ~ period + (1 | herd)" (README: Formulas)
+    #[arg(long, value_name = "FORMULA")]
+    pub formula: Option<String>,
+    /// The response's family [default: binomial]
+    #[arg(long, value_enum)]
+    pub family: Option<FamilyArg>,
+    /// The link [default: the family's canonical one: logit, log, identity]. Without --formula, the page's data are fitted with this link
+    #[arg(long, value_enum)]
+    pub link: Option<LinkArg>,
+    /// Read this column as a factor even if its values are numbers, as read.csv(colClasses = "character") and factor() do (repeatable, or comma-separated)
+    #[arg(long = "factor", value_name = "COL", value_delimiter = ',')]
+    pub factors: Vec<String>,
+}
+
+impl FormulaArgs {
+    /// Whether any option of the general engine is given.
+    pub fn any(&self) -> bool {
+        self.formula.is_some() || self.family.is_some() || self.link.is_some() || !self.factors.is_empty()
+    }
+}
+
+/// `glmm-demo fit`.
 #[derive(Debug, Clone, PartialEq, Args)]
 pub struct FitArgs {
     #[command(flatten)]
     pub data: DataArgs,
     #[command(flatten)]
     pub model: ModelArgs,
+    #[command(flatten)]
+    pub general: FormulaArgs,
 }
 
 /// `glmm-demo text`: the page's text describes the simulated data, so it takes no `--csv`.
@@ -184,6 +232,8 @@ pub struct BenchArgs {
     /// Repetitions of each fit (0: as many as fit in about a second)
     #[arg(long, value_name = "R", default_value_t = 0, allow_hyphen_values = true, value_parser = runs)]
     pub runs: usize,
+    #[command(flatten)]
+    pub general: FormulaArgs,
 }
 
 /// The clap command, with the page's parameters documented from [`table::PARAMS`] (their range and default).

@@ -7,6 +7,7 @@
 //! `--version` print to stdout with exit code 0. Native only: the WebAssembly build has no command line.
 
 pub mod args;
+pub mod general;
 mod one_line;
 
 use std::ffi::OsString;
@@ -86,6 +87,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
             let data = load_data(a.data.csv.as_deref(), &params)?;
             out.write_all(write_csv(&data).as_bytes()).map_err(write_err)
         }
+        Command::Fit(a) if a.general.any() => json_line(out, &general::fit(&a.data, &a.model, &a.general)?),
         Command::Fit(a) => {
             let params = a.data.sim.params(a.model.nagq)?;
             let data = load_data(a.data.csv.as_deref(), &params)?;
@@ -114,6 +116,10 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
             }
             let params = a.sim.params(a.nagq)?;
             out.write_all(r_script(&params).as_bytes()).map_err(write_err)
+        }
+        Command::Bench(a) if a.general.any() => {
+            let input = general::general_input(&a.data, &a.model, &a.general)?;
+            json_line(out, &crate::bench::bench_design(&input.design, &input.opts, a.runs))
         }
         Command::Bench(a) => {
             let params = a.data.sim.params(a.model.nagq)?;

@@ -1,6 +1,7 @@
 //! Models of the lesson, one file per family, each defined as the R call it mirrors.
 
 pub mod design;
+pub mod design_fit;
 pub mod family;
 pub mod glm;
 pub mod gaussian;

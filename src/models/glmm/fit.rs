@@ -74,7 +74,7 @@ pub struct GlmmResult {
     pub nagq: Option<usize>,
     pub names: Vec<String>,
     pub fixef: Vec<f64>,
-    pub fixef_named: Vec<(String, f64)>,
+    pub fixef_named: crate::report::Named,
     /// σ_b = θ ≥ 0.
     pub sigma_b: f64,
     pub group_labels: Vec<String>,
@@ -233,7 +233,7 @@ fn report<F: Family>(design: &GroupedDesign, opt: &Optimum, nagq: Option<usize>)
         nagq,
         names: design.names.clone(),
         fixef: beta.to_vec(),
-        fixef_named: design.names.iter().cloned().zip(beta.iter().copied()).collect(),
+        fixef_named: crate::report::Named::new(&design.names, &beta),
         sigma_b: theta,
         group_labels: design.group_labels.clone(),
         ranef_sum: ranef.iter().sum(),
