@@ -7,7 +7,7 @@ use crate::data::csv::csv_text_from_bytes;
 use crate::data::grouped_design::GroupedDesign;
 use crate::data::model_frame::ModelFrame;
 use crate::error::{Error, Result};
-use crate::models::design_fit::{fit_design, DesignFit, DesignFitOptions, ModelFamily};
+use crate::models::design_fit::{check_response, fit_design, DesignFit, DesignFitOptions, ModelFamily};
 
 /// The formula of the page's own data.
 const PAGE_FORMULA: &str = "y_bin ~ x + (1 | group)";
@@ -79,5 +79,6 @@ pub fn general_input(data: &DataArgs, model: &ModelArgs, general: &FormulaArgs) 
 /// Every model of the general engine on the options' data.
 pub fn fit(data: &DataArgs, model: &ModelArgs, general: &FormulaArgs) -> Result<DesignFit> {
     let input = general_input(data, model, general)?;
+    check_response(&input.design, input.opts.family)?;
     Ok(fit_design(&input.design, &input.formula, input.rows_dropped, &input.opts))
 }

@@ -119,6 +119,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
         }
         Command::Bench(a) if a.general.any() => {
             let input = general::general_input(&a.data, &a.model, &a.general)?;
+            crate::models::design_fit::check_response(&input.design, input.opts.family)?;
             json_line(out, &crate::bench::bench_design(&input.design, &input.opts, a.runs))
         }
         Command::Bench(a) => {

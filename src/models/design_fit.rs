@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::gaussian::{lm, lm_group, lmer, LinearFit, LmerFit};
 use super::glmm::family::{BinomialCloglog, BinomialLogit, BinomialProbit, PoissonLog};
 use super::glmm::fit::FamilyLink;
-use super::glmm::glm::{glm_pooled, GlmResult};
+use super::glmm::glm::{check_responses, glm_pooled, GlmResult};
 use super::glmm::{glmer, marginal_exact, GlmmResult};
 use crate::data::grouped_design::GroupedDesign;
 use crate::error::{Error, Result};
@@ -109,6 +109,19 @@ pub fn glm_pooled_of(design: &GroupedDesign, family: FamilyLink) -> Result<GlmRe
         FamilyLink::BinomialProbit => glm_pooled::<BinomialProbit>(design),
         FamilyLink::BinomialCloglog => glm_pooled::<BinomialCloglog>(design),
         FamilyLink::PoissonLog => glm_pooled::<PoissonLog>(design),
+    }
+}
+
+/// Checks the response against the family before any model is fitted: a response that no model of the
+/// family can take (a count that is not a whole number, 0/1 data given to Poisson…) is one sentence for
+/// the whole fit rather than one per model.
+pub fn check_response(design: &GroupedDesign, family: ModelFamily) -> Result<()> {
+    match family {
+        ModelFamily::Gaussian => Ok(()),
+        ModelFamily::Glmm(FamilyLink::BinomialLogit) => check_responses::<BinomialLogit>(design),
+        ModelFamily::Glmm(FamilyLink::BinomialProbit) => check_responses::<BinomialProbit>(design),
+        ModelFamily::Glmm(FamilyLink::BinomialCloglog) => check_responses::<BinomialCloglog>(design),
+        ModelFamily::Glmm(FamilyLink::PoissonLog) => check_responses::<PoissonLog>(design),
     }
 }
 

@@ -71,14 +71,14 @@ pub fn check_responses<F: Family>(d: &GroupedDesign) -> Result<()> {
     for g in &d.groups {
         for r in 0..g.n_obs() {
             if let Err(why) = F::check_response(g.y[r], g.trials[r]) {
+                let trials = if g.trials[r] == 1.0 { String::new() } else { format!(" out of {} trials", g.trials[r]) };
                 return Err(Error::NotEstimable(format!(
-                    "Row {} of the data cannot be a {} response ({}): it has {} = {} with {} trials.",
+                    "Row {} of the data cannot be a {} response ({}): it has {} = {}{trials}.",
                     g.rows[r] + 1,
                     F::FAMILY,
                     why,
                     d.response,
-                    g.y[r],
-                    g.trials[r]
+                    g.y[r]
                 )));
             }
         }
