@@ -99,9 +99,9 @@ for c in "${REAL_CASES[@]}"; do
             [ "$k" = 1 ] && continue
             say "$name: glmm-demo bench --csv $csv --formula \"$formula\" --family $family --link $link --nagq $k"
             "$BIN" bench --csv "$csv" --formula "$formula" --family "$family" --link "$link" --nagq "$k" \
-                --runs "$OURS" >"$OUT/$name.ours.nagq$k.json"
+                --factor "$factors" --runs "$OURS" >"$OUT/$name.ours.nagq$k.json"
             "$BIN" fit --csv "$csv" --formula "$formula" --family "$family" --link "$link" --nagq "$k" \
-                >"$OUT/$name.fit.nagq$k.json"
+                --factor "$factors" >"$OUT/$name.fit.nagq$k.json"
         done
     else
         say "$name: glmm-demo bench does not take --formula yet: lme4's side only"
@@ -190,7 +190,8 @@ for c in real_cases:
     ks = [int(k) for k in nagqs.split(",")]
     r = load(f"{out}/{name}.lme4.json") if have_r else None
     ours = {k: load(f"{out}/{name}.ours.nagq{k}.json") for k in ks if k != 1}
-    fits = {k: load(f"{out}/{name}.fit.nagq{k}.json") for k in ks if k != 1}
+    # The general engine's fit nests its models under "models".
+    fits = {k: (load(f"{out}/{name}.fit.nagq{k}.json") or {}).get("models") for k in ks if k != 1}
     o25 = next((o for o in ours.values() if o), None)
     f25 = next((f for f in fits.values() if f), None)
     dd = r["data"] if r else {}
