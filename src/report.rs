@@ -204,6 +204,51 @@ pub struct FitReport {
     pub zero_below: f64,
 }
 
+impl FitReport {
+    /// The report as `glmm-demo fit` prints it: every model also carries its `family` and `link` and its
+    /// coefficients by name (`coef_named` / `fixef_named`: `{"(Intercept)": …, "x": …}`), beside the arrays
+    /// (nothing that reads the arrays changes).
+    pub fn to_annotated_json(&self) -> serde_json::Value {
+        let mut v = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        let fixed = ["(Intercept)".to_string(), "x".to_string()];
+        for (key, family, link) in [
+            ("lm_pooled", "gaussian", "identity"),
+            ("lm_group", "gaussian", "identity"),
+            ("lmm", "gaussian", "identity"),
+            ("glm_pooled", "binomial", "logit"),
+            ("glm_group", "binomial", "logit"),
+            ("glmm_laplace", "binomial", "logit"),
+            ("glmm_agq", "binomial", "logit"),
+            ("joint_mode", "binomial", "logit"),
+            ("marginal_exact", "binomial", "logit"),
+        ] {
+            let Some(m) = v.get_mut(key).and_then(serde_json::Value::as_object_mut) else { continue };
+            if m.contains_key("error") {
+                continue;
+            }
+            m.insert("family".into(), family.into());
+            m.insert("link".into(), link.into());
+            let numbers = |k: &str| m.get(k).and_then(|a| serde_json::from_value::<Vec<f64>>(a.clone()).ok());
+            let named = if let (Some(names), Some(coef)) = (
+                m.get("coef_names").and_then(|a| serde_json::from_value::<Vec<String>>(a.clone()).ok()),
+                numbers("coef"),
+            ) {
+                Some(("coef_named", Named::new(&names, &coef)))
+            } else if let Some(fixef) = numbers("fixef") {
+                Some(("fixef_named", Named::new(&fixed, &fixef)))
+            } else if let (Some(a), Some(b)) = (m.get("alpha").and_then(|x| x.as_f64()), m.get("beta").and_then(|x| x.as_f64())) {
+                Some(("fixef_named", Named::new(&fixed, &[a, b])))
+            } else {
+                None
+            };
+            if let Some((k, n)) = named {
+                m.insert(k.into(), serde_json::to_value(n).unwrap_or(serde_json::Value::Null));
+            }
+        }
+        v
+    }
+}
+
 /// Coefficients by name, in the model's column order; in JSON an object, as R's `coef()` prints them:
 /// `{"(Intercept)": -1.40, "period2": -0.99, …}`.
 #[derive(Debug, Clone, Default, PartialEq)]

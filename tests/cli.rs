@@ -316,3 +316,16 @@ fn negative_values_and_the_last_switch_win() {
     let sum: f64 = a.lines().skip(1).map(|l| l.rsplit(',').next().unwrap_or_default().parse::<f64>().unwrap_or(f64::NAN)).sum();
     assert!(sum.abs() < 1e-12, "{sum}");
 }
+
+#[test]
+fn every_model_carries_its_family_link_and_named_coefficients() {
+    let (code, stdout, stderr) = glmm_demo(&["fit", "--groups", "3"]);
+    assert_eq!(code, 0, "{stderr}");
+    let r: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(r["lmm"]["family"], "gaussian");
+    assert_eq!(r["glmm_agq"]["link"], "logit");
+    assert_eq!(num(&r, &["glmm_agq", "fixef_named", "x"]), num(&r, &["glmm_agq", "fixef", "1"]));
+    assert_eq!(num(&r, &["glm_group", "coef_named", "factor(group)3"]), num(&r, &["glm_group", "coef", "3"]));
+    assert_eq!(num(&r, &["joint_mode", "fixef_named", "(Intercept)"]), num(&r, &["joint_mode", "alpha"]));
+    assert_eq!(num(&r, &["marginal_exact", "fixef_named", "x"]), num(&r, &["marginal_exact", "beta"]));
+}

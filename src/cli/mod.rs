@@ -91,7 +91,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
         Command::Fit(a) => {
             let params = a.data.sim.params(a.model.nagq)?;
             let data = load_data(a.data.csv.as_deref(), &params)?;
-            json_line(out, &fit_all(&data, &fit_options(&params, &a.model)))
+            json_line(out, &fit_all(&data, &fit_options(&params, &a.model)).to_annotated_json())
         }
         Command::Text(a) => {
             if a.csv.is_some() {
