@@ -70,7 +70,8 @@ pub struct DesignFitOptions {
     pub reml: bool,
 }
 
-/// The models of one family.
+/// The models of one family (built once per fit: the size difference of the variants does not matter).
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum DesignModels {

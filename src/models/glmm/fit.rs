@@ -233,7 +233,7 @@ fn report<F: Family>(design: &GroupedDesign, opt: &Optimum, nagq: Option<usize>)
         nagq,
         names: design.names.clone(),
         fixef: beta.to_vec(),
-        fixef_named: crate::report::Named::new(&design.names, &beta),
+        fixef_named: crate::report::Named::new(&design.names, beta),
         sigma_b: theta,
         group_labels: design.group_labels.clone(),
         ranef_sum: ranef.iter().sum(),
