@@ -152,7 +152,7 @@ impl Reduced<'_> {
     }
 
     /// Accumulates Σ w x x' (kept columns), Σ r x, and the per-group sums, with (w, r) = f(y, n, η).
-    fn normal<F: Family>(&self, beta: &[f64], gamma: &[f64], f: impl Fn(f64, f64, f64) -> (f64, f64)) -> Normal {
+    fn normal(&self, beta: &[f64], gamma: &[f64], f: impl Fn(f64, f64, f64) -> (f64, f64)) -> Normal {
         let q = self.fixed.len();
         let (full, off) = self.eta_parts(beta, gamma);
         let p = self.d.p();
@@ -231,7 +231,7 @@ pub fn glm_group<F: Family>(design: &GroupedDesign) -> Result<GlmGroupResult> {
     // First step: weighted least squares on the working response from R's starting means.
     let zero_beta = vec![0.0; red.fixed.len()];
     let zero_gamma = vec![0.0; m];
-    let start = red.normal::<F>(&zero_beta, &zero_gamma, |y, n, _| {
+    let start = red.normal(&zero_beta, &zero_gamma, |y, n, _| {
         let mu = if binomial { (y + 0.5) / (n + 1.0) } else { y + 0.1 };
         let eta = F::link(mu);
         let w = F::working_weight(n, eta);
@@ -240,7 +240,7 @@ pub fn glm_group<F: Family>(design: &GroupedDesign) -> Result<GlmGroupResult> {
     let (mut beta, mut gamma) = start.solve().ok_or_else(|| not_converged("the starting least-squares step is singular"))?;
     let mut ll = red.loglik::<F>(&beta, &gamma);
     for iteration in 1..=MAX_ITERATIONS {
-        let nm = red.normal::<F>(&beta, &gamma, |y, n, eta| (F::working_weight(n, eta), F::kernel_jet(y, n, eta)[1]));
+        let nm = red.normal(&beta, &gamma, |y, n, eta| (F::working_weight(n, eta), F::kernel_jet(y, n, eta)[1]));
         let (db, dg) = nm.solve().ok_or_else(|| not_converged("the information matrix became singular"))?;
         let theta: Vec<f64> = beta.iter().chain(&gamma).copied().collect();
         let step: Vec<f64> = db.iter().chain(&dg).copied().collect();
