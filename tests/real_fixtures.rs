@@ -23,7 +23,7 @@ use glmm_demo::data::grouped_design::GroupedDesign;
 use glmm_demo::data::model_frame::ModelFrame;
 use glmm_demo::models::glmm::family::{BinomialCloglog, BinomialLogit, BinomialProbit, PoissonLog};
 use glmm_demo::models::glmm::glm::{glm_pooled, GlmResult};
-use glmm_demo::models::glmm::{glmer, marginal_exact, FamilyLink, GlmmResult};
+use glmm_demo::models::glmm::{glm_group_for, glmer, marginal_exact, FamilyLink, GlmmResult};
 
 /// The fixtures of one kind: names ending in `_nagq<K>` (glmer), `_marginal` (exact maximum) or `_glm`.
 fn fixture_paths(kind: &str) -> Vec<PathBuf> {
@@ -241,4 +241,62 @@ fn pooled_glm_matches_r_on_real_data() {
         assert!(scaled(fit.deviance, e["deviance"].as_f64().unwrap()) <= tol::GLM, "{name}: deviance {}", fit.deviance);
         assert!(scaled(fit.loglik, e["loglik"].as_f64().unwrap()) <= tol::GLM, "{name}: loglik {}", fit.loglik);
     }
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_string()).collect()
+}
+
+/// The per-group GLM (`*_glm.json`, key glm_group): R's glm on `fixed terms + group` with the separated groups'
+/// rows left out and the aliased columns dropped; coefficients (all of them for ≤ 150 groups), deviance,
+/// log-likelihood, the separated groups and the aliased columns (coefficients of probit and cloglog fits to
+/// GLM_NONCANONICAL_COEF: R's Fisher scoring stops short there).
+#[test]
+fn per_group_glm_matches_r_on_real_data() {
+    let paths = fixture_paths("glm");
+    assert_eq!(paths.len(), 7, "the GLM fixtures");
+    let scaled = |a: f64, b: f64| (a - b).abs() / b.abs().max(1.0);
+    let mut failures = Vec::new();
+    for path in paths {
+        let fixture = load(&path);
+        let name = fixture["name"].as_str().unwrap().to_string();
+        let e = &fixture["expected"]["glm_group"];
+        let group = fixture["model"]["formula_group"].as_str().unwrap().rsplit('+').next().unwrap().trim().to_string();
+        let formula = format!("{} + (1 | {group})", fixture["model"]["formula_pooled"].as_str().unwrap());
+        let design = build_design(&fixture, &formula);
+        let t0 = Instant::now();
+        let fit = glm_group_for(&design, family_of(&fixture)).unwrap();
+        let fixed = e["fixed_coef_named"].as_object().unwrap();
+        let canonical = matches!(family_of(&fixture), FamilyLink::BinomialLogit | FamilyLink::PoissonLog);
+        let coef_tol = if canonical { tol::GLM } else { tol::GLM_NONCANONICAL_COEF };
+        let fixed_dev = fit.fixed_coef_named.iter().map(|(n, v)| scaled(*v, fixed[n.as_str()].as_f64().unwrap_or(f64::NAN))).fold(0.0, f64::max);
+        println!(
+            "{name:30} glm_group {:8.1} ms  {} iterations  fixed coef dev {fixed_dev:.1e}  loglik − R {:+.1e}",
+            t0.elapsed().as_secs_f64() * 1e3,
+            fit.iterations,
+            fit.loglik - e["loglik"].as_f64().unwrap()
+        );
+        assert_eq!(fit.separated_groups, strings(&e["separated_groups"]), "{name}");
+        assert_eq!(fit.aliased, strings(&e["aliased"]), "{name}");
+        assert_eq!(fit.n_group_coef as u64, e["n_group_coef"].as_u64().unwrap(), "{name}");
+        assert_eq!(fit.df_residual as u64, e["df_residual"].as_u64().unwrap(), "{name}");
+        assert_eq!(fit.reference_group, e["reference_group"].as_str().unwrap(), "{name}");
+        assert_eq!(fit.fixed_coef_named.len(), fixed.len(), "{name}");
+        for (n, v) in &fit.fixed_coef_named {
+            let r = fixed[n.as_str()].as_f64().unwrap();
+            if scaled(*v, r).is_nan() || scaled(*v, r) > coef_tol {
+                failures.push(format!("{name}: {n} {v} vs {r}"));
+            }
+        }
+        assert!(scaled(fit.deviance, e["deviance"].as_f64().unwrap()) <= tol::GLM, "{name}: deviance {}", fit.deviance);
+        assert!(scaled(fit.loglik, e["loglik"].as_f64().unwrap()) <= tol::GLM, "{name}: loglik {}", fit.loglik);
+        assert_eq!(fit.note.is_some(), !fit.separated_groups.is_empty() || !fit.aliased.is_empty(), "{name}");
+        if let Some(coef) = e.get("coef") {
+            assert_eq!(fit.names, strings(&e["coef_names"]), "{name}");
+            for ((n, a), b) in fit.names.iter().zip(&fit.coef).zip(floats(coef)) {
+                assert!(scaled(*a, b) <= coef_tol, "{name}: {n} {a} vs {b}");
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

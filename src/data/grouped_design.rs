@@ -68,6 +68,53 @@ impl GroupedDesign {
 }
 
 impl GroupedDesign {
+    /// The name R gives the treatment-contrast column of group level `level`: `<group name><label>`
+    /// (`herd2`, `Subject309`).
+    pub fn group_column_name(&self, level: usize) -> String {
+        format!("{}{}", self.group_name, self.group_labels[level])
+    }
+
+    /// The design restricted to the groups whose `keep` entry is true (levels dropped as R's `droplevels`,
+    /// order kept); a missing entry counts as kept.
+    pub fn with_groups_kept(&self, keep: &[bool]) -> GroupedDesign {
+        let kept = |g: &usize| keep.get(*g).copied().unwrap_or(true);
+        let levels: Vec<usize> = (0..self.n_groups()).filter(kept).collect();
+        GroupedDesign {
+            names: self.names.clone(),
+            response: self.response.clone(),
+            group_name: self.group_name.clone(),
+            group_labels: levels.iter().map(|&g| self.group_labels[g].clone()).collect(),
+            groups: levels.iter().map(|&g| self.groups[g].clone()).collect(),
+        }
+    }
+
+    /// The design of `response ~ fixed terms + group`: every row gets one indicator column per group level
+    /// from `first_level` on (x_ik = 1 when row i is in level k, else 0), named as R names them. With
+    /// treatment contrasts `first_level` = 1: the first level is the reference, absorbed by the intercept.
+    pub fn with_group_columns(&self, first_level: usize) -> GroupedDesign {
+        let p = self.p();
+        let levels = first_level..self.n_groups();
+        let mut names = self.names.clone();
+        names.extend(levels.clone().map(|k| self.group_column_name(k)));
+        let groups = self
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(g, rows)| {
+                let x = (0..rows.n_obs())
+                    .flat_map(|r| {
+                        let indicators = levels.clone().map(move |k| f64::from(u8::from(k == g)));
+                        rows.x_row(r, p).iter().copied().chain(indicators)
+                    })
+                    .collect();
+                DesignGroup { x, ..rows.clone() }
+            })
+            .collect();
+        GroupedDesign { names, groups, ..self.clone() }
+    }
+}
+
+impl GroupedDesign {
     /// The lesson's data as the general core reads them: `y_bin ~ x + (1 | group)`, X = [1, x],
     /// names `(Intercept)`, `x`, response y_bin with one trial per row, groups in the data set's order.
     pub fn from_dataset(data: &super::Dataset) -> GroupedDesign {
@@ -109,5 +156,27 @@ mod tests {
         assert_eq!(d.n_obs(), 2);
         assert_eq!(d.n_groups(), 1);
         assert_eq!(d.groups[0].x_row(1, 2), &[1.0, 3.0]);
+    }
+
+    #[test]
+    fn group_columns_and_kept_groups() {
+        let group = |x: f64, y: f64, row: usize| DesignGroup { x: vec![1.0, x], y: vec![y], trials: vec![1.0], rows: vec![row] };
+        let d = GroupedDesign {
+            names: vec!["(Intercept)".into(), "x".into()],
+            response: "y".into(),
+            group_name: "herd".into(),
+            group_labels: vec!["1".into(), "10".into(), "2".into()],
+            groups: vec![group(0.5, 0.0, 0), group(1.5, 1.0, 1), group(2.5, 1.0, 2)],
+        };
+        let full = d.with_group_columns(1);
+        assert_eq!(full.names, vec!["(Intercept)", "x", "herd10", "herd2"]);
+        assert_eq!(full.groups[0].x, vec![1.0, 0.5, 0.0, 0.0]);
+        assert_eq!(full.groups[1].x, vec![1.0, 1.5, 1.0, 0.0]);
+        assert_eq!(full.groups[2].x, vec![1.0, 2.5, 0.0, 1.0]);
+        assert_eq!(d.with_group_columns(0).names[2], "herd1");
+        let kept = d.with_groups_kept(&[false, true, true]);
+        assert_eq!(kept.group_labels, vec!["10", "2"]);
+        assert_eq!(kept.groups[0].rows, vec![1]);
+        assert_eq!(kept.with_group_columns(1).names, vec!["(Intercept)", "x", "herd2"]);
     }
 }

@@ -77,23 +77,15 @@ pub fn lm(design: &GroupedDesign) -> Result<LinearFit> {
 
 /// `lm(y ~ fixed terms + group)`: the fixed terms and one intercept per group (treatment contrasts).
 pub fn lm_group(design: &GroupedDesign) -> Result<LinearFit> {
-    let (x, y, group) = dense(design);
+    let (x, y, _) = dense(design);
     let (n, p) = x.shape();
     // The group's columns start at level 2 when X already spans the constant (an intercept, or a factor coded
     // with every level), at level 1 otherwise.
     let with_one = DMatrix::from_fn(n, p + 1, |i, j| if j < p { x[(i, j)] } else { 1.0 });
     let first = if aliased_columns(&with_one).contains(&p) { 1 } else { 0 };
-    let levels: Vec<usize> = (first..design.n_groups()).collect();
-    let full = DMatrix::from_fn(n, p + levels.len(), |i, j| {
-        if j < p {
-            x[(i, j)]
-        } else {
-            f64::from(u8::from(group[i] == levels[j - p]))
-        }
-    });
-    let mut names = design.names.clone();
-    names.extend(levels.iter().map(|&g| format!("{}{}", design.group_name, design.group_labels[g])));
-    least_squares(full, &y, names, &format!("lm({} ~ fixed terms + {})", design.response, design.group_name))
+    let grouped = design.with_group_columns(first);
+    let (full, _, _) = dense(&grouped);
+    least_squares(full, &y, grouped.names, &format!("lm({} ~ fixed terms + {})", design.response, design.group_name))
 }
 
 #[cfg(test)]

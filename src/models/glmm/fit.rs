@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 use super::derivatives::{value_gradient_hessian, MAX_PARAMETERS};
 use super::exact::{exact_loglik, posteriors, ExactObjective};
 use super::family::{BinomialCloglog, BinomialLogit, BinomialProbit, Family, PoissonLog};
-use super::glm::{check_full_rank, check_responses};
+use super::glm::{check_full_rank, check_responses, glm_pooled, GlmResult};
+use super::glm_group::{glm_group, GlmGroupResult};
 use super::kernel::Kernel;
 use super::objective::Objective;
 use super::starts::GlmmStarts;
@@ -293,6 +294,26 @@ pub fn marginal_exact(design: &GroupedDesign, family: FamilyLink) -> Result<Glmm
         FamilyLink::BinomialProbit => marginal_exact_typed::<BinomialProbit>(design),
         FamilyLink::BinomialCloglog => marginal_exact_typed::<BinomialCloglog>(design),
         FamilyLink::PoissonLog => marginal_exact_typed::<PoissonLog>(design),
+    }
+}
+
+/// `glm(response ~ fixed terms, family)`, the pooled GLM, for a family chosen at run time.
+pub fn glm_pooled_for(design: &GroupedDesign, family: FamilyLink) -> Result<GlmResult> {
+    match family {
+        FamilyLink::BinomialLogit => glm_pooled::<BinomialLogit>(design),
+        FamilyLink::BinomialProbit => glm_pooled::<BinomialProbit>(design),
+        FamilyLink::BinomialCloglog => glm_pooled::<BinomialCloglog>(design),
+        FamilyLink::PoissonLog => glm_pooled::<PoissonLog>(design),
+    }
+}
+
+/// `glm(response ~ fixed terms + group, family)`, the per-group GLM, for a family chosen at run time.
+pub fn glm_group_for(design: &GroupedDesign, family: FamilyLink) -> Result<GlmGroupResult> {
+    match family {
+        FamilyLink::BinomialLogit => glm_group::<BinomialLogit>(design),
+        FamilyLink::BinomialProbit => glm_group::<BinomialProbit>(design),
+        FamilyLink::BinomialCloglog => glm_group::<BinomialCloglog>(design),
+        FamilyLink::PoissonLog => glm_group::<PoissonLog>(design),
     }
 }
 

@@ -39,31 +39,47 @@ fn loglik<F: Family>(d: &GroupedDesign, beta: &[f64]) -> f64 {
     rows(d).map(|(x, y, n)| F::log_density(y, n, dot(x, beta))).sum()
 }
 
-fn dot(a: &[f64], b: &[f64]) -> f64 {
+pub(super) fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 /// The names of the fixed-effect columns that are linear combinations of the columns before them
 /// (Gram–Schmidt on the unweighted columns, relative tolerance 1e−10), empty for a full-rank design.
 pub fn dependent_columns(d: &GroupedDesign) -> Vec<String> {
-    let p = d.p();
+    dependent_column_indices(d, 1e-10).into_iter().map(|j| d.names[j].clone()).collect()
+}
+
+/// The indices of the fixed-effect columns x_j whose residual r_j, after projecting x_j on the columns kept
+/// before it (modified Gram–Schmidt, twice), has ‖r_j‖ ≤ tol·‖x_j‖ (or x_j = 0): R's `qr(X, tol)` keeps the
+/// others in order and drops these (tol = 1e−7 in `lm` and `glm`).
+pub fn dependent_column_indices(d: &GroupedDesign, tol: f64) -> Vec<usize> {
+    let columns: Vec<Vec<f64>> = (0..d.p()).map(|j| rows(d).map(|(x, _, _)| x[j]).collect()).collect();
     let mut basis: Vec<Vec<f64>> = Vec::new();
     let mut dependent = Vec::new();
-    for j in 0..p {
-        let mut col: Vec<f64> = rows(d).map(|(x, _, _)| x[j]).collect();
-        let norm0: f64 = col.iter().map(|v| v * v).sum::<f64>().sqrt();
-        for q in &basis {
-            let c = dot(&col, q);
-            col.iter_mut().zip(q).for_each(|(v, w)| *v -= c * w);
-        }
-        let norm: f64 = col.iter().map(|v| v * v).sum::<f64>().sqrt();
-        if norm <= 1e-10 * norm0.max(1e-300) || norm0 == 0.0 {
-            dependent.push(d.names[j].clone());
-        } else {
-            basis.push(col.iter().map(|v| v / norm).collect());
+    for (j, col) in columns.into_iter().enumerate() {
+        if orthonormalise_into(&mut basis, col, tol).is_none() {
+            dependent.push(j);
         }
     }
     dependent
+}
+
+/// Projects `col` off the orthonormal `basis` (two passes of modified Gram–Schmidt); when its residual r has
+/// ‖r‖ > tol·‖col‖ pushes r/‖r‖ onto the basis and returns ‖r‖, else returns None (col is dependent).
+pub(super) fn orthonormalise_into(basis: &mut Vec<Vec<f64>>, mut col: Vec<f64>, tol: f64) -> Option<f64> {
+    let norm0 = dot(&col, &col).sqrt();
+    for _ in 0..2 {
+        for q in basis.iter() {
+            let c = dot(&col, q);
+            col.iter_mut().zip(q).for_each(|(v, w)| *v -= c * w);
+        }
+    }
+    let norm = dot(&col, &col).sqrt();
+    if norm0 == 0.0 || norm <= tol * norm0 {
+        return None;
+    }
+    basis.push(col.iter().map(|v| v / norm).collect());
+    Some(norm)
 }
 
 /// Checks every response against the family (one sentence naming the first bad row).
@@ -146,7 +162,7 @@ pub fn glm_pooled<F: Family>(d: &GroupedDesign) -> Result<GlmResult> {
     )))
 }
 
-fn not_converged(reason: &str) -> Error {
+pub(super) fn not_converged(reason: &str) -> Error {
     Error::NoConvergence { model: "glm", reason: reason.to_string() }
 }
 

@@ -7,6 +7,7 @@
 //! - [`objective`]: lme4's Laplace / adaptive Gauss–Hermite −2 log L;
 //! - [`exact`]: the exact marginal likelihood, conditional means E[b_g | y];
 //! - [`glm`], [`starts`]: the pooled GLM by IRLS and the starting values;
+//! - [`glm_group`]: the per-group GLM (group as fixed effects; separated groups and aliased columns dropped);
 //! - [`fit`]: the drivers (glmer with nAGQ = K, the exact maximum) and the result.
 
 pub mod derivatives;
@@ -17,6 +18,7 @@ pub mod taylor;
 pub mod exact;
 pub mod fit;
 pub mod glm;
+pub mod glm_group;
 pub mod starts;
 
-pub use fit::{glmer, marginal_exact, FamilyLink, GlmmResult};
+pub use fit::{glm_group_for, glm_pooled_for, glmer, marginal_exact, FamilyLink, GlmmResult};
