@@ -233,7 +233,8 @@ pub fn bench_design(
             out.insert("lmm".into(), timed(runs, || gaussian::lmer(design, opts.reml)));
         }
         ModelFamily::Glmm(f) => {
-            out.insert("glm_pooled".into(), timed(runs, || crate::models::design_fit::glm_pooled_of(design, f)));
+            out.insert("glm_pooled".into(), timed(runs, || glmm::fit::glm_pooled_for(design, f)));
+            out.insert("glm_group".into(), timed(runs, || glmm::fit::glm_group_for(design, f)));
             out.insert("standalone_laplace".into(), timed(runs, || glmm::glmer(design, f, 1)));
             if opts.nagq > 1 {
                 out.insert("standalone_agq".into(), timed(runs, || glmm::glmer(design, f, opts.nagq)));

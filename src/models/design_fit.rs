@@ -17,8 +17,9 @@ use serde::{Deserialize, Serialize};
 
 use super::gaussian::{lm, lm_group, lmer, LinearFit, LmerFit};
 use super::glmm::family::{BinomialCloglog, BinomialLogit, BinomialProbit, PoissonLog};
-use super::glmm::fit::FamilyLink;
-use super::glmm::glm::{check_responses, glm_pooled, GlmResult};
+use super::glmm::fit::{glm_group_for, glm_pooled_for, FamilyLink};
+use super::glmm::glm::{check_responses, GlmResult};
+use super::glmm::glm_group::GlmGroupResult;
 use super::glmm::{glmer, marginal_exact, GlmmResult};
 use crate::data::grouped_design::GroupedDesign;
 use crate::error::{Error, Result};
@@ -78,6 +79,8 @@ pub enum DesignModels {
     Gaussian { lm_pooled: Outcome<LinearFit>, lm_group: Outcome<LinearFit>, lmer: Outcome<LmerFit> },
     Glmm {
         glm_pooled: Outcome<GlmResult>,
+        /// `glm(response ~ fixed terms + group)`, separated groups and aliased columns left out (R's limit).
+        glm_group: Outcome<GlmGroupResult>,
         glmm_laplace: Outcome<GlmmResult>,
         /// Only when nAGQ > 1.
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -103,16 +106,6 @@ pub struct DesignFit {
     pub models: DesignModels,
 }
 
-/// `glm(response ~ fixed terms, family)` for a family chosen at run time.
-pub fn glm_pooled_of(design: &GroupedDesign, family: FamilyLink) -> Result<GlmResult> {
-    match family {
-        FamilyLink::BinomialLogit => glm_pooled::<BinomialLogit>(design),
-        FamilyLink::BinomialProbit => glm_pooled::<BinomialProbit>(design),
-        FamilyLink::BinomialCloglog => glm_pooled::<BinomialCloglog>(design),
-        FamilyLink::PoissonLog => glm_pooled::<PoissonLog>(design),
-    }
-}
-
 /// Checks the response against the family before any model is fitted: a response that no model of the
 /// family can take (a count that is not a whole number, 0/1 data given to Poisson…) is one sentence for
 /// the whole fit rather than one per model.
@@ -135,7 +128,8 @@ pub fn fit_design(design: &GroupedDesign, formula: &str, rows_dropped: usize, op
             lmer: lmer(design, opts.reml).into(),
         },
         ModelFamily::Glmm(family) => DesignModels::Glmm {
-            glm_pooled: glm_pooled_of(design, family).into(),
+            glm_pooled: glm_pooled_for(design, family).into(),
+            glm_group: glm_group_for(design, family).into(),
             glmm_laplace: glmer(design, family, 1).into(),
             glmm_agq: (opts.nagq > 1).then(|| glmer(design, family, opts.nagq).into()),
             marginal_exact: marginal_exact(design, family).into(),
@@ -182,8 +176,9 @@ mod tests {
         let opts = DesignFitOptions { family: ModelFamily::from_names("binomial", "logit").unwrap(), nagq: 25, reml: true };
         let fit = fit_design(&mf.design, "cbind(incidence, size - incidence) ~ period + (1 | herd)", mf.rows_dropped, &opts);
         assert_eq!((fit.n_obs, fit.groups), (56, 15));
-        let DesignModels::Glmm { glm_pooled, glmm_laplace, glmm_agq, marginal_exact } = &fit.models else { panic!("not a GLMM") };
+        let DesignModels::Glmm { glm_pooled, glm_group, glmm_laplace, glmm_agq, marginal_exact } = &fit.models else { panic!("not a GLMM") };
         assert!(glm_pooled.fit().is_some());
+        assert_eq!(glm_group.fit().unwrap().n_group_coef, 14);
         // lme4's Laplace logLik on cbpp, and the sum of its modes (not zero) vs the exact maximum's means (zero).
         let laplace = glmm_laplace.fit().unwrap();
         assert!((laplace.loglik - -92.02628186475708).abs() < 1e-6, "{}", laplace.loglik);
