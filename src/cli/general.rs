@@ -7,12 +7,11 @@ use crate::data::csv::csv_text_from_bytes;
 use crate::data::grouped_design::GroupedDesign;
 use crate::data::model_frame::ModelFrame;
 use crate::error::{Error, Result};
+use crate::models::quadrature::{check_nagq, MAX_NODES};
 use crate::models::design_fit::{check_response, fit_design, DesignFit, DesignFitOptions, ModelFamily};
 
 /// The formula of the page's own data.
 const PAGE_FORMULA: &str = "y_bin ~ x + (1 | group)";
-/// Largest nAGQ, as lme4 allows.
-const MAX_NAGQ: f64 = 100.0;
 
 /// A design ready to fit: the data, its formula and the options.
 pub struct GeneralInput {
@@ -44,8 +43,12 @@ fn link_name(l: LinkArg) -> &'static str {
 fn nagq(model: &ModelArgs) -> Result<usize> {
     match model.nagq {
         None => Ok(1),
-        Some(k) if k.fract() == 0.0 && (1.0..=MAX_NAGQ).contains(&k) => Ok(k as usize),
-        Some(k) => Err(Error::InvalidParameter { name: "--nagq", expected: "a whole number from 1 to 100".into(), got: k.to_string() }),
+        Some(k) if k.fract() == 0.0 && k >= 1.0 && k <= MAX_NODES as f64 => check_nagq(k as usize).map(|()| k as usize),
+        Some(k) => Err(Error::InvalidParameter {
+            name: "--nagq",
+            expected: format!("a whole number from 1 to {MAX_NODES}"),
+            got: k.to_string(),
+        }),
     }
 }
 

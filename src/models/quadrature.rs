@@ -8,6 +8,8 @@
 
 use std::f64::consts::SQRT_2;
 
+use crate::error::{Error, Result};
+
 /// The largest rule offered (lme4 allows nAGQ ≤ 100 too).
 pub const MAX_NODES: usize = 100;
 
@@ -49,6 +51,18 @@ thread_local! {
     /// Rules already computed: every refit asks for the same few, and an eigen-decomposition of a 100×100
     /// matrix costs more than the fit it serves.
     static RULES: std::cell::RefCell<Vec<Option<GaussHermite>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Check nAGQ as lme4 does (1 ≤ K ≤ 100).
+pub fn check_nagq(nagq: usize) -> Result<()> {
+    if !(1..=MAX_NODES).contains(&nagq) {
+        return Err(Error::InvalidParameter {
+            name: "nAGQ",
+            expected: format!("a whole number from 1 to {MAX_NODES}"),
+            got: nagq.to_string(),
+        });
+    }
+    Ok(())
 }
 
 /// The K-node rule (1 ≤ K ≤ [`MAX_NODES`]; K is clamped into that range), computed once per thread.

@@ -23,7 +23,7 @@ use super::starts::GlmmStarts;
 use crate::data::grouped_design::GroupedDesign;
 use crate::error::{Error, Result};
 use crate::models::optimize::{newton_minimize_within, Derivatives, Search};
-use crate::models::quadrature::{gauss_hermite, GaussHermite, MAX_NODES};
+use crate::models::quadrature::{check_nagq, gauss_hermite, GaussHermite};
 
 /// lme4's `isSingular` tolerance on θ.
 pub const SINGULAR_THETA: f64 = 1e-4;
@@ -119,18 +119,6 @@ fn check_design<F: Family>(design: &GroupedDesign) -> Result<()> {
     }
     check_responses::<F>(design)?;
     check_full_rank(design)
-}
-
-/// Check nAGQ as lme4 does (1 ≤ K ≤ 100).
-fn check_nagq(nagq: usize) -> Result<()> {
-    if !(1..=MAX_NODES).contains(&nagq) {
-        return Err(Error::InvalidParameter {
-            name: "nAGQ",
-            expected: format!("a whole number from 1 to {MAX_NODES}"),
-            got: nagq.to_string(),
-        });
-    }
-    Ok(())
 }
 
 /// Where a minimisation ended: x = (β, θ ≥ 0), with its iterations and relative gradient.

@@ -5,21 +5,9 @@ use super::kernel::{check_estimable, split_by_group, SINGULAR_THETA};
 use super::objective::{minimise_objective, GlmmOptimum};
 use super::sigma_bound::{sigma_b_bound, SigmaBound};
 use crate::data::Dataset;
-use crate::error::{Error, Result};
-use crate::models::quadrature::{gauss_hermite, MAX_NODES};
+use crate::error::Result;
+use crate::models::quadrature::{check_nagq, gauss_hermite};
 use crate::report::GlmmFit;
-
-/// Check nAGQ as lme4 does (1 ≤ K ≤ 100).
-pub fn check_nagq(nagq: usize) -> Result<()> {
-    if !(1..=MAX_NODES).contains(&nagq) {
-        return Err(Error::InvalidParameter {
-            name: "nAGQ",
-            expected: format!("a whole number from 1 to {MAX_NODES}"),
-            got: nagq.to_string(),
-        });
-    }
-    Ok(())
-}
 
 /// Fit the GLMM with K quadrature nodes per group from `start` (α, β, θ).
 pub fn glmer_optimum(data: &Dataset, nagq: usize, start: [f64; 3]) -> Result<GlmmOptimum> {
