@@ -5,10 +5,11 @@ use serde::{Deserialize, Serialize};
 use super::glm::glm;
 use super::lm::lm;
 use super::lmm::lmm;
-use super::logistic::glmer::glmm_report;
+use super::logistic::glmer::glmm_report_of_groups;
+use super::logistic::kernel::GroupedData;
 use super::logistic::joint_mode::joint_mode_given;
 use super::logistic::marginal_exact::marginal_exact_given;
-use super::logistic::means_sum::with_means_sum_notes;
+use super::logistic::means_sum::with_means_sum_notes_of_groups;
 use super::logistic::starts::GlmmStarts;
 use super::singular::with_singular_notes;
 use crate::data::Dataset;
@@ -45,8 +46,10 @@ pub fn summarise(data: &Dataset) -> DataSummary {
 /// A model that cannot be fitted carries its sentence; the others are still fitted.
 pub fn fit_all(data: &Dataset, opts: &FitOptions) -> FitReport {
     let glm_pooled: Outcome<_> = glm(data, false).into();
-    // The GLMM fits run in a chain (each starts where the last ended) and share one verdict on σ_b.
-    let glmm = GlmmStarts::new(data, opts.nagq, glm_pooled.fit().map(|f| f.coef.as_slice()));
+    // The GLMM fits read one split of the data by group, checked once; they run in a chain (each starts where
+    // the last ended) and share one verdict on σ_b.
+    let grouped = GroupedData::new(data);
+    let glmm = GlmmStarts::of_grouped(&grouped, opts.nagq, glm_pooled.fit().map(|f| f.coef.as_slice()));
     let report = FitReport {
         data: summarise(data),
         lm_pooled: lm(data, false).into(),
@@ -54,11 +57,11 @@ pub fn fit_all(data: &Dataset, opts: &FitOptions) -> FitReport {
         lmm: lmm(data, opts.reml).into(),
         glm_group: glm(data, true).into(),
         glm_pooled,
-        glmm_laplace: glmm.laplace.map(|o| glmm_report(data, &o, 1)).into(),
-        glmm_agq: glmm.agq.map(|o| glmm_report(data, &o, opts.nagq)).into(),
-        joint_mode: joint_mode_given(data, &glmm.bound).into(),
-        marginal_exact: marginal_exact_given(data, glmm.warm_agq, &glmm.bound).into(),
+        glmm_laplace: glmm.laplace.map(|o| glmm_report_of_groups(&grouped.groups, &o, 1)).into(),
+        glmm_agq: glmm.agq.map(|o| glmm_report_of_groups(&grouped.groups, &o, opts.nagq)).into(),
+        joint_mode: joint_mode_given(&grouped, &glmm.bound).into(),
+        marginal_exact: marginal_exact_given(&grouped, glmm.warm_agq, &glmm.bound).into(),
         zero_below: ZERO_AT_TABLE_PRECISION,
     };
-    with_means_sum_notes(with_singular_notes(report), data)
+    with_means_sum_notes_of_groups(with_singular_notes(report), &grouped.groups)
 }

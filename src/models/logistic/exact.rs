@@ -170,8 +170,8 @@ fn search(groups: &[Group], start: [f64; 3], fraction: f64, sigma_max: f64) -> R
 }
 
 /// The exact −2 log L minimised from `start` while |σ| ≤ `sigma_max`: the minimum, or where the search left.
-pub fn search_below(data: &Dataset, start: [f64; 3], sigma_max: f64) -> Result<Search> {
-    search(&split_by_group(data), start, FIRST_STEP, sigma_max).map(|(s, _)| s)
+pub fn search_below(groups: &[Group], start: [f64; 3], sigma_max: f64) -> Result<Search> {
+    search(groups, start, FIRST_STEP, sigma_max).map(|(s, _)| s)
 }
 
 /// The exact log-likelihood at `p`, with the first step (accurate far below the quadrature tolerance: the

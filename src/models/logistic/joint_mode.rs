@@ -19,9 +19,9 @@
 
 use nalgebra::DVector;
 
-use super::kernel::check_estimable;
+use super::kernel::GroupedData;
 use super::pirls::{penalised_fit_with_hessian, penalised_negloglik};
-use super::sigma_bound::{sigma_b_bound, SigmaBound};
+use super::sigma_bound::{sigma_b_bound_grouped, SigmaBound};
 use crate::claims::Claim;
 use crate::data::Dataset;
 use crate::error::{Error, Result};
@@ -64,14 +64,16 @@ pub fn joint_log_density(data: &Dataset, sigma: f64, v: &DVector<f64>) -> f64 {
 
 /// The local joint mode reached from (α, β, σ, z) = (0, 0, 1, 0, …).
 pub fn joint_mode(data: &Dataset) -> Result<JointModeFit> {
-    joint_mode_given(data, &sigma_b_bound(data))
+    let grouped = GroupedData::new(data);
+    joint_mode_given(&grouped, &sigma_b_bound_grouped(&grouped))
 }
 
 /// [`joint_mode`] with the verdict on σ_b already reached for these data. The joint mode is the answer's opt1 for
 /// the same model, so where that model's σ_b has no finite estimate it carries the same sentence as the other
 /// glmer-type fits rather than a mode of a density whose σ the data cannot pin down.
-pub fn joint_mode_given(data: &Dataset, bound: &SigmaBound) -> Result<JointModeFit> {
-    check_estimable(data, "The joint mode")?;
+pub fn joint_mode_given(grouped: &GroupedData, bound: &SigmaBound) -> Result<JointModeFit> {
+    let data = grouped.data;
+    grouped.check_estimable("The joint mode")?;
     bound.check("The joint mode")?;
     let k = 2 + data.n_groups();
     let mut warm = DVector::zeros(k);

@@ -108,6 +108,37 @@ pub fn split_by_group(data: &Dataset) -> Vec<Group> {
         .collect()
 }
 
+/// The data split by group once, with the checks every glmer-type fit shares made once: what every model of
+/// one refit (`fit_all`) reads.
+#[derive(Debug, Clone)]
+pub struct GroupedData<'a> {
+    pub data: &'a Dataset,
+    /// [`split_by_group`] of `data`.
+    pub groups: Vec<Group>,
+    /// Whether [`check_estimable`] passes (then no model need ask again).
+    estimable: bool,
+}
+
+impl<'a> GroupedData<'a> {
+    pub fn new(data: &'a Dataset) -> Self {
+        GroupedData { data, groups: split_by_group(data), estimable: check_estimable(data, "").is_ok() }
+    }
+
+    /// [`check_estimable`] for `model`, its sentence written only when the data fail it.
+    pub fn check_estimable(&self, model: &str) -> Result<()> {
+        if self.estimable {
+            Ok(())
+        } else {
+            check_estimable(self.data, model)
+        }
+    }
+
+    /// Whether every glmer-type fit accepts these data ([`check_estimable`]).
+    pub fn is_estimable(&self) -> bool {
+        self.estimable
+    }
+}
+
 /// Parameters of the GLMM on lme4's scale: fixed effects and θ = σ_b.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GlmmParams<D> {

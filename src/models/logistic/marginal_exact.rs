@@ -2,9 +2,9 @@
 //! every glmer-type fit shares, the verdict on σ_b, the start, then [`maximise_exact`].
 
 use super::exact::{best_start_of_groups, maximise_exact};
-use super::kernel::{check_estimable, split_by_group};
+use super::kernel::GroupedData;
 use super::pirls::default_start;
-use super::sigma_bound::{sigma_b_bound, SigmaBound};
+use super::sigma_bound::{sigma_b_bound_grouped, SigmaBound};
 use crate::data::Dataset;
 use crate::error::Result;
 use crate::models::glm::glm;
@@ -12,15 +12,16 @@ use crate::report::MarginalExactFit;
 
 /// Maximise the exact marginal likelihood from `start` (α, β, σ), halving the step until it is exact.
 pub fn marginal_exact(data: &Dataset, start: [f64; 3]) -> Result<MarginalExactFit> {
-    marginal_exact_given(data, start, &sigma_b_bound(data))
+    let grouped = GroupedData::new(data);
+    marginal_exact_given(&grouped, start, &sigma_b_bound_grouped(&grouped))
 }
 
 /// [`marginal_exact`] with the verdict on σ_b already reached for these data (`fit_all` reaches it once).
-pub fn marginal_exact_given(data: &Dataset, start: [f64; 3], bound: &SigmaBound) -> Result<MarginalExactFit> {
+pub fn marginal_exact_given(grouped: &GroupedData, start: [f64; 3], bound: &SigmaBound) -> Result<MarginalExactFit> {
     let model = "The exact marginal likelihood";
-    check_estimable(data, model)?;
+    grouped.check_estimable(model)?;
     bound.check(model)?;
-    let groups = split_by_group(data);
+    let (data, groups) = (grouped.data, &grouped.groups);
     // A start far out in σ (an approximation's optimum where it breaks down) is slow ground for the trapezoid
     // rule, or beyond its node budget: start from the decision's witness instead when the likelihood is higher
     // there, and from lme4's first-stage start when it cannot be computed at either.
@@ -28,13 +29,13 @@ pub fn marginal_exact_given(data: &Dataset, start: [f64; 3], bound: &SigmaBound)
     if let SigmaBound::Finite { witness: Some(w) } = bound {
         candidates.push(*w);
     }
-    let start = best_start_of_groups(&groups, &candidates)
+    let start = best_start_of_groups(groups, &candidates)
         .or_else(|| {
             let pooled = glm(data, false).ok();
-            best_start_of_groups(&groups, &[default_start(data, pooled.as_ref().map(|f| f.coef.as_slice()))])
+            best_start_of_groups(groups, &[default_start(data, pooled.as_ref().map(|f| f.coef.as_slice()))])
         })
         .unwrap_or(start);
-    maximise_exact(&groups, start)
+    maximise_exact(groups, start)
 }
 
 #[cfg(test)]

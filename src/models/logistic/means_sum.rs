@@ -176,8 +176,12 @@ pub fn means_sum_claims(report: &FitReport, data: &Dataset) -> Vec<Claim> {
 
 /// `report` with each glmer fit's `exact_loglik_gap` filled in from the exact marginal's maximum, and a note
 /// on each glmer row whose Σ means does not print as zero (after any note it already has).
-pub fn with_means_sum_notes(mut report: FitReport, data: &Dataset) -> FitReport {
-    let groups = split_by_group(data);
+pub fn with_means_sum_notes(report: FitReport, data: &Dataset) -> FitReport {
+    with_means_sum_notes_of_groups(report, &split_by_group(data))
+}
+
+/// [`with_means_sum_notes`] for data already split by group.
+pub fn with_means_sum_notes_of_groups(mut report: FitReport, groups: &[Group]) -> FitReport {
     let exact_max = report.marginal_exact.fit().map(|m| (m.loglik, m.sigma));
     for (key, o) in [(ModelKey::GlmmLaplace, &mut report.glmm_laplace), (ModelKey::GlmmAgq, &mut report.glmm_agq)] {
         if let Outcome::Fit(f) = o {
@@ -185,7 +189,7 @@ pub fn with_means_sum_notes(mut report: FitReport, data: &Dataset) -> FitReport 
                 (Some(l), Some((max, _))) => Some(l - max),
                 _ => None,
             };
-            if let Some((sentence, _)) = means_sum_note(key, f, exact_max, &groups) {
+            if let Some((sentence, _)) = means_sum_note(key, f, exact_max, groups) {
                 f.note = Some(match f.note.take() {
                     Some(first) => format!("{first} {sentence}"),
                     None => sentence,

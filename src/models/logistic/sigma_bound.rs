@@ -32,7 +32,7 @@
 //! (log-likelihood 1.2e-5 above the glm's, where the exact one rises by 3.9e-3 toward the limit).
 
 use super::exact::{exact_loglik, search_below};
-use super::kernel::{check_estimable, split_by_group, GlmmParams, MAX_THETA};
+use super::kernel::{GlmmParams, Group, GroupedData, MAX_THETA};
 use super::pirls::default_start;
 use super::probit_limit::{probit_limit, ProbitLimit};
 use crate::data::Dataset;
@@ -90,9 +90,15 @@ impl SigmaBound {
 /// Decide whether σ_b has a finite maximum-likelihood estimate (the rule of the module documentation).
 /// Data that no glmer-type model accepts (see `check_estimable`) are `Finite`: their own sentence says why.
 pub fn sigma_b_bound(data: &Dataset) -> SigmaBound {
-    if check_estimable(data, "").is_err() {
+    sigma_b_bound_grouped(&GroupedData::new(data))
+}
+
+/// [`sigma_b_bound`] for data already split by group and checked.
+pub fn sigma_b_bound_grouped(grouped: &GroupedData) -> SigmaBound {
+    if !grouped.is_estimable() {
         return FINITE;
     }
+    let data = grouped.data;
     let every_group_separated = separated_groups(data).len() == data.n_groups();
     let why = if every_group_separated { Unbounded::EveryGroupSeparated } else { Unbounded::SeparatedWithinGroups };
     if x_separates_pooled(data) {
@@ -104,11 +110,11 @@ pub fn sigma_b_bound(data: &Dataset) -> SigmaBound {
     if limit.loglik <= pooled_loglik {
         return FINITE;
     }
-    if let Some(witness) = ray_above_limit(data, &limit) {
+    if let Some(witness) = ray_above_limit(&grouped.groups, &limit) {
         return SigmaBound::Finite { witness: Some(witness) };
     }
     let start = default_start(data, pooled.as_ref().ok().map(|f| f.coef.as_slice()));
-    let (x, value) = match search_below(data, start, SIGMA_FAR) {
+    let (x, value) = match search_below(&grouped.groups, start, SIGMA_FAR) {
         Ok(Search::Minimum(m)) => (m.x, m.value),
         Ok(Search::Left { x, value }) => (x, value),
         // The search itself failed: leave the verdict to each model's own search.
@@ -142,14 +148,13 @@ const WINDOW_SETTLED: f64 = 40.0;
 /// the page's largest coefficients, where the window is 0.0044 wide and the likelihood along the ray is
 /// −12.849 at σ = 300, above ℓ_∞ = −12.939), at most [`MAX_THETA`], and no further than the exact likelihood
 /// can be evaluated.
-fn ray_above_limit(data: &Dataset, limit: &ProbitLimit) -> Option<[f64; 3]> {
-    let groups = split_by_group(data);
+fn ray_above_limit(groups: &[Group], limit: &ProbitLimit) -> Option<[f64; 3]> {
     let end = (WINDOW_SETTLED / limit.narrowest_window).clamp(SIGMA_FAR, MAX_THETA);
     let mut sigma: f64 = 1.0;
     loop {
         let at = sigma.min(end);
         let p = GlmmParams { alpha: at * limit.alpha, beta: at * limit.beta, theta: at };
-        let loglik = exact_loglik(&groups, &p);
+        let loglik = exact_loglik(groups, &p);
         if loglik > limit.loglik {
             return Some([p.alpha, p.beta, p.theta]);
         }

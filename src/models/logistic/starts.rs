@@ -2,12 +2,12 @@
 //! stage starts the Laplace fit, the Laplace optimum (or a better start, [`agq_start`]) starts the AGQ fit,
 //! and the AGQ optimum starts the exact marginal likelihood.
 
-use super::exact::best_start;
+use super::exact::best_start_of_groups;
 use super::glmer::glmer_optimum_given;
-use super::kernel::{conditional_modes, split_by_group, GlmmParams};
+use super::kernel::{conditional_modes, GlmmParams, Group, GroupedData};
 use super::objective::{objective, GlmmOptimum};
 use super::pirls::default_start;
-use super::sigma_bound::{sigma_b_bound, SigmaBound};
+use super::sigma_bound::{sigma_b_bound_grouped, SigmaBound};
 use crate::data::Dataset;
 use crate::error::Result;
 use crate::models::quadrature::gauss_hermite;
@@ -32,14 +32,19 @@ pub struct GlmmStarts {
 impl GlmmStarts {
     /// The chain of starts for `nagq` nodes, from the pooled glm's coefficients (α, β) when it has them.
     pub fn new(data: &Dataset, nagq: usize, pooled: Option<&[f64]>) -> GlmmStarts {
-        let start = default_start(data, pooled);
-        let bound = sigma_b_bound(data);
-        let laplace = glmer_optimum_given(data, 1, start, &bound);
+        GlmmStarts::of_grouped(&GroupedData::new(data), nagq, pooled)
+    }
+
+    /// [`GlmmStarts::new`] for data already split by group and checked (`fit_all` splits them once).
+    pub fn of_grouped(grouped: &GroupedData, nagq: usize, pooled: Option<&[f64]>) -> GlmmStarts {
+        let start = default_start(grouped.data, pooled);
+        let bound = sigma_b_bound_grouped(grouped);
+        let laplace = glmer_optimum_given(grouped, 1, start, &bound);
         // Later fits start where the Laplace fit ended (same optimum basin, far fewer Newton steps), unless the
         // exact likelihood is higher at the first-stage start or at the σ_b decision's witness.
         let laplace_optimum = laplace.as_ref().ok().map(|o| [o.params.alpha, o.params.beta, o.params.theta]);
-        let warm = agq_start(data, nagq, laplace_optimum, start, &bound);
-        let agq = glmer_optimum_given(data, nagq, warm, &bound);
+        let warm = agq_start(&grouped.groups, nagq, laplace_optimum, start, &bound);
+        let agq = glmer_optimum_given(grouped, nagq, warm, &bound);
         let warm_agq = agq.as_ref().map_or(warm, |o| [o.params.alpha, o.params.beta, o.params.theta]);
         GlmmStarts { bound, start, laplace, warm, agq, warm_agq }
     }
@@ -51,21 +56,20 @@ impl GlmmStarts {
 /// Laplace optimum can sit far out in σ_b where the Laplace approximation has broken down (σ_b = 505 with
 /// logLik −4.24 where the exact maximum is −7.00 at σ_b = 6.3, lme4 agreeing), and AGQ started there follows
 /// its own breakdown, or cannot even be evaluated (100 nodes at σ_b = 5733).
-pub fn agq_start(data: &Dataset, nagq: usize, laplace: Option<[f64; 3]>, start: [f64; 3], bound: &SigmaBound) -> [f64; 3] {
+pub fn agq_start(groups: &[Group], nagq: usize, laplace: Option<[f64; 3]>, start: [f64; 3], bound: &SigmaBound) -> [f64; 3] {
     let Some(laplace) = laplace else { return start };
     if nagq == 1 {
         return laplace;
     }
-    let groups = split_by_group(data);
     let rule = gauss_hermite(nagq);
     let finite = |c: &[f64; 3]| {
         let p = GlmmParams { alpha: c[0], beta: c[1], theta: c[2] };
-        objective::<f64>(&groups, &p, &conditional_modes(&groups, &p, None), &rule).is_finite()
+        objective::<f64>(groups, &p, &conditional_modes(groups, &p, None), &rule).is_finite()
     };
     let mut candidates = vec![laplace, start];
     if let SigmaBound::Finite { witness: Some(w) } = bound {
         candidates.push(*w);
     }
     candidates.retain(|c| finite(c));
-    best_start(data, &candidates).unwrap_or(start)
+    best_start_of_groups(groups, &candidates).unwrap_or(start)
 }
