@@ -41,6 +41,8 @@ fn fixtures() -> Vec<(String, Value)> {
         .expect("tests/fixtures/real")
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        // The glmer fixtures (`<data>_<link>_nagq<K>.json`); `_glm`, `_marginal` and `sleepstudy_*` have other layouts.
+        .filter(|p| p.file_stem().and_then(|s| s.to_str()).and_then(|s| s.rsplit('_').next()).is_some_and(|k| k.starts_with("nagq")))
         .map(|p| {
             let text = std::fs::read_to_string(&p).expect("fixture");
             (p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), serde_json::from_str(&text).expect("json"))
