@@ -16,7 +16,7 @@ use crate::data::{self, Dataset};
 use crate::error::{Error, Result};
 use crate::explain::{self, PageText};
 use crate::figures::{self, FigureId, PlotMapping};
-use crate::models;
+use crate::models::{self, logistic::kernel::GroupedData};
 use crate::params::Params;
 use crate::report::FitReport;
 use crate::surfaces::{self, Scene, SceneOptions};
@@ -44,9 +44,12 @@ impl Session {
     pub fn apply(&mut self, partial: &serde_json::Value) -> Result<&Params> {
         let params = self.params.merge(partial)?;
         let data = data::simulate(&params.to_sim_config())?;
-        let report = models::fit_all(&data, &params.fit_options());
+        // One split of the data by group for every model and every surface of this refit.
+        let grouped = GroupedData::new(&data);
+        let report = models::fit_all_grouped(&grouped, &params.fit_options());
         let pair = Session::pair_for(self.pair, params.groups);
-        self.scene = Some(Session::scene_for(&data, &report, pair));
+        let scene = surfaces::build_scene_grouped(&grouped, &report, &SceneOptions { pair, ..SceneOptions::default() });
+        self.scene = Some(scene.map_err(|e| e.to_string()));
         self.params = params;
         self.pair = pair;
         self.data = Some(data);

@@ -15,4 +15,4 @@ pub mod optimize;
 pub mod quadrature;
 pub mod singular;
 
-pub use lesson::{fit_all, FitOptions};
+pub use lesson::{fit_all, fit_all_grouped, FitOptions};
