@@ -60,7 +60,7 @@ export class Engine {
     this.frameWatch = 0;
     this.needsDraw = false;
     this.mainFits = 0;
-    this.perObs = []; // ms per observation of the last warm main-thread refits
+    this.perObs = []; // ms per observation of the last warm refits (main thread or worker)
     this.lastGood = null;
     this.lastGoodPair = null;
     this.recovering = null;
@@ -151,6 +151,12 @@ export class Engine {
     }
   }
 
+  /** Records a warm refit's time per observation (main thread or worker): offMain's prediction. */
+  learn(msPerObs) {
+    this.perObs.push(msPerObs);
+    if (this.perObs.length > 3) this.perObs.shift();
+  }
+
   /** Whether a refit of these parameters goes to the worker. */
   offMain(target) {
     if (!this.allowWorker || this.workerFailed) return false;
@@ -208,10 +214,7 @@ export class Engine {
     if (!same) {
       // The first refit of an instance is cold (quadrature rules, allocations): not a prediction.
       this.mainFits += 1;
-      if (this.mainFits > 1) {
-        this.perObs.push(ms / (target.params.groups * target.params.n));
-        if (this.perObs.length > 3) this.perObs.shift();
-      }
+      if (this.mainFits > 1) this.learn(ms / (target.params.groups * target.params.n));
     }
     this.where = 'main';
     this.timings.fit = ms;
@@ -302,6 +305,7 @@ export class Engine {
     const worker = this.worker;
     worker.busy = seq;
     worker.sent = performance.now();
+    worker.nobs = target.params.groups * target.params.n;
     this.dispatched = seq;
     this.hooks.onBusy?.(true, { params: target.params });
     worker.ready.then(() => {
@@ -329,6 +333,11 @@ export class Engine {
         }
         this.where = 'worker';
         this.workerMemory = m.memoryBytes || 0;
+        // The worker's warm refits measure the same wasm work as the main thread's: learning from them too
+        // lets small data come back to the main thread after a slow spell (else one slow spell sends every
+        // later refit through the hand-over).
+        worker.fits = (worker.fits || 0) + 1;
+        if (worker.fits > 1 && worker.nobs > 0 && m.fitMs > 0) this.learn(m.fitMs / worker.nobs);
         this.timings.fit = m.fitMs;
         this.timings.where = 'worker';
         this.timings.load = performance.now() - t0;
