@@ -116,6 +116,47 @@ pub fn merge_params(base: JsValue, partial: JsValue) -> std::result::Result<JsVa
     to_js(&base.merge(&v).map_err(js_err)?)
 }
 
+/// The R code of the data for full parameters `params` (the page's "The same data in R"): the code lines of
+/// the R script's section 1 ([`r_code::data_code`]).
+#[wasm_bindgen]
+pub fn r_data(params: JsValue) -> std::result::Result<String, JsError> {
+    let params: Params = serde_wasm_bindgen::from_value(params)
+        .map_err(|e| JsError::new(&format!("The parameters are not complete ({e}).")))?;
+    params.validate().map_err(js_err)?;
+    Ok(r_code::data_code(&params))
+}
+
+/// The pair of groups (0-based) of figures 3–6 kept when the number of groups becomes `groups`
+/// ([`Session::pair_for`]): `[a, b]` if it still fits, else the first two groups.
+#[wasm_bindgen]
+pub fn pair_for(a: usize, b: usize, groups: usize) -> Vec<u32> {
+    let (a, b) = Session::pair_for((a, b), groups);
+    vec![a as u32, b as u32]
+}
+
+/// Throws the sentence of a pair of groups (0-based) that cannot be chosen among `groups`
+/// ([`Session::check_pair`]).
+#[wasm_bindgen]
+pub fn check_pair(a: usize, b: usize, groups: usize) -> std::result::Result<(), JsError> {
+    Session::check_pair(a, b, groups).map_err(js_err)
+}
+
+/// The line under the preset choice for `preset` ("answer", "question" or "custom"), written from the preset's
+/// settings ([`crate::explain::presets::preset_hint`]).
+#[wasm_bindgen]
+pub fn preset_hint(preset: &str) -> std::result::Result<String, JsError> {
+    let p: crate::data::Preset = serde_json::from_value(serde_json::Value::String(preset.into()))
+        .map_err(|_| JsError::new(&format!("There is no preset \"{preset}\"; the presets are answer, question and custom.")))?;
+    Ok(crate::explain::presets::preset_hint(p))
+}
+
+/// The table's models in order, `[{key, label}]`, for the "Rows in the table" switches
+/// ([`crate::explain::table::model_toggles`]).
+#[wasm_bindgen]
+pub fn table_models() -> std::result::Result<JsValue, JsError> {
+    to_js(&crate::explain::table::model_toggles())
+}
+
 fn js_err(e: Error) -> JsError {
     JsError::new(&e.to_string())
 }

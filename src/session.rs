@@ -91,16 +91,23 @@ impl Session {
     /// Chooses the two groups of the contour figures; rebuilds the scene.
     pub fn choose_pair(&mut self, a: usize, b: usize) -> Result<()> {
         let g = self.params.groups;
+        Session::check_pair(a, b, g)?;
+        self.pair = Session::pair_for((a, b), g);
+        if let (Some(data), Some(report)) = (&self.data, &self.report) {
+            self.scene = Some(Session::scene_for(data, report, self.pair));
+        }
+        Ok(())
+    }
+
+    /// Whether groups `a` and `b` (0-based) can be the pair among `groups` (any pair when there are fewer than 2).
+    pub(crate) fn check_pair(a: usize, b: usize, groups: usize) -> Result<()> {
+        let g = groups;
         if g >= 2 && (a >= g || b >= g || a == b) {
             return Err(Error::InvalidParameter {
                 name: "pair",
                 expected: format!("two different groups from 1 to {g}"),
                 got: format!("groups {} and {}", a + 1, b + 1),
             });
-        }
-        self.pair = Session::pair_for((a, b), g);
-        if let (Some(data), Some(report)) = (&self.data, &self.report) {
-            self.scene = Some(Session::scene_for(data, report, self.pair));
         }
         Ok(())
     }

@@ -100,15 +100,20 @@ export class Engine {
   setPair(a, b) {
     const params = this.target ? this.target.params : this.applied;
     if (!params) return Promise.reject(new Error('The page is still loading.'));
-    if (!(Number.isInteger(a) && Number.isInteger(b) && a !== b && a >= 0 && b >= 0 && a < params.groups && b < params.groups)) {
-      return Promise.reject(new Error(`pair must be two different groups from 1 to ${params.groups}.`));
+    if (!(Number.isInteger(a) && Number.isInteger(b) && a >= 0 && b >= 0)) {
+      return Promise.reject(new Error('pair must be two group numbers.'));
+    }
+    try {
+      this.core.check_pair(a, b, params.groups);
+    } catch (e) {
+      return Promise.reject(new Error(messageOf(e)));
     }
     return this.push({ params, pair: [a, b] });
   }
 
+  /** The pair kept for `groups` groups: Rust's choice (pair_for). */
   validPair(pair, groups) {
-    if (pair && pair[0] < groups && pair[1] < groups && pair[0] !== pair[1]) return [pair[0], pair[1]];
-    return [0, Math.min(1, Math.max(0, groups - 1))];
+    return Array.from(this.core.pair_for(pair[0], pair[1], groups));
   }
 
   push(target) {

@@ -46,7 +46,8 @@ self.onmessage = async (ev) => {
     if (Array.isArray(m.pair)) {
       const [a, b] = m.pair;
       const cur = demo.pair();
-      if ((cur[0] !== a || cur[1] !== b) && a !== b && a < m.params.groups && b < m.params.groups) demo.set_pair(a, b);
+      // The engine sends Rust's pair_for of the new number of groups: always a pair the Demo takes.
+      if (cur[0] !== a || cur[1] !== b) demo.set_pair(a, b);
     }
     const fitMs = performance.now() - t0;
     // The scene as bytes (transferred, not copied) and the fits as a plain object: the page's Demo reads
