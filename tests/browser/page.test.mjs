@@ -105,7 +105,7 @@ test('the default page shows the answer’s numbers, in the API and in the table
     assert.match(words.ch1, /spacing 2/);
     assert.match(words.ch1, /glm’s slope 0\.680950 is further from zero than glmer’s 0\.236099/);
     assert.match(words.ch3, /interior local mode/);
-    assert.equal(words.math, 3, 'three formulas in MathML');
+    assert.equal(words.math, 4, 'four formulas in MathML: three displayed, and the joint mode’s equation');
 
     // Six figures, drawn at device resolution, none blank, each with a mapping for the hover read-out.
     for (const n of FIGURES) {
