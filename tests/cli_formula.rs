@@ -141,7 +141,7 @@ fn every_bad_input_of_the_issue_is_one_line_and_exit_code_2() {
         (vec!["fit", "--csv", one_level.as_str(), "--formula", "y ~ x + (1 | g)"], "level"),
         (vec!["fit", "--csv", "tests/data/VerbAgg.csv", "--formula", "btype ~ Anger + (1 | id)"], "btype"),
         (vec!["fit", "--csv", counts.as_str(), "--formula", "cbind(s, f) ~ x + (1 | g)"], "whole numbers"),
-        (vec!["fit", "--csv", trials.as_str(), "--formula", "cbind(s, n - s) ~ x + (1 | g)"], "trials"),
+        (vec!["fit", "--csv", trials.as_str(), "--formula", "cbind(s, n - s) ~ x + (1 | g)"], "must hold counts"),
         (vec!["fit", "--csv", cbpp, "--formula", "cbind(incidence, size - incidence) ~ period + (1 | hrd)"], "hrd"),
         (vec!["fit", "--csv", cbpp, "--formula", "incidence ~ log(size) + (1 | herd)", "--family", "poisson"], "log"),
         (vec!["fit", "--csv", binary.as_str(), "--formula", "y ~ x + (1 | g)"], "binomial"),
