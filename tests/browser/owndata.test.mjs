@@ -14,11 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { launch, openPage, problems, CLEAN } from './helpers.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CLI = ['release', 'debug'].map((p) => join(ROOT, 'target', p, 'glmm-demo')).find((p) => existsSync(p));
+const CLI = ['debug', 'release'].map((p) => join(ROOT, 'target', p, 'glmm-demo')).find((p) => existsSync(p));
 
 /** The CLI's JSON for a CSV and the page's settings. */
 function cli(csv, { formula, family, link, nagq, factors }) {
-  assert.ok(CLI, 'the CLI is built (cargo build --release)');
+  assert.ok(CLI, 'the CLI is built (cargo build)');
   const args = ['fit', '--csv', csv, '--formula', formula, '--family', family, '--link', link, '--nagq', String(nagq)];
   if (factors.length) args.push('--factor', factors.join(','));
   return JSON.parse(execFileSync(CLI, args, { encoding: 'utf8', maxBuffer: 64 << 20 }));
@@ -80,9 +80,9 @@ before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 const EXAMPLES = [
-  ['cbpp', 'tests/data/cbpp.csv'],
   ['answer', 'tests/data/answer_seed1.csv'],
   ['question', null],
+  ['cbpp', 'tests/data/cbpp.csv'],
   ['verbagg', 'tests/data/VerbAgg.csv'],
 ];
 
