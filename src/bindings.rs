@@ -73,6 +73,49 @@ pub fn glossary() -> std::result::Result<JsValue, JsError> {
     to_js(&crate::glossary::GLOSSARY)
 }
 
+/// Your data (issue 13, [`crate::own_data`]): the choosers' options and the examples, `{families, nagq_range,
+/// examples, fetch_failed}`.
+#[wasm_bindgen]
+pub fn own_data_choices() -> std::result::Result<JsValue, JsError> {
+    to_js(&crate::own_data::choices::Choices::get())
+}
+
+/// A CSV's columns with their kinds and a first formula, `{columns, rows, summary, suggested,
+/// suggested_formula}`; a
+/// malformed file throws its sentence.
+#[wasm_bindgen]
+pub fn csv_columns(csv: &str, file_name: &str) -> std::result::Result<JsValue, JsError> {
+    to_js(&crate::own_data::columns::csv_columns(csv, file_name).map_err(js_err)?)
+}
+
+/// The formula the pickers `{response, trials, covariates, group}` describe.
+#[wasm_bindgen]
+pub fn formula_from_picks(picks: JsValue) -> std::result::Result<String, JsError> {
+    let picks = serde_wasm_bindgen::from_value(picks).map_err(|e| JsError::new(&format!("The choices could not be read ({e}).")))?;
+    crate::own_data::columns::formula_from_picks(&picks).map_err(js_err)
+}
+
+/// The pickers' `{response, trials, covariates, group}` for a formula, or null when they cannot show it.
+#[wasm_bindgen]
+pub fn picks_from_formula(formula: &str) -> std::result::Result<JsValue, JsError> {
+    to_js(&crate::own_data::columns::picks_from_formula(formula))
+}
+
+/// The CSV text of a simulated example (`answer`, `question`).
+#[wasm_bindgen]
+pub fn example_csv(id: &str) -> std::result::Result<String, JsError> {
+    crate::own_data::examples::example_csv(id).map_err(js_err)
+}
+
+/// Every model fitted to a CSV with `{formula, family, link, nagq, factors, file_name, ml}`: the table, the
+/// explanation, the R code and the fit ([`crate::own_data::OwnDataReport`]); bad input throws one sentence.
+#[wasm_bindgen]
+pub fn fit_csv(csv: &str, options: JsValue) -> std::result::Result<JsValue, JsError> {
+    let opts = serde_wasm_bindgen::from_value(options)
+        .map_err(|e| JsError::new(&format!("The options must be {{formula, family, link, nagq, factors}} ({e}).")))?;
+    to_js(&crate::own_data::fit_csv(csv, &opts).map_err(js_err)?)
+}
+
 /// The page's [`Session`], exported to JavaScript.
 #[wasm_bindgen]
 #[derive(Default)]

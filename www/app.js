@@ -23,6 +23,7 @@ import { Figures, h, download, stem, layoutPanels, watchScroller, syncAlphaHandl
 import { renderTable } from './table.js';
 import { fixed, parseNumber } from './format.js';
 import { Tour, wireTermLinks } from './tour.js';
+import { ownData } from './owndata.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
@@ -730,6 +731,7 @@ async function start() {
     await engine.loaded;
     $('#version').textContent = engine.core.version();
     renderGlossary();
+    ownData(document, (fn) => engine.call((_, core) => fn(core)));
   } catch (e) {
     showNotice(`The page could not start its engine: ${messageOf(e)}`, 'error');
     setStatus('not loaded');
