@@ -7,13 +7,17 @@
 // After ./build.sh build: `node --test tests/browser/replications.test.mjs`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, copyFileSync, readFileSync } from 'node:fs';
+import { mkdirSync, copyFileSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch, openPage, problems, CLEAN } from './helpers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const expected = JSON.parse(readFileSync(join(here, 'replications-expected.json'), 'utf8'));
+const EXPECTED = join(here, 'replications-expected.json');
+if (!existsSync(EXPECTED)) {
+  throw new Error(`${EXPECTED} is missing: write it with \`cargo run -- replicate --preset answer --nagq 25 --seeds 200 > tests/browser/replications-expected.json\``);
+}
+const expected = JSON.parse(readFileSync(EXPECTED, 'utf8'));
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -33,7 +37,7 @@ function canvasColours(page) {
 test('200 seeds: a drawn figure whose caption is the native one', async (t) => {
   const { page, context, log } = await openPage(browser, { viewport: { width: 800, height: 900 } });
   try {
-    await page.evaluate((s) => glmmDemo.set(s), expected.settings);
+    await page.evaluate((s) => glmmDemo.set(s), expected.settings.params);
     assert.equal(await page.isHidden('#repl-figure'), true, 'no figure before a run');
     await page.locator('#replications').scrollIntoViewIfNeeded();
     await page.click('[data-repl-seeds="200"]');
@@ -80,7 +84,7 @@ test('200 seeds: a drawn figure whose caption is the native one', async (t) => {
 test('1,000 seeds can be stopped; the page keeps working and responding', async (t) => {
   const { page, context, log } = await openPage(browser);
   try {
-    await page.evaluate((s) => glmmDemo.set(s), expected.settings);
+    await page.evaluate((s) => glmmDemo.set(s), expected.settings.params);
     // The longest gap between animation frames while the run goes on (printed, not asserted).
     await page.evaluate(() => {
       window.__gaps = { last: performance.now(), max: 0, on: true };
