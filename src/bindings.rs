@@ -19,6 +19,7 @@ use web_sys::HtmlCanvasElement;
 
 use crate::canvas::PageBackend;
 use crate::error::Error;
+use crate::models::replications;
 use crate::params::Params;
 use crate::r_code;
 use crate::report::FitReport;
@@ -363,5 +364,85 @@ impl Demo {
     #[wasm_bindgen(js_name = version)]
     pub fn crate_version() -> String {
         version()
+    }
+}
+
+/// "Is it this seed?", in a worker: glmer on seeds `first` … `first + count − 1` of `params` (the page's full
+/// parameters; their own seed is ignored), `[{seed, verdict, sum_modes, sum_means, sigma_b, reason}]`
+/// ([`crate::models::replications::replicate`]).
+#[wasm_bindgen]
+pub fn replicate_seeds(params: JsValue, first: i32, count: u32) -> std::result::Result<JsValue, JsError> {
+    let p = full_params(params)?;
+    let end = i32::try_from(count).ok().and_then(|c| first.checked_add(c)).unwrap_or(first);
+    to_js(&replications::replicate(&p.sim, p.nagq, first..end).map_err(js_err)?)
+}
+
+fn full_params(params: JsValue) -> std::result::Result<Params, JsError> {
+    let p: Params = serde_wasm_bindgen::from_value(params)
+        .map_err(|e| JsError::new(&format!("The parameters are not complete ({e}).")))?;
+    p.validate().map_err(js_err)?;
+    Ok(p)
+}
+
+/// A run of replications on the page: seeds 1 … `seeds` of `params`, grown with the records the workers send,
+/// described and drawn by Rust ([`crate::figures::replications`]).
+#[wasm_bindgen]
+pub struct Replications {
+    run: replications::Run,
+}
+
+#[wasm_bindgen]
+impl Replications {
+    #[wasm_bindgen(constructor)]
+    pub fn new(params: JsValue, seeds: u32) -> std::result::Result<Replications, JsError> {
+        let p = full_params(params)?;
+        let end = i32::try_from(seeds).ok().and_then(|s| s.checked_add(1)).unwrap_or(1);
+        Ok(Replications { run: replications::Run::new(&p.sim, p.nagq, 1..end).map_err(js_err)? })
+    }
+
+    /// Adds records from `replicate_seeds` (any order; a seed outside the run throws).
+    pub fn add(&mut self, records: JsValue) -> std::result::Result<(), JsError> {
+        let records: Vec<replications::SeedRecord> = serde_wasm_bindgen::from_value(records)
+            .map_err(|e| JsError::new(&format!("The replications' records could not be read: {e}.")))?;
+        self.run.add(records).map_err(js_err)
+    }
+
+    /// No more seeds will come: the caption says where the run stopped.
+    pub fn stop(&mut self) {
+        self.run.stop();
+    }
+
+    /// Seeds with a record, seeds asked for, and whether every seed has its record.
+    pub fn count(&self) -> u32 {
+        self.run.records().len() as u32
+    }
+    pub fn total(&self) -> u32 {
+        self.run.total() as u32
+    }
+    pub fn complete(&self) -> bool {
+        self.run.complete()
+    }
+
+    /// The records so far, in seed order.
+    pub fn records(&self) -> std::result::Result<JsValue, JsError> {
+        to_js(self.run.records())
+    }
+
+    /// `{number, title, explanation, caption, alt, x_range, y_range, …}` for the records so far.
+    pub fn figure(&self) -> std::result::Result<JsValue, JsError> {
+        to_js(&crate::figures::replications::describe(&self.run))
+    }
+
+    /// Draws the figure on `canvas` (backing store sized to its CSS size × `dpr`); returns its mapping.
+    pub fn draw(&self, canvas: HtmlCanvasElement, dpr: f64) -> std::result::Result<JsValue, JsError> {
+        let root = PageBackend::on_canvas(canvas, dpr).map_err(js_err)?.into_drawing_area();
+        let mapping = crate::session::draw_replications(&self.run, &root).map_err(js_err)?;
+        root.present().map_err(|e| JsError::new(&format!("The figure could not be drawn: {e}.")))?;
+        to_js(&mapping)
+    }
+
+    /// The figure as an SVG document (`w` × `h` pixels).
+    pub fn svg(&self, w: u32, h: u32) -> std::result::Result<String, JsError> {
+        crate::session::replications_svg(&self.run, w, h).map_err(js_err)
     }
 }

@@ -260,6 +260,33 @@ struct WireState {
     scene: Option<std::result::Result<Scene, String>>,
 }
 
+/// "Is it this seed?" ([`crate::figures::replications`]): a run of replications drawn on any plotters backend
+/// with its description as it stands; the run lives beside the session (its records come from workers).
+pub fn draw_replications<DB: DrawingBackend>(
+    run: &models::replications::Run,
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+) -> Result<PlotMapping> {
+    figures::replications::draw(root, run, &figures::replications::describe(run))
+}
+
+/// [`draw_replications`] as an SVG document of `w` × `h` pixels.
+pub fn replications_svg(run: &models::replications::Run, w: u32, h: u32) -> Result<String> {
+    if !(16..=8000).contains(&w) || !(16..=8000).contains(&h) {
+        return Err(Error::InvalidParameter {
+            name: "size",
+            expected: "between 16 and 8000 pixels a side".into(),
+            got: format!("{w} × {h}"),
+        });
+    }
+    let mut out = String::new();
+    {
+        let root = PageBackend::measured(SVGBackend::with_string(&mut out, (w, h))).into_drawing_area();
+        draw_replications(run, &root)?;
+        root.present().map_err(|e| Error::Usage(format!("The SVG could not be written: {e}.")))?;
+    }
+    Ok(out)
+}
+
 /// The figure numbered `figure` (1–[`FigureId::LAST`]), or the sentence saying which numbers there are.
 fn figure_id(figure: u8) -> Result<FigureId> {
     FigureId::from_any_number(figure).ok_or_else(|| Error::InvalidParameter {

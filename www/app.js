@@ -24,6 +24,7 @@ import { renderTable } from './table.js';
 import { fixed, parseNumber } from './format.js';
 import { Tour, wireTermLinks } from './tour.js';
 import { ownData } from './owndata.js';
+import { Replications } from './replications.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
@@ -118,6 +119,15 @@ const tour = new Tour(document, {
   onNotice: (text, kind) => showNotice(text, kind),
 });
 api.addEventListener('update', () => tour.update());
+// "Is it this seed?" (www/replications.js): the current settings on seeds 1…N in workers; a figure of other
+// settings is removed when the settings change. glmmDemo.replications: start(n), stop(), state(), records(), svg().
+const replications = new Replications(document, {
+  getCore: () => engine.core,
+  getParams: () => app.params,
+  onNotice: (text, kind) => showNotice(text, kind),
+});
+api.replications = replications;
+api.addEventListener('update', (e) => replications.paramsChanged(e.detail.params));
 // A glossary link scrolls to its entry without touching the hash (a hash the page does not know would reset
 // the parameters); where the glossary is not shown (the embed view) it shows the definition in place.
 wireTermLinks(document, () => engine.core.glossary());
