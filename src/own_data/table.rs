@@ -110,7 +110,7 @@ fn per_group(n: usize, group: &str) -> Option<String> {
 pub fn rows(fit: &DesignFit) -> Vec<Row> {
     let group = fit.group_name.as_str();
     match &fit.models {
-        DesignModels::Glmm { glm_pooled, glm_group, glmm_laplace, glmm_agq, marginal_exact } => {
+        DesignModels::Glmm { glm_pooled, glm_group, glmm_laplace, glmm_agq, joint_mode, marginal_exact } => {
             let mut out = vec![
                 row("glm_pooled", "glm, no group".into(), glm_pooled, |m, r| {
                     r.fixef = coefs(m.names.iter().zip(m.coef.iter().copied()));
@@ -128,6 +128,18 @@ pub fn rows(fit: &DesignFit) -> Vec<Row> {
                 let k = agq.fit().and_then(|m| m.nagq).map_or_else(|| "K".to_string(), |k| k.to_string());
                 out.push(glmm_row("glmm_agq", format!("glmer, nAGQ = {k}"), agq));
             }
+            // The answer's opt1: a joint density, not a likelihood, so no logLik.
+            out.push(row("joint_mode", "Joint mode of (β, b), the answer's opt1".into(), joint_mode, |m, r| {
+                r.fixef = coefs(m.names.iter().zip(m.fixef.iter().copied()));
+                r.cells = vec![
+                    number("sigma_b", Some(m.sigma_b), DECIMALS),
+                    number("loglik", None, LOGLIK_DECIMALS),
+                    number("loglik_r", None, LOGLIK_DECIMALS),
+                    sum("sum_modes", Some(m.ranef_sum)),
+                    sum("sum_means", Some(m.cond_means_sum)),
+                ];
+                r.note = (!m.note.is_empty()).then(|| m.note.clone());
+            }));
             out.push(glmm_row("marginal_exact", "Exact marginal likelihood, its maximum".into(), marginal_exact));
             out
         }
