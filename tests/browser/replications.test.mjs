@@ -1,23 +1,24 @@
 // "Is it this seed?" in headless chromium: a 200-seed run of the answer's settings at nAGQ = 25 finishes in
-// the workers with a drawn figure whose caption is the native one (tests/browser/replications-expected.json,
-// written by `glmm-demo replicate --preset answer --nagq 25 --seeds 200` and checked against the Rust
-// fits by src/figures/replications.rs's tests); a 1,000-seed run can be stopped and the page keeps working.
+// the workers with a drawn figure whose caption is the native one (`glmm-demo replicate --preset answer --nagq 25 --seeds 200`, run by
+// the test; its counts are checked against the Rust fits by src/figures/replications.rs's tests); a 1,000-seed run can be stopped and the page keeps working.
 // Prints (no timed assertion) how long 1,000 seeds took and the longest gap between frames meanwhile.
 // With UPDATE_SCREENSHOT=1 it writes docs/replications.png (the section at 800 px); always out/replications.png.
 // After ./build.sh build: `node --test tests/browser/replications.test.mjs`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, copyFileSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, copyFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch, openPage, problems, CLEAN } from './helpers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const EXPECTED = join(here, 'replications-expected.json');
-if (!existsSync(EXPECTED)) {
-  throw new Error(`${EXPECTED} is missing: write it with \`cargo run -- replicate --preset answer --nagq 25 --seeds 200 > tests/browser/replications-expected.json\``);
-}
-const expected = JSON.parse(readFileSync(EXPECTED, 'utf8'));
+const ROOT = join(here, '..', '..');
+// The native numbers, from the CLI of this build (cargo test builds target/debug/glmm-demo first).
+const CLI = ['debug', 'release'].map((p) => join(ROOT, 'target', p, 'glmm-demo')).find((p) => existsSync(p));
+if (!CLI) throw new Error('target/debug/glmm-demo is missing: run `cargo build` first (./build.sh test does).');
+const expected = JSON.parse(execFileSync(CLI, ['replicate', '--preset', 'answer', '--nagq', '25', '--seeds', '200'],
+  { encoding: 'utf8', maxBuffer: 64 << 20 }));
 
 let browser;
 before(async () => { browser = await launch(); });
