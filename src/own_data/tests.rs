@@ -61,7 +61,13 @@ fn cbpp_table_equals_the_fixtures() {
     let r = fit_csv(&read("tests/data/cbpp.csv"), &opts(CBPP, "binomial", "logit", 25.0, &["herd", "period"])).unwrap();
     assert_eq!(r.formula, CBPP);
     let keys: Vec<&str> = r.rows.iter().map(|x| x.key).collect();
-    assert_eq!(keys, ["glm_pooled", "glm_group", "glmm_laplace", "glmm_agq", "marginal_exact"]);
+    assert_eq!(keys, ["glm_pooled", "glm_group", "glmm_laplace", "glmm_agq", "joint_mode", "marginal_exact"]);
+    // The joint mode (opt1) is a joint density, not a likelihood: no logLik; on cbpp its walk ends on the
+    // answer's bound σ = 0.01.
+    let joint = row(&r, "joint_mode");
+    assert_eq!(joint.cells[1].text, "—");
+    assert_eq!(joint.cells[2].text, "—");
+    close(cell(joint, "sigma_b"), 0.01, 1e-12, "joint mode sigma at the bound");
     for (key, name) in [("glmm_laplace", "cbpp_logit_nagq1"), ("glmm_agq", "cbpp_logit_nagq25")] {
         let e = &fixture(name)["expected"];
         let row = row(&r, key);
