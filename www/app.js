@@ -479,7 +479,8 @@ function rData(p) {
   try { code = engine.core.r_data(p); } catch (e) { showNotice(messageOf(e), 'error'); }
   return [
     h('span', { class: 'label', text: 'The same data in R' }),
-    h('pre', {}, [h('code', { text: code })]),
+    // Long lines scroll sideways: focusable, so a keyboard can scroll it too.
+    h('pre', { tabindex: '0', 'aria-label': 'The same data in R' }, [h('code', { text: code })]),
   ];
 }
 

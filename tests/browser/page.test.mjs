@@ -149,7 +149,7 @@ test('a singular fit says so, and never calls its 0.000000 “not zero”', asyn
 test('HiDPI: canvases are sized CSS × devicePixelRatio', async () => {
   const { page, context, log } = await openPage(browser, { deviceScaleFactor: 2, viewport: { width: 1200, height: 900 } });
   try {
-    const sizes = await page.evaluate(() => [...document.querySelectorAll('figure.fig canvas')]
+    const sizes = await page.evaluate(() => [...document.querySelectorAll('figure.fig[data-figure] canvas')]
       .map((c) => [c.width, c.height, c.clientWidth, c.clientHeight]));
     assert.equal(sizes.length, 8); // figures 1–6 and the lesson's 7–8
     for (const [w, h, cw, ch] of sizes) {
