@@ -185,21 +185,30 @@ impl Session {
 
     /// Figure `figure` as an SVG document of `w` × `h` pixels.
     pub fn svg_string(&self, figure: u8, w: u32, h: u32) -> Result<String> {
-        if !(16..=8000).contains(&w) || !(16..=8000).contains(&h) {
-            return Err(Error::InvalidParameter {
-                name: "size",
-                expected: "between 16 and 8000 pixels a side".into(),
-                got: format!("{w} × {h}"),
-            });
-        }
-        let mut out = String::new();
-        {
-            let root = PageBackend::measured(SVGBackend::with_string(&mut out, (w, h))).into_drawing_area();
-            self.draw_on(figure, &root)?;
-            root.present().map_err(|e| Error::Usage(format!("The SVG could not be written: {e}.")))?;
-        }
-        Ok(out)
+        svg_document(w, h, |root| self.draw_on(figure, root))
     }
+}
+
+/// An SVG document of `w` × `h` pixels (16 to 8000 a side) drawn by `draw`: every figure's export.
+fn svg_document(
+    w: u32,
+    h: u32,
+    draw: impl for<'a> FnOnce(&DrawingArea<PageBackend<SVGBackend<'a>>, plotters::coord::Shift>) -> Result<PlotMapping>,
+) -> Result<String> {
+    if !(16..=8000).contains(&w) || !(16..=8000).contains(&h) {
+        return Err(Error::InvalidParameter {
+            name: "size",
+            expected: "between 16 and 8000 pixels a side".into(),
+            got: format!("{w} × {h}"),
+        });
+    }
+    let mut out = String::new();
+    {
+        let root = PageBackend::measured(SVGBackend::with_string(&mut out, (w, h))).into_drawing_area();
+        draw(&root)?;
+        root.present().map_err(|e| Error::Usage(format!("The SVG could not be written: {e}.")))?;
+    }
+    Ok(out)
 }
 
 /// Figures 7 and 8 (issue 11): the posterior marks and the α handle.
@@ -271,20 +280,7 @@ pub fn draw_replications<DB: DrawingBackend>(
 
 /// [`draw_replications`] as an SVG document of `w` × `h` pixels.
 pub fn replications_svg(run: &models::replications::Run, w: u32, h: u32) -> Result<String> {
-    if !(16..=8000).contains(&w) || !(16..=8000).contains(&h) {
-        return Err(Error::InvalidParameter {
-            name: "size",
-            expected: "between 16 and 8000 pixels a side".into(),
-            got: format!("{w} × {h}"),
-        });
-    }
-    let mut out = String::new();
-    {
-        let root = PageBackend::measured(SVGBackend::with_string(&mut out, (w, h))).into_drawing_area();
-        draw_replications(run, &root)?;
-        root.present().map_err(|e| Error::Usage(format!("The SVG could not be written: {e}.")))?;
-    }
-    Ok(out)
+    svg_document(w, h, |root| draw_replications(run, root))
 }
 
 /// The figure numbered `figure` (1–[`FigureId::LAST`]), or the sentence saying which numbers there are.
