@@ -112,6 +112,7 @@ export class OwnData {
     }
     this.csv = text;
     this.fileName = fileName;
+    this.example = example ? example.id : '';
     this.columns = cols.columns;
     this.el('own-source').textContent = cols.summary;
     const picks = example ? this.call((core) => core.picks_from_formula(example.formula)) : cols.suggested;
@@ -237,6 +238,8 @@ export class OwnData {
     this.el('own-formula-shown').textContent = r.formula;
     this.el('own-explanation').replaceChildren(...r.explanation.paragraphs.map((p) => h('p', { text: p })));
     this.el('own-rcode').textContent = r.r_code;
+    // Which data the shown results are of (an example's id; empty for the user's own file).
+    this.el('own-results').dataset.example = this.example || '';
     this.el('own-results').hidden = false;
   }
 }

@@ -98,6 +98,9 @@ test('each example fits with the CLI’s numbers; a malformed CSV is a sentence 
     const tmp = mkdtempSync(join(tmpdir(), 'owndata-'));
     for (const [id, file] of EXAMPLES) {
       await page.click(`#own-examples button[data-example="${id}"]`);
+      // The example is fetched and fitted asynchronously: wait for its results, then read its formula.
+      await page.waitForFunction((e) => document.querySelector('#own-results')?.dataset.example === e
+        && document.querySelector('#own-status').textContent === '', id, { timeout: 120_000 });
       const formula = await page.locator('#own-formula').inputValue();
       await waitForFit(page, formula);
       let csv = file && join(ROOT, file);
