@@ -2,7 +2,8 @@
 // In-browser benchmark of the teaching page (issue 5), in headless Debian chromium through playwright-core
 // (no browser download). Run after ./build.sh build:
 //
-//   node bench/browser.mjs [--positions 200] [--loads 5] [--big-runs 3] [--no-big] [--out FILE.json]
+//   node bench/browser.mjs [--positions 200] [--loads 5] [--big-runs 3] [--no-big] [--repl-runs 3]
+//                          [--repl-seeds 1000] [--own-runs 3] [--out FILE.json]
 //
 // Serves www/ itself on a free 127.0.0.1 port and measures:
 //   - first render: navigation start → glmmDemo.ready resolved (and → the frame after it painted), median
@@ -24,6 +25,12 @@
 //     over and drawn (these were timed assertions in tests/browser/course.test.mjs: speed is reported
 //     here, not asserted);
 //   - main-thread work per slider update (drawing, plus the refit or taking over the worker's state);
+//   - "Is it this seed?": 1,000 seeds of the answer's settings at nAGQ = 25 in the page's workers, start →
+//     figure drawn, and the longest gap between frames meanwhile;
+//   - "Your data": VerbAgg (7,584 rows, 316 ids) chosen → its table shown (fetch, parse, every model);
+//   - the same work natively (the release CLI, one thread, in this run) and the ratios issue 14 asks for:
+//     page refit on the main thread ÷ native full_refit + surfaces, 100,000 × 50 page refit ÷ native
+//     full_refit, replications and VerbAgg page ÷ native;
 //   - the wasm size, raw and gzip -9.
 // Prints a readable table on stderr and one JSON object on stdout (and to --out).
 import { createServer } from 'node:http';
@@ -55,6 +62,9 @@ const POSITIONS = Number(opt('--positions', 200));
 const LOADS = Number(opt('--loads', 5));
 const BIG_RUNS = Number(opt('--big-runs', 3));
 const NO_BIG = argv.includes('--no-big');
+const REPL_RUNS = Number(opt('--repl-runs', 3));
+const REPL_SEEDS = Number(opt('--repl-seeds', 1000));
+const OWN_RUNS = Number(opt('--own-runs', 3));
 const OUT = opt('--out', null);
 
 // ------------------------------------------------------------------------------------------------------
@@ -181,6 +191,43 @@ async function openPage(browser, url) {
 }
 
 // ------------------------------------------------------------------------------------------------------
+// The same work natively, in this run (issue 14 asks for browser figures as ratios to it: absolute times
+// differ 2× between machines of one kind).
+
+function nativeCli() {
+  execFileSync('cargo', ['build', '--release', '--bin', 'glmm-demo'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const bin = join(process.env.CARGO_TARGET_DIR || join(ROOT, 'target'), 'release', 'glmm-demo');
+  return (...args) => JSON.parse(execFileSync(bin, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 }));
+}
+
+/** `glmm-demo bench` (release, this thread): the page's default settings, 100,000 × 50, 1,000 seeds, VerbAgg. */
+function native(params) {
+  const cli = nativeCli();
+  const ms = (entry) => entry && entry.median_ms;
+  const page = cli('bench', '--nagq', String(params.nagq), '--runs', '0');
+  const out = {
+    page_settings: { full_refit_ms: ms(page.full_refit), surfaces_ms: ms(page.surfaces), nagq: params.nagq },
+  };
+  out.page_settings.refit_ms = r2(out.page_settings.full_refit_ms + out.page_settings.surfaces_ms);
+  if (!NO_BIG) {
+    const big = cli('bench', '--groups', '50', '--n', '2000', '--nagq', '25', '--runs', '3');
+    out.big = { full_refit_ms: ms(big.full_refit), surfaces_ms: ms(big.surfaces) };
+  }
+  if (REPL_RUNS > 0) {
+    const rep = cli('replicate', '--nagq', '25', '--seeds', String(REPL_SEEDS), '--runs', '3');
+    out.replications = { seeds: REPL_SEEDS, nagq: 25, one_thread_ms: r2(rep.timing.median_ms) };
+  }
+  if (OWN_RUNS > 0) {
+    const v = cli('bench', '--csv', 'tests/data/VerbAgg.csv', '--formula', 'r2 ~ Anger + Gender + btype + situ + (1 | id)', '--nagq', '25', '--runs', '3');
+    // Every model of the own-data table: glm, glm + group, glmer (Laplace and nAGQ), the exact maximum.
+    const parts = ['glm_pooled', 'glm_group', 'standalone_laplace', 'standalone_agq', 'marginal_exact'];
+    out.verbagg = Object.fromEntries(parts.map((k) => [k, ms(v[k])]));
+    out.verbagg.sum_ms = r2(parts.reduce((a, k) => a + (ms(v[k]) || 0), 0));
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------------------
 
 async function main() {
   const pkg = join(WWW, 'pkg');
@@ -242,6 +289,7 @@ async function main() {
     // 2. 200 slider positions on the default page.
     const { context, page, errors: e } = await openPage(browser, url);
     const params = await page.evaluate(() => window.glmmDemo.params());
+    out.native = native(params);
     // Two passes over the same positions: input at the start of a frame (Chromium delivers continuous input
     // such as a slider drag aligned to animation frames, just before their callbacks) and at a random
     // phase of the frame (a discrete input; its wait for the frame alone has p95 ≈ 15.9 ms at 60 Hz).
@@ -284,6 +332,7 @@ async function main() {
       input_to_resolved: stats(rows.map((r) => r.resolved)),
       input_to_next_frame: stats(rows.map((r) => r.next_frame)),
       refit: has('fit') ? stats(rows.map((r) => r.fit)) : null,
+      refit_main_thread: rows.some((r) => r.where === 'main') ? stats(rows.filter((r) => r.where === 'main').map((r) => r.fit)) : null,
       draw: has('draw') ? stats(rows.map((r) => r.draw)) : null,
       refit_plus_draw: has('fit') && has('draw') ? stats(rows.map((r) => r.fit + r.draw)) : null,
       main_thread: has('main_thread') ? stats(rows.map((r) => r.main_thread)) : null,
@@ -295,6 +344,41 @@ async function main() {
         where: countWhere(random.rows),
       },
     };
+
+    // 4. "Is it this seed?": REPL_SEEDS seeds of the answer's settings at nAGQ = 25, in the page's workers,
+    // with the longest gap between animation frames meanwhile (the page stays responsive).
+    if (REPL_RUNS > 0) {
+      out.replications = await page.evaluate(async ([start, runs, seeds]) => {
+        await window.glmmDemo.set({ ...start, nagq: 25 });
+        const res = [];
+        for (let k = 0; k < runs; k++) {
+          let last = performance.now();
+          let maxGap = 0;
+          let on = true;
+          const tick = () => {
+            const now = performance.now();
+            maxGap = Math.max(maxGap, now - last);
+            last = now;
+            if (on) requestAnimationFrame(tick);
+          };
+          requestAnimationFrame(tick);
+          const t0 = performance.now();
+          await window.glmmDemo.replications.start(seeds);
+          const wall = performance.now() - t0;
+          on = false;
+          const st = window.glmmDemo.replications.state();
+          res.push({ wall, ms: st.ms, count: st.count, workers: st.workers, max_frame_gap: maxGap });
+        }
+        return res;
+      }, [params, REPL_RUNS, REPL_SEEDS]);
+      out.replications = {
+        seeds: REPL_SEEDS, nagq: 25, runs: out.replications.length,
+        start_to_done: stats(out.replications.map((r) => r.wall)),
+        max_frame_gap: stats(out.replications.map((r) => r.max_frame_gap)),
+        counts: out.replications.map((r) => r.count), workers: out.replications[0]?.workers,
+      };
+      await page.evaluate((start) => window.glmmDemo.set(start), params);
+    }
 
     // 3. 100,000 rows × 50 groups, nAGQ = 25.
     if (!NO_BIG) {
@@ -358,6 +442,27 @@ async function main() {
     }
     errors.push(...e);
     await context.close();
+
+    // 5. "Your data": VerbAgg (7,584 rows, 316 ids) chosen in the own-data section → its table shown
+    // (fetching the CSV from this server, parsing it, every model, the table). cbpp in between, so each
+    // VerbAgg click fits anew.
+    if (OWN_RUNS > 0) {
+      const own = await openPage(browser, url);
+      const shown = (id) => own.page.waitForFunction((e) => document.querySelector('#own-results')?.dataset.example === e
+        && document.querySelector('#own-status').textContent === '', id, { timeout: 120_000 });
+      const times = [];
+      for (let k = 0; k < OWN_RUNS; k++) {
+        await own.page.click('#own-examples button[data-example="cbpp"]');
+        await shown('cbpp');
+        const t0 = await own.page.evaluate(() => performance.now());
+        await own.page.click('#own-examples button[data-example="verbagg"]');
+        await shown('verbagg');
+        times.push((await own.page.evaluate(() => performance.now())) - t0);
+      }
+      out.own_verbagg = { click_to_table: stats(times), runs: OWN_RUNS, nagq: await own.page.locator('#own-nagq').inputValue() };
+      errors.push(...own.errors);
+      await own.context.close();
+    }
   } finally {
     await browser.close();
     server.close();
@@ -394,6 +499,27 @@ async function main() {
     t.push(line('  longest frame drawing the result', out.big.max_frame_after));
     t.push(`  refits ran on: ${JSON.stringify(out.big.where)}`);
   }
+  if (out.replications) {
+    t.push(line(`replications: ${out.replications.seeds} seeds, nAGQ 25, ${out.replications.workers} workers: start → drawn`, out.replications.start_to_done, '< 2 s'));
+    t.push(line('  longest gap between frames meanwhile', out.replications.max_frame_gap, 'responsive'));
+  }
+  if (out.own_verbagg) t.push(line('Your data: VerbAgg (7,584 rows) click → table', out.own_verbagg.click_to_table, '< 250 ms'));
+  // Ratios to the native work of the same build, measured in this run.
+  const n = out.native;
+  const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? r2(a / b) : null);
+  out.ratios = {
+    wasm_efficiency: ratio(s.refit_main_thread?.median_ms, n.page_settings.refit_ms),
+    big_data: out.big ? ratio(out.big.refit?.median_ms, n.big?.full_refit_ms) : null,
+    replications: out.replications ? ratio(out.replications.start_to_done.median_ms, n.replications?.one_thread_ms) : null,
+    verbagg: out.own_verbagg ? ratio(out.own_verbagg.click_to_table.median_ms, n.verbagg?.sum_ms) : null,
+  };
+  t.push(`native (release CLI, one thread, this run): page settings full_refit ${n.page_settings.full_refit_ms} + surfaces ${n.page_settings.surfaces_ms} = ${n.page_settings.refit_ms} ms`
+    + (n.big ? `; 100,000 × 50 full_refit ${n.big.full_refit_ms} ms` : '')
+    + (n.replications ? `; ${n.replications.seeds} seeds ${n.replications.one_thread_ms} ms` : '')
+    + (n.verbagg ? `; VerbAgg every model ${n.verbagg.sum_ms} ms` : ''));
+  t.push(`ratios: page refit (main thread, median) ÷ native full_refit + surfaces = ${out.ratios.wasm_efficiency} (target ≤ 1.3); `
+    + `100,000 × 50 page refit ÷ native full_refit = ${out.ratios.big_data} (target ≤ 1.0); `
+    + `replications page ÷ native one thread = ${out.ratios.replications}; VerbAgg page ÷ native = ${out.ratios.verbagg}`);
   t.push(`wasm ${Object.keys(out.wasm)[0]}: ${w.raw_bytes} bytes raw, ${w.gzip9_bytes} bytes gzip -9 (${(w.gzip9_bytes / 1024).toFixed(1)} KB; target < 400 KB)`);
   if (errors.length) t.push(`page errors: ${errors.join(' | ')}`);
   process.stderr.write(`${t.join('\n')}\n`);
