@@ -133,6 +133,24 @@ impl Bernoulli<'_> {
     }
 }
 
+/// Chebyshev points per interpolant of B on the inset's short window.
+const CLOSEUP_NODES: usize = 17;
+
+/// B(u; α) on [lo, hi] from [`CLOSEUP_NODES`] exact sums instead of one per inset point (each is a pass
+/// over every observation), or exactly when the interpolant misses B by more than `tol` (plus rounding) at a
+/// test point.
+fn near_bernoulli<'b>(bern: &'b Bernoulli, lo: f64, hi: f64, tol: f64) -> impl Fn(f64) -> f64 + 'b {
+    let cheb = Chebyshev::new(lo, hi, CLOSEUP_NODES, |t| bern.value(t));
+    let good = tol > 0.0
+        && [0.137, 0.5117, 0.893].iter().all(|f| {
+            let t = lo + f * (hi - lo);
+            let exact = bern.value(t);
+            // Beyond `tol`, the exact sum's own rounding (a few ulps of B per observation added).
+            (cheb.eval(t) - exact).abs() <= tol + 64.0 * f64::EPSILON * exact.abs()
+        });
+    move |t| if good { cheb.eval(t) } else { bern.value(t) }
+}
+
 /// R(u) with derivatives: centred modes c_g = z_g − z̄.
 fn random_effects(c: &[f64], sigma: f64, u: f64) -> Derivs {
     let g = c.len() as f64;
@@ -231,10 +249,15 @@ pub fn decompose(data: &Dataset, alpha: f64, beta: f64, sigma: f64, modes: &[f64
             // Wide enough for both caps down to the inset's floor (8 × the lower peak's depth).
             let depth = top - total(po).0.min(total_adj(pa).0);
             let m = (0.35 * (b - a)).max(sd * (12.0 * depth.max(0.0)).sqrt());
-            let cu: Vec<f64> =
-                (0..CLOSEUP_POINTS).map(|k| a - m + (b - a + 2.0 * m) * k as f64 / (CLOSEUP_POINTS - 1) as f64).collect();
-            let opt: Vec<f64> = cu.iter().map(|&t| total(t).0 - top).collect();
-            let adj: Vec<f64> = cu.iter().map(|&t| total_adj(t).0 - top).collect();
+            let (c_lo, c_hi) = (a - m, b + m);
+            let cu: Vec<f64> = (0..CLOSEUP_POINTS).map(|k| c_lo + (c_hi - c_lo) * k as f64 / (CLOSEUP_POINTS - 1) as f64).collect();
+            // The inset shows differences of about `depth`: B is interpolated to a ten-thousandth of it.
+            let tol = 1e-4 * depth;
+            let near_opt = near_bernoulli(&bern, c_lo, c_hi, tol);
+            let near_adj = near_bernoulli(&bern, c_lo + sum, c_hi + sum, tol);
+            let r_at = |t: f64| random_effects(&centred, sigma, t).0;
+            let opt: Vec<f64> = cu.iter().map(|&t| r_at(t) + near_opt(t) - top).collect();
+            let adj: Vec<f64> = cu.iter().map(|&t| r_at(t) + near_adj(t + sum) - top).collect();
             // Both caps: from 8 times the lower peak's depth below the top to just above it.
             let low = -8.0 * depth;
             let y_range = [low, 0.12 * depth];

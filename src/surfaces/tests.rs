@@ -435,6 +435,38 @@ fn decomposition_interpolation_equals_direct_evaluation() {
 }
 
 #[test]
+fn the_inset_interpolates_the_exact_totals() {
+    // Figure 6's inset: R(u) + B(u; α) − top from 17 exact sums, within 1e-4 of the peaks' depth everywhere
+    // (plus the rounding of a sum of that size).
+    let answer = answer_data();
+    let synth = synthetic(5, 300, 7);
+    for (data, report) in [(&answer, answer_report(&answer)), (&synth, synthetic_report(&synth))] {
+        let s = build_scene(data, &report, &SceneOptions::default()).unwrap();
+        let d = s.decomposition.unwrap();
+        let Some(c) = d.peak_closeup.as_ref() else { continue };
+        let fit = report.glmm_agq.fit().unwrap();
+        let g = d.groups as f64;
+        let (hi, lo) = (d.optimal.max_total.unwrap(), d.adjusted.max_total.unwrap());
+        let top = hi.max(lo);
+        let tol = 1e-4 * (top - hi.min(lo)) + 128.0 * f64::EPSILON * top.abs();
+        let total = |alpha: f64, u: f64| -> f64 {
+            let r: f64 = d.modes.iter().map(|z| joint_surface::log_normal_density(z - d.mode_mean + u / g, d.sigma)).sum();
+            let b: f64 = (0..data.n_obs())
+                .map(|i| {
+                    let z = d.modes[data.group[i]] - d.mode_mean + u / g;
+                    crate::models::family::bernoulli_loglik(data.y_bin[i], alpha + fit.fixef[1] * data.x[i] + z)
+                })
+                .sum();
+            r + b - top
+        };
+        for k in [0, 17, 60, 99, 120] {
+            assert!((c.optimal[k] - total(d.optimal.alpha, c.u[k])).abs() <= tol, "k={k}");
+            assert!((c.adjusted[k] - total(d.adjusted.alpha, c.u[k])).abs() <= tol, "k={k}");
+        }
+    }
+}
+
+#[test]
 fn fitted_curves_follow_the_fits() {
     let s = answer_scene();
     let c = &s.curves;
