@@ -21,8 +21,10 @@ pub fn file_note(link: &OwnDataLink) -> String {
     if let Some(k) = link.nagq {
         kept.push(format!("nAGQ = {k}"));
     }
-    if !link.factors.is_empty() {
-        kept.push(format!("{} read as factors", link.factors.join(", ")));
+    match link.factors.as_deref() {
+        None => {}
+        Some([]) => kept.push("no column read as a factor".to_string()),
+        Some(f) => kept.push(format!("{} read as {}", f.join(", "), if f.len() == 1 { "a factor" } else { "factors" })),
     }
     let what = if kept.is_empty() { String::new() } else { format!(" ({})", kept.join("; ")) };
     format!(
@@ -35,7 +37,7 @@ pub fn file_note(link: &OwnDataLink) -> String {
 pub fn applies(link: &OwnDataLink, columns: &[String]) -> bool {
     let has = |c: &str| columns.iter().any(|n| n == c);
     let formula_ok = link.formula.is_empty() || Formula::parse(&link.formula).is_ok_and(|f| f.columns().into_iter().all(has));
-    formula_ok && link.factors.iter().all(|f| has(f))
+    formula_ok && link.factors.iter().flatten().all(|f| has(f))
 }
 
 #[cfg(test)]
@@ -50,11 +52,11 @@ mod tests {
             family: "binomial".into(),
             link: "probit".into(),
             nagq: Some(9),
-            factors: vec!["site".into()],
+            factors: Some(vec!["site".into()]),
         };
         assert_eq!(
             file_note(&link),
-            "This link keeps how a file of your own was fitted (y ~ dose + (1 | farm); family binomial with link probit; nAGQ = 9; site read as factors), not the file: your data never leave the computer they were loaded on, so choose the file again here, and it is fitted with these settings if it has the columns they name."
+            "This link keeps how a file of your own was fitted (y ~ dose + (1 | farm); family binomial with link probit; nAGQ = 9; site read as a factor), not the file: your data never leave the computer they were loaded on, so choose the file again here, and it is fitted with these settings if it has the columns they name."
         );
         assert!(file_note(&OwnDataLink { data: "file".into(), ..OwnDataLink::default() }).starts_with("This link keeps how a file of your own was fitted, not the file:"));
         let cols = |c: &[&str]| c.iter().map(|s| s.to_string()).collect::<Vec<_>>();

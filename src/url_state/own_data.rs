@@ -44,8 +44,9 @@ pub struct OwnDataLink {
     pub link: String,
     #[serde(default)]
     pub nagq: Option<usize>,
+    /// None: not set; `Some(vec![])`: no column read as a factor (`data.factors=`).
     #[serde(default)]
-    pub factors: Vec<String>,
+    pub factors: Option<Vec<String>>,
 }
 
 /// Percent-encodes everything but letters, digits and `-._` (so `&`, `#`, `,`, `%`, spaces and `+` survive
@@ -80,9 +81,9 @@ pub fn to_hash_part(link: &OwnDataLink) -> String {
     if let Some(k) = link.nagq {
         h.push_str(&format!("&data.nagq={k}"));
     }
-    if !link.factors.is_empty() {
+    if let Some(factors) = &link.factors {
         // Each name encoded, then the list: a comma inside a name reads back as part of the name.
-        let list: Vec<String> = link.factors.iter().map(|f| encode(f)).collect();
+        let list: Vec<String> = factors.iter().map(|f| encode(f)).collect();
         h.push_str(&format!("&data.factors={}", encode(&list.join(","))));
     }
     h
@@ -154,12 +155,12 @@ pub(super) fn read(settings: &[Setting], notices: &mut Notices) -> Option<OwnDat
     }
     if let Some(s) = get("data.factors") {
         let items = s.value.as_deref().unwrap_or("").split(',').map(|i| super::percent_decode(i).trim().to_string());
-        link.factors = items.filter(|i| !i.is_empty()).fold(Vec::new(), |mut v, i| {
+        link.factors = Some(items.filter(|i| !i.is_empty()).fold(Vec::new(), |mut v, i| {
             if !v.contains(&i) {
                 v.push(i);
             }
             v
-        });
+        }));
     }
     Some(link)
 }
@@ -177,7 +178,7 @@ mod tests {
             family: "binomial".into(),
             link: "cloglog".into(),
             nagq: Some(25),
-            factors: vec!["herd".into(), "period".into()],
+            factors: Some(vec!["herd".into(), "period".into()]),
         }
     }
 
@@ -196,9 +197,10 @@ mod tests {
             family: "poisson".into(),
             link: "log".into(),
             nagq: None,
-            factors: vec!["a,b".into(), "50%".into(), "c d&e#f".into()],
+            factors: Some(vec!["a,b".into(), "50%".into(), "c d&e#f".into()]),
         };
-        for link in [cbpp(), odd, OwnDataLink { data: "lesson".into(), ..OwnDataLink::default() }] {
+        let none = OwnDataLink { data: "verbagg".into(), factors: Some(vec![]), ..OwnDataLink::default() };
+        for link in [cbpp(), odd, none, OwnDataLink { data: "lesson".into(), ..OwnDataLink::default() }] {
             let h = format!("{}{}", to_hash(&Params::default()), to_hash_part(&link));
             let back = parse_hash(&h);
             assert_eq!(back.own_data.as_ref(), Some(&link), "{h}");
@@ -218,7 +220,7 @@ mod tests {
         let s = parse_hash("#data=cbpp&data.f=y%20~%20(&data.family=gamma&data.link=log&data.nagq=0&data.factors=,,herd,herd");
         let link = s.own_data.clone().unwrap();
         // The link is read for the default family, binomial, which has no log link.
-        assert_eq!(link, OwnDataLink { data: "cbpp".into(), factors: vec!["herd".into()], ..OwnDataLink::default() });
+        assert_eq!(link, OwnDataLink { data: "cbpp".into(), factors: Some(vec!["herd".into()]), ..OwnDataLink::default() });
         assert_eq!(s.notices.len(), 4, "{:#?}", s.notices);
         for n in &s.notices {
             assert!(n.starts_with("The link's data.") && n.ends_with('.') && n.matches(". ").count() == 0, "{n}");
