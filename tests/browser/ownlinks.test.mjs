@@ -99,7 +99,7 @@ test('glmmDemo.set({csv, …}): a Poisson fit with the CLI’s numbers; a malfor
     const table = await ownTable(page);
     sameAsCli(table, expected);
     assert.ok((await page.locator('#own-explanation').textContent()).includes('With counts (a Poisson response)'));
-    assert.ok((await page.locator('#own-rcode').textContent()).includes('family = poisson(link = "log")'));
+    assert.ok((await page.locator('#own-rcode').textContent()).includes('fam <- poisson(link = "log")'));
 
     const rejected = await page.evaluate(() => glmmDemo.set({ csv: 'a,b\n1,2,3\n', formula: 'a ~ 1 + (1 | b)' }).then(() => null, (e) => e.message));
     assert.equal(rejected, 'CSV line 2, column 3: the row has more fields than the 2 columns the header names (it has 3).');
