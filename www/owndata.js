@@ -95,7 +95,7 @@ export class OwnData {
         const lesson = this.call((core) => core.own_data_lesson(this.hooks.params()));
         text = lesson.csv;
         this.lessonParams = JSON.stringify(this.hooks.params());
-        settings = { nagq: lesson.nagq, ...settings };
+        settings = { ...settings, nagq: settings?.nagq ?? lesson.nagq };
       } else if (ex.path) {
         const res = await fetch(new URL(ex.path, this.doc.baseURI));
         if (!res.ok) throw new Error(this.choices.fetch_failed);

@@ -66,6 +66,21 @@ test('the lesson’s current data and the answer’s, with logit, probit and clo
       && document.querySelector('#own-status').textContent === '', null, { timeout: 120_000 });
     await waitForFit(page, FORMULA);
     assert.equal((await settings(page)).link, 'probit');
+    // Its permalink: the lesson's settings and the section's; opened in a new page, the same data and numbers.
+    const lessonTable = await ownTable(page);
+    const lessonLink = await page.evaluate(() => glmmDemo.permalink());
+    assert.match(lessonLink, /groups=3&.*&data=lesson&.*data\.link=probit&data\.nagq=100/);
+    const other = await openPage(browser, { path: lessonLink.slice(lessonLink.indexOf('#')) });
+    try {
+      await other.page.waitForFunction(() => document.querySelector('#own-results')?.dataset.example === 'lesson'
+        && document.querySelector('#own-status').textContent === '', null, { timeout: 120_000 });
+      assert.equal(await other.page.locator('#own-source').textContent(), 'lesson.csv: 600 rows and 4 columns.');
+      assert.deepEqual(await settings(other.page), await settings(page));
+      assert.deepEqual(await ownTable(other.page), lessonTable);
+      assert.deepEqual(problems(other.log), CLEAN);
+    } finally {
+      await other.context.close();
+    }
     const three = await page.evaluate(() => glmmDemo.csv());
     const sameData = await page.evaluate(async (csv) => {
       const fit = await glmmDemo.set({ csv, formula: 'y_bin ~ x + (1 | group)', link: 'probit', nagq: 100 });
