@@ -117,6 +117,31 @@ pub fn fit_csv(csv: &str, options: JsValue) -> std::result::Result<JsValue, JsEr
     to_js(&crate::own_data::fit_csv(csv, &opts).map_err(js_err)?)
 }
 
+/// Your data in the permalink ([`url_state::own_data`]): the hash settings of `{data, formula, family, link,
+/// nagq, factors}`, `&data=…` (empty without data); the sentence shown for a link to a file of the user's; and
+/// whether its settings apply to a file with these column names.
+#[wasm_bindgen]
+pub fn own_data_hash(link: JsValue) -> std::result::Result<String, JsError> {
+    Ok(url_state::own_data::to_hash_part(&own_link(link)?))
+}
+#[wasm_bindgen]
+pub fn own_data_link_note(link: JsValue) -> std::result::Result<String, JsError> {
+    Ok(crate::own_data::kept::file_note(&own_link(link)?))
+}
+#[wasm_bindgen]
+pub fn own_data_link_applies(link: JsValue, columns: Vec<String>) -> std::result::Result<bool, JsError> {
+    Ok(crate::own_data::kept::applies(&own_link(link)?, &columns))
+}
+fn own_link(link: JsValue) -> std::result::Result<url_state::OwnDataLink, JsError> {
+    serde_wasm_bindgen::from_value(link).map_err(|e| JsError::new(&format!("The settings of Your data could not be read ({e}).")))
+}
+
+/// The lesson's current data for Your data, `{csv, nagq}`, from the page's full parameters.
+#[wasm_bindgen]
+pub fn own_data_lesson(params: JsValue) -> std::result::Result<JsValue, JsError> {
+    to_js(&crate::own_data::lesson::lesson_data(&full_params(params)?).map_err(js_err)?)
+}
+
 /// The page's [`Session`], exported to JavaScript.
 #[wasm_bindgen]
 #[derive(Default)]

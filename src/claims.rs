@@ -119,6 +119,10 @@ pub enum Claim {
     /// The text gives group `group`'s (0-based) conditional mode (`glmm_agq.ranef`) and conditional mean
     /// (`glmm_agq.cond_means`) as these numbers printed with `decimals` decimals.
     GroupModeAndMean { group: usize, mode: f64, mean: f64, decimals: usize },
+    /// Your data's explanation: at `model`'s estimates group `group`'s (0-based) conditional mode is `mode` and its
+    /// conditional mean `mean`, two different numbers when printed with `decimals` decimals (its posterior is
+    /// skewed: the peak is not the centre).
+    ModeIsNotMean { model: ModelKey, group: usize, mode: f64, mean: f64, decimals: usize },
     /// The text says group `group`'s conditional mean lies above (`Some(true)`), below (`Some(false)`) or,
     /// printed with `decimals` decimals, on (`None`) its conditional mode.
     MeanVsMode { group: usize, above: Option<bool>, decimals: usize },

@@ -32,6 +32,8 @@
 //! | `pair`   | two group numbers (1-based, as the page shows them) for the contour figures       |
 //! | `dark`   | `1` dark theme, `0` light theme; absent (or `auto`): follow the system             |
 //!
+//! The "Your data" section's keys (`data`, `data.f`, …) are read and written by [`own_data`].
+//!
 //! Reading is lenient where that is harmless: a leading `#` or `?` is optional, `#` and `?` inside also
 //! separate settings (so `location.search + location.hash` can be parsed in one go), values may be
 //! percent-encoded, and the last of repeated keys wins (with a notice).
@@ -46,6 +48,9 @@ use serde_json::{Map, Value};
 use crate::error::Error;
 use crate::figures::FigureId;
 use crate::params::{table, Params};
+
+pub mod own_data;
+pub use own_data::OwnDataLink;
 
 /// Longest hash read; the rest is ignored with a notice (a full 50-group link is about 1,300).
 pub const MAX_HASH_CHARS: usize = 16_384;
@@ -156,6 +161,8 @@ pub struct ParsedState {
     pub view: ViewState,
     /// Plain-text sentences (for `textContent`), in the order the problems were found.
     pub notices: Vec<String>,
+    /// The "Your data" section's settings ([`own_data`]), when the link has `data=`.
+    pub own_data: Option<OwnDataLink>,
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -407,7 +414,7 @@ pub fn parse_hash(hash: &str) -> ParsedState {
                 }
                 Err(why) => rejected.push((spec.hash_key, why)),
             }
-        } else if !VIEW_KEYS.contains(&s.key.as_str()) {
+        } else if !VIEW_KEYS.contains(&s.key.as_str()) && !own_data::is_key(&s.key) {
             notices.push(format!("The link's setting \"{}\" is not one this page knows, so it was ignored.", echo(&s.key)));
         }
     }
@@ -496,7 +503,8 @@ pub fn parse_hash(hash: &str) -> ParsedState {
         }
     }
 
-    ParsedState { params, view, notices: notices.0 }
+    let own_data = own_data::read(&settings, &mut notices);
+    ParsedState { params, view, notices: notices.0, own_data }
 }
 
 /// Two different 1-based group numbers "a,b" within 1..=groups, as 0-based indices.

@@ -5,6 +5,12 @@
 //   glmmDemo.ready            Promise, resolved after the first fit and drawing
 //   glmmDemo.set(partial)     Promise<params>, resolved after the refit and redraw that include `partial`;
 //                             rejected with the core's sentence for a bad value (nothing changes then)
+//   glmmDemo.set({csv, formula, family, link, nagq, factors, file_name})
+//                             "Your data": fits the CSV text in that section (formula: the suggested one if
+//                             absent; family binomial, its default link, nAGQ 1 unless given; factors: numeric
+//                             columns read as factors). Promise<fit> (the JSON of `glmm-demo fit --csv …`),
+//                             resolved once shown; rejected with the core's sentence, shown next to the
+//                             section's controls, for a bad input (what was shown stays)
 //   glmmDemo.params()         the current parameters {preset, seed, groups, n, thresholds, y_coef, spacing, center, nagq}
 //   glmmDemo.results()        every model's fit: the JSON of `glmm-demo fit`
 //   glmmDemo.svg(fig, w, h), glmmDemo.png(fig) (Promise<Blob>), glmmDemo.csv(), glmmDemo.json(),
@@ -14,7 +20,8 @@
 //                             event.detail = {params, results}
 //
 // The URL: every parameter lives in the hash (Rust's url_state: `#preset=answer&seed=1&…`), rewritten
-// with history.replaceState as the page changes; `?embed=1&panels=2,3,table` (or the same in the hash)
+// with history.replaceState as the page changes; so do Your data's settings (`&data=cbpp&data.f=…&data.family=
+// …&data.link=…&data.nagq=…&data.factors=…`), never the data: an example is loaded again, a file must be chosen again; `?embed=1&panels=2,3,table` (or the same in the hash)
 // shows only those panels, for an iframe. A framed page posts {type: 'glmm-demo:height', height} to its
 // parent after its first drawing and whenever its height changes, settled heights only (postHeight).
 
@@ -80,6 +87,9 @@ class GlmmDemo extends EventTarget {
     if (partial === null || typeof partial !== 'object' || Array.isArray(partial)) {
       return Promise.reject(new TypeError('glmmDemo.set expects an object such as {groups: 5}.'));
     }
+    if ('csv' in partial) {
+      return own ? own.setCsv(partial) : Promise.reject(new Error('This page has no Your data section.'));
+    }
     return engine.request(structuredClone(partial));
   }
   params() { return app.params ? structuredClone(app.params) : null; }
@@ -110,6 +120,8 @@ class GlmmDemo extends EventTarget {
 }
 
 const api = new GlmmDemo();
+/** The "Your data" section (www/owndata.js), once the core is loaded. */
+let own = null;
 window.glmmDemo = api;
 
 // The summary, the guided tour and the table "Why the fixed effects move" (www/tour.js), retold after every refit.
@@ -253,7 +265,13 @@ function currentPath(embed = app.view.embed, panels = app.view.panels.join(','))
     embed && !inQuery ? panels : '',
     hasQueryKey('dark') ? undefined : dark,
   ));
-  return location.pathname + search + hash;
+  return location.pathname + search + hash + ownHash();
+}
+
+/** Your data's settings in the permalink (Rust's url_state::own_data), or ''. */
+function ownHash() {
+  const link = own?.linkState();
+  return link ? engine.core.own_data_hash(link) : '';
 }
 
 let permalinkTimer = 0;
@@ -289,6 +307,7 @@ function onHashChange() {
   if (parsed.notices.length) showNotice(parsed.notices, 'info');
   applyTheme(parsed.view.theme);
   api.set(parsed.params).catch((e) => showNotice(messageOf(e), 'error'));
+  if (parsed.own_data && own && engine.core.own_data_hash(parsed.own_data) !== ownHash()) own.restore(parsed.own_data);
   if (parsed.view.pair) engine.setPair(parsed.view.pair[0], parsed.view.pair[1]).catch(() => {});
 }
 
@@ -742,7 +761,10 @@ async function start() {
     await engine.loaded;
     $('#version').textContent = engine.core.version();
     renderGlossary();
-    ownData(document, (fn) => engine.call((_, core) => fn(core)));
+    own = ownData(document, (fn) => engine.call((_, core) => fn(core)), {
+      params: () => app.params, onFitted: () => schedulePermalink(),
+    });
+    api.addEventListener('update', () => own?.lessonChanged());
   } catch (e) {
     showNotice(`The page could not start its engine: ${messageOf(e)}`, 'error');
     setStatus('not loaded');
@@ -764,6 +786,7 @@ async function start() {
     heightReady = true;
     postHeight();
     resolveReady(api);
+    if (parsed.own_data && own) own.restore(parsed.own_data);
   }, (e) => {
     showNotice(messageOf(e), 'error');
     heightReady = true;

@@ -10,10 +10,14 @@ export class OwnData {
   /**
    * @param {Document} doc
    * @param {(fn: (core: object) => any) => any} call runs `fn` with the core's exports (throws its sentence)
+   * @param {{params?: () => object, onFitted?: () => void}} hooks the lesson's parameters (for its data), and
+   *   what to do after each fit shown (rewrite the permalink)
    */
-  constructor(doc, call) {
+  constructor(doc, call, hooks = {}) {
     this.doc = doc;
     this.call = call;
+    this.hooks = hooks;
+    this.kept = null; // a permalink's settings for a file of the user's, until the file is chosen again
     this.root = $('#own-data', doc);
     this.csv = null; // the data in use
     this.fileName = '';
@@ -83,11 +87,16 @@ export class OwnData {
     }
   }
 
-  async loadExample(id) {
+  async loadExample(id, settings = null) {
     const ex = this.choices.examples.find((e) => e.id === id);
     let text;
     try {
-      if (ex.path) {
+      if (ex.from_lesson) {
+        const lesson = this.call((core) => core.own_data_lesson(this.hooks.params()));
+        text = lesson.csv;
+        this.lessonParams = JSON.stringify(this.hooks.params());
+        settings = { ...settings, nagq: settings?.nagq ?? lesson.nagq };
+      } else if (ex.path) {
         const res = await fetch(new URL(ex.path, this.doc.baseURI));
         if (!res.ok) throw new Error(this.choices.fetch_failed);
         text = await res.text();
@@ -98,11 +107,11 @@ export class OwnData {
       this.error(ex.path ? this.choices.fetch_failed : (e.message || String(e)));
       return;
     }
-    await this.load(text, ex.file_name, ex);
+    await this.load(text, ex.file_name, ex, settings);
   }
 
   /** New data: its columns from Rust (a malformed file is one sentence, and nothing else changes). */
-  async load(text, fileName, example = null) {
+  async load(text, fileName, example = null, settings = null) {
     let cols;
     try {
       cols = this.call((core) => core.csv_columns(text, fileName));
@@ -110,21 +119,108 @@ export class OwnData {
       this.error(e.message || String(e));
       return;
     }
+    // A permalink's settings for a file apply to the file chosen again if it has their columns (Rust decides).
+    const kept = this.kept;
+    if (!example && !settings && kept && this.call((core) => core.own_data_link_applies(kept, cols.columns.map((c) => c.name)))) settings = kept;
+    this.keep(null);
+    const base = example
+      ? { formula: example.formula, family: example.family, link: example.link, nagq: example.nagq, factors: example.factors }
+      : { formula: cols.suggested_formula || '', factors: [] };
+    const given = Object.fromEntries(Object.entries(settings || {}).filter(([k, v]) => k !== 'data' && v !== null && v !== undefined && v !== ''));
     this.csv = text;
     this.fileName = fileName;
     this.example = example ? example.id : '';
     this.columns = cols.columns;
     this.el('own-source').textContent = cols.summary;
-    const picks = example ? this.call((core) => core.picks_from_formula(example.formula)) : cols.suggested;
-    this.buildPickers(picks, example ? example.factors : []);
-    this.el('own-formula').value = example ? example.formula : (cols.suggested_formula || '');
-    if (example) {
-      this.el('own-family').value = example.family;
-      this.fillLinks(example.link);
-      this.el('own-nagq').value = example.nagq;
-    }
+    this.fillForm({ ...base, ...given }, cols.suggested);
     this.el('own-form').hidden = false;
     await this.fit();
+  }
+
+  /** The form from settings {formula, family, link, nagq, factors} (family, link, nagq: left as they are if absent). */
+  fillForm(s, suggested) {
+    const picks = s.formula ? this.call((core) => core.picks_from_formula(s.formula)) : suggested;
+    this.buildPickers(picks, s.factors || []);
+    this.el('own-formula').value = s.formula || '';
+    if (s.family) {
+      this.el('own-family').value = s.family;
+      this.fillLinks(s.link || '');
+    }
+    if (s.nagq !== null && s.nagq !== undefined) this.el('own-nagq').value = s.nagq;
+  }
+
+  /** A permalink's settings for a file of the user's (null: none): the form shows them and Rust's sentence says the file must be chosen again. */
+  keep(link) {
+    this.kept = link;
+    const note = this.el('own-kept');
+    note.textContent = link ? this.call((core) => core.own_data_link_note(link)) : '';
+    note.hidden = !link;
+  }
+
+  /** Opens a permalink's settings of Your data: an example is loaded and fitted with them; for a file, they wait for it. */
+  async restore(link) {
+    if (link.data !== 'file') {
+      await this.loadExample(link.data, link);
+      return;
+    }
+    this.keep(link);
+    this.columns = [];
+    this.fillForm({ ...link, formula: link.formula || '' }, null);
+    this.el('own-form').hidden = false;
+  }
+
+  /** What the permalink keeps: the data's name (an example's id, or 'file') and the shown fit's settings. */
+  linkState() {
+    if (!this.report) return this.kept;
+    const r = this.report;
+    return { data: this.example || 'file', formula: r.formula, family: r.family, link: r.link, nagq: r.nagq, factors: r.factors };
+  }
+
+  /** The lesson's settings changed: data of the lesson's, shown here, are made again from them (settings kept). */
+  lessonChanged() {
+    if (this.example !== 'lesson' || !this.report || !this.hooks.params) return;
+    if (JSON.stringify(this.hooks.params()) === this.lessonParams) return;
+    const r = this.report;
+    this.loadExample('lesson', { formula: r.formula, family: r.family, link: r.link, nagq: r.nagq, factors: r.factors });
+  }
+
+  /**
+   * glmmDemo.set({csv, formula, family, link, nagq, factors, file_name}): fits CSV text from script. Resolves
+   * with the fit (the JSON of `glmm-demo fit --csv …`) once shown; a bad input rejects with Rust's sentence,
+   * shown next to the controls, and what was shown stays.
+   */
+  async setCsv(o) {
+    if (typeof o.csv !== 'string') throw new TypeError('glmmDemo.set({csv}) expects the CSV text as a string.');
+    const fileName = typeof o.file_name === 'string' ? o.file_name : '';
+    this.seq += 1; // a fit started from the controls and not yet shown is dropped
+    let cols;
+    let report;
+    try {
+      cols = this.call((core) => core.csv_columns(o.csv, fileName));
+      const options = {
+        formula: o.formula ?? cols.suggested_formula ?? '', family: o.family ?? 'binomial', link: o.link ?? '',
+        nagq: o.nagq ?? null, factors: o.factors ?? [], file_name: fileName,
+      };
+      report = this.call((core) => core.fit_csv(o.csv, options));
+    } catch (e) {
+      const message = e.message || String(e);
+      this.error(message);
+      this.status('');
+      throw new Error(message);
+    }
+    this.csv = o.csv;
+    this.fileName = fileName;
+    this.example = '';
+    this.keep(null);
+    this.columns = cols.columns;
+    this.el('own-source').textContent = cols.summary;
+    this.fillForm({ formula: report.formula, family: report.family, link: report.link, nagq: report.nagq, factors: report.factors }, cols.suggested);
+    this.el('own-form').hidden = false;
+    this.error('');
+    this.status('');
+    this.report = report;
+    this.render(report);
+    return report.fit;
   }
 
   buildPickers(picks, factors) {
@@ -210,6 +306,7 @@ export class OwnData {
   }
 
   render(r) {
+    this.hooks.onFitted?.();
     const table = this.el('own-table');
     table.tHead.replaceChildren(h('tr', {}, r.headers.map((c, i) => h('th', {
       scope: 'col', title: c.title, class: i < 2 ? 'model-col' : 'num', text: c.text,
@@ -229,7 +326,7 @@ export class OwnData {
       ]);
       const cells = row.cells.map((c) => h('td', {
         class: `num${c.zero === true ? ' chip-zero' : ''}${c.zero === false ? ' chip-mode' : ''}${c.value === null ? ' empty' : ''}`,
-        'data-model': row.key, 'data-key': c.key, text: c.text,
+        'data-model': row.key, 'data-key': c.key, 'data-label': r.headers.find((x) => x.key === c.key)?.text ?? '', text: c.text,
       }));
       body.push(h('tr', { class: `row-${row.key}`, 'data-model': row.key }, [head, fixef, ...cells]));
       if (row.note) body.push(h('tr', { class: 'own-note-row' }, h('td', { colspan: r.headers.length, class: 'own-row-note', text: row.note })));
@@ -245,9 +342,9 @@ export class OwnData {
 }
 
 /** Builds the "Your data" section (if the page has one) once the core is loaded. */
-export function ownData(doc, call) {
+export function ownData(doc, call, hooks = {}) {
   if (!$('#own-data', doc)) return null;
-  const o = new OwnData(doc, call);
+  const o = new OwnData(doc, call, hooks);
   o.wire();
   return o;
 }

@@ -1,4 +1,5 @@
-//! The example data sets a class can load with one click: the answer's and the question's simulated data
+//! The example data sets a class can load with one click: the lesson's current data (made from its settings,
+//! [`super::lesson`]), the answer's and the question's simulated data
 //! (made here, as `glmm-demo simulate --preset …` writes them) and two of lme4's data sets, `cbpp` and
 //! `VerbAgg` (the CSVs of the core's tests, served beside the page as `data/<file>` and fetched only when
 //! chosen). Each carries the formula, factor columns, family, link and nAGQ to fit it with.
@@ -17,8 +18,11 @@ pub struct Example {
     pub label: &'static str,
     /// One sentence: what the data are.
     pub about: &'static str,
-    /// Where the page fetches the CSV from (relative to the page), or None when [`example_csv`] makes it.
+    /// Where the page fetches the CSV from (relative to the page), or None when [`example_csv`] (or, for
+    /// the lesson's data, [`super::lesson::lesson_data`]) makes it.
     pub path: Option<&'static str>,
+    /// The data of the lesson's current settings, made by [`super::lesson::lesson_data`] from them.
+    pub from_lesson: bool,
     /// The file name the R code reads.
     pub file_name: &'static str,
     pub formula: &'static str,
@@ -32,10 +36,24 @@ pub struct Example {
 /// Every example, in the order of the buttons.
 pub const EXAMPLES: &[Example] = &[
     Example {
+        id: "lesson",
+        label: "These data (the lesson’s current settings)",
+        about: "The data the lesson above shows, simulated from its current settings (seed, groups, thresholds, …): fit them with another link to see whether it is the logit.",
+        path: None,
+        from_lesson: true,
+        file_name: "lesson.csv",
+        formula: "y_bin ~ x + (1 | group)",
+        factors: &[],
+        family: "binomial",
+        link: "logit",
+        nagq: 100,
+    },
+    Example {
         id: "answer",
         label: "The answer’s data",
         about: "The answer’s simulated data: 2 groups of 200, outcome y_bin = y > t[group] with thresholds 0.5 and 0.1 (seed 1).",
         path: None,
+        from_lesson: false,
         file_name: "answer.csv",
         formula: "y_bin ~ x + (1 | group)",
         factors: &[],
@@ -48,6 +66,7 @@ pub const EXAMPLES: &[Example] = &[
         label: "The question’s data",
         about: "The question’s simulated data: 5 groups of 200, every threshold 0.5 (seed 1).",
         path: None,
+        from_lesson: false,
         file_name: "question.csv",
         formula: "y_bin ~ x + (1 | group)",
         factors: &[],
@@ -60,6 +79,7 @@ pub const EXAMPLES: &[Example] = &[
         label: "cbpp",
         about: "lme4’s cbpp: new cases of contagious bovine pleuropneumonia out of the herd size, 15 herds over 4 periods.",
         path: Some("data/cbpp.csv"),
+        from_lesson: false,
         file_name: "cbpp.csv",
         formula: "cbind(incidence, size - incidence) ~ period + (1 | herd)",
         factors: &["herd", "period"],
@@ -72,6 +92,7 @@ pub const EXAMPLES: &[Example] = &[
         label: "VerbAgg",
         about: "lme4’s VerbAgg: 316 people’s answers (r2: yes or perhaps) to 24 items on verbal aggression.",
         path: Some("data/VerbAgg.csv"),
+        from_lesson: false,
         file_name: "VerbAgg.csv",
         formula: "r2 ~ Anger + Gender + btype + situ + (1 | id)",
         factors: &["id"],
@@ -96,6 +117,9 @@ pub fn example_csv(id: &str) -> Result<String> {
     let preset = match example(id)?.id {
         "answer" => Preset::Answer,
         "question" => Preset::Question,
+        "lesson" => {
+            return Err(Error::Usage("The lesson’s data are made from the lesson’s current settings, not from an example.".into()))
+        }
         other => {
             return Err(Error::Usage(format!("The example {other} is a file served with the page, not simulated.")))
         }
@@ -119,8 +143,8 @@ mod tests {
         let ours: f64 = lines.next().unwrap().split(',').nth(3).unwrap().parse().unwrap();
         assert_eq!(ours, x0);
         assert_eq!(example_csv("question").unwrap().lines().count(), 1001);
-        assert!(example_csv("cbpp").is_err());
-        assert!(example("nope").unwrap_err().to_string().contains("answer, question, cbpp, verbagg"));
+        assert!(example_csv("cbpp").is_err() && example_csv("lesson").is_err());
+        assert!(example("nope").unwrap_err().to_string().contains("lesson, answer, question, cbpp, verbagg"));
     }
 
     #[test]

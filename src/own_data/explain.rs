@@ -79,7 +79,7 @@ pub fn explain(fit: &DesignFit, formula: &Formula) -> Explanation {
                 let zero = reads_as_zero(m.ranef_sum, DECIMALS);
                 claims.push(zero_claim(ModelKey::Lmm, Summed::Modes, zero));
                 let why = if zero && has_constant(formula, fit) {
-                    ": with an intercept in the model, lmer’s estimates make the residuals sum to zero, and the random intercepts with them"
+                    ": with an intercept in the model, lmer’s estimates make the residuals y − Xβ − b_g sum to zero, and each b_g is σ_b²/σ² times the sum of its group’s residuals, so the b_g sum to zero too"
                 } else {
                     ""
                 };
@@ -146,10 +146,7 @@ fn glmm_paragraphs(
         if means_zero { ", zero" } else { ", not zero" }
     ));
     if !modes_zero && means_zero {
-        paragraphs.push(format!(
-            "A mode is the peak of a group’s posterior and a mean is its centre; for a {} response the posterior of b_g is not normal, whatever the link, so peak and centre differ, and only the centres are tied to the intercept.",
-            fit.family
-        ));
+        skew_paragraph(fit, e, has_constant(formula, fit), paragraphs, claims);
     }
     if let Some(k) = m.nagq.filter(|&k| k > 1) {
         if !reads_as_zero(m.saturated_constant, LOGLIK_DECIMALS) {
@@ -164,6 +161,40 @@ fn glmm_paragraphs(
     if has_constant(formula, fit) {
         approximation_means(main_key, m, paragraphs, claims);
     }
+}
+
+/// Why the modes miss zero while the means do not, for this family and link: the posterior of b_g given a
+/// group's outcomes, ∝ Π_i p(y_i | η_i + b_g) · N(b_g; 0, σ_b²), is skewed because the likelihood of b_g is not
+/// a normal curve for binomial or Poisson data under any link; its peak (the mode) is then not its centre (the
+/// mean), and only the centres are tied to the intercept. Shown with the group whose mode and mean differ most.
+fn skew_paragraph(fit: &DesignFit, e: &GlmmResult, tied: bool, paragraphs: &mut Vec<String>, claims: &mut Vec<Claim>) {
+    let data = match fit.family.as_str() {
+        "poisson" => "counts (a Poisson response)",
+        _ => "0/1 outcomes or successes out of trials (a binomial response)",
+    };
+    let links = match fit.family.as_str() {
+        "poisson" => "with the log link, as with any other",
+        _ => "with logit, probit and cloglog alike",
+    };
+    let widest = e.ranef.iter().zip(&e.cond_means).enumerate().max_by(|(_, (a, b)), (_, (c, d))| (*a - *b).abs().total_cmp(&(*c - *d).abs()));
+    let example = match widest {
+        Some((g, (&mode, &mean))) if fixed(mode, DECIMALS) != fixed(mean, DECIMALS) => {
+            claims.push(Claim::ModeIsNotMean { model: ModelKey::MarginalExact, group: g, mode, mean, decimals: DECIMALS });
+            let label = fit.group_labels.get(g).map_or_else(|| (g + 1).to_string(), Clone::clone);
+            format!(
+                " (at that maximum, {} {label} has mode {} and mean {})",
+                fit.group_name,
+                fixed(mode, DECIMALS),
+                fixed(mean, DECIMALS)
+            )
+        }
+        _ => String::new(),
+    };
+    let by = if tied { ", by the equation above" } else { "" };
+    paragraphs.push(format!(
+        "Why the modes miss zero and the means do not: a group’s conditional mode is the peak of the posterior of its b_g, its conditional mean the centre. With {data} the likelihood of b_g is not a normal curve, {links}, so the posterior is skewed and its peak and centre differ{example}. Only the centres are tied to the intercept{by}: it is the skew of the posteriors, not the {} link, that keeps the modes from summing to zero.",
+        fit.link
+    ));
 }
 
 /// A glmer fit's conditional means that do not sum to zero: by the identity of the module documentation,
@@ -211,6 +242,11 @@ pub fn holds(claim: &Claim, fit: &DesignFit) -> Option<bool> {
         Claim::SumIsNotZero { model, summed, decimals } => Some(!reads_as_zero(sum_of(fit, model, summed)?, decimals)),
         // lme4's isSingular: θ = σ_b below 1e-4.
         Claim::Singular { model, singular } => Some((glmm_of(fit, model)?.sigma_b < 1e-4) == singular),
+        Claim::ModeIsNotMean { model, group, mode, mean, decimals } => {
+            let m = glmm_of(fit, model)?;
+            let (fm, fe) = (fixed(*m.ranef.get(group)?, decimals), fixed(*m.cond_means.get(group)?, decimals));
+            Some(fm == fixed(mode, decimals) && fe == fixed(mean, decimals) && fm != fe)
+        }
         _ => None,
     }
 }

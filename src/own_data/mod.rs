@@ -4,12 +4,16 @@
 //!
 //! - [`columns`]: the header's columns and their kinds for the pickers, and the formula the pickers build;
 //! - [`choices`]: the families, links and nAGQ the choosers offer;
-//! - [`examples`]: the example data sets (the answer's, the question's, cbpp, VerbAgg);
+//! - [`examples`]: the example data sets (the lesson's current data, the answer's, the question's, cbpp,
+//!   VerbAgg), and [`lesson`]: the lesson's data made from its settings;
 //! - [`table`], [`explain`], [`r_code`]: the table's rows, the sentences, the R script of a fit;
+//! - [`kept`]: a permalink's settings for a file of the user's (the sentence shown, whether they apply);
 //! - [`report`]: [`report::fit_csv`], from the CSV text and the options to all of it.
 
 pub mod columns;
 pub mod examples;
+pub mod lesson;
+pub mod kept;
 pub mod choices;
 pub mod table;
 pub mod explain;

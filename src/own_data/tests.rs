@@ -5,6 +5,7 @@
 use super::explain::holds;
 use super::report::{fit_csv, OwnDataOptions, OwnDataReport};
 use super::table::Row;
+use crate::claims::Claim;
 
 #[allow(dead_code)]
 #[path = "../../tests/common/tolerances.rs"]
@@ -166,4 +167,73 @@ fn bad_input_is_one_sentence() {
     assert_eq!(e, "nAGQ must be a whole number from 1 to 100, but it is 0.5.");
     let e = err(&cbpp, opts("incidence ~ period + (1 | herd)", "binomial", "logit", 1.0, &["herd"]));
     assert!(e.ends_with('.') && !e.contains('\n'), "{e}");
+}
+
+/// Every family and link on the tests' data: the numbers are the fixtures', every claim holds, and the
+/// explanation names this family and link and gives the reason that fits it (a skewed posterior, not the link).
+#[test]
+fn every_family_and_link_reads_right() {
+    let answer = read("tests/data/answer_seed1.csv");
+    let cbpp = read("tests/data/cbpp.csv");
+    let ticks = read("tests/data/grouseticks.csv");
+    let cases: [(&str, &str, &str, &str, &[&str], Option<&str>); 7] = [
+        (&answer, "y_bin ~ x + (1 | group)", "binomial", "logit", &["group"], None),
+        (&answer, "y_bin ~ x + (1 | group)", "binomial", "probit", &["group"], Some("answer_seed1_probit")),
+        (&answer, "y_bin ~ x + (1 | group)", "binomial", "cloglog", &["group"], Some("answer_seed1_cloglog")),
+        (&cbpp, CBPP, "binomial", "logit", &["herd", "period"], Some("cbpp_logit")),
+        (&cbpp, CBPP, "binomial", "probit", &["herd", "period"], None),
+        (&cbpp, CBPP, "binomial", "cloglog", &["herd", "period"], None),
+        (&ticks, "TICKS ~ YEAR + HEIGHT_z + (1 | BROOD)", "poisson", "log", &["INDEX", "BROOD", "YEAR", "LOCATION"], Some("grouseticks_log")),
+    ];
+    for (csv, formula, family, link, factors, fixture_stem) in cases {
+        let what = format!("{formula} {family} {link}");
+        let r = fit_csv(csv, &opts(formula, family, link, 25.0, factors)).unwrap();
+        all_claims_hold(&r);
+        let p = &r.explanation.paragraphs;
+        assert!(p[0].contains(&format!("family {family}, link {link}: family = {family}(link = \"{link}\")")), "{what}: {p:?}");
+        for s in p {
+            assert!(s.ends_with('.') && !s.contains("  ") && !s.contains(" response the posterior"), "{what}: {s}");
+        }
+        if let Some(stem) = fixture_stem {
+            let e = &fixture(&format!("{stem}_nagq25"))["expected"];
+            close(cell(row(&r, "glmm_agq"), "sum_modes"), e["ranef_sum"].as_f64().unwrap(), REAL_PARAMS, &what);
+            let m = &fixture(&format!("{stem}_marginal"))["expected"];
+            close(cell(row(&r, "marginal_exact"), "sum_means"), m["cond_means_sum"].as_f64().unwrap(), REAL_PARAMS, &what);
+        }
+        // The exact maximum's means read as zero for every family and link; glmer's modes do not.
+        let exact = row(&r, "marginal_exact");
+        assert_eq!(exact.cells.iter().find(|c| c.key == "sum_means").unwrap().zero, Some(true), "{what}");
+        let text = p.join("\n");
+        let modes_zero = row(&r, "glmm_agq").cells.iter().find(|c| c.key == "sum_modes").unwrap().zero == Some(true);
+        if !modes_zero {
+            let why = p.iter().find(|s| s.starts_with("Why the modes miss zero")).unwrap_or_else(|| panic!("{what}: {text}"));
+            assert!(why.contains(&format!("not the {link} link, that keeps the modes from summing to zero")), "{what}: {why}");
+            let data = if family == "poisson" { "With counts (a Poisson response)" } else { "(a binomial response)" };
+            assert!(why.contains(data), "{what}: {why}");
+            assert!(why.contains("by the equation above") && text.contains("Σ_g E[b_g | y] / σ_b², is zero"), "{what}: {text}");
+            let skew = r.explanation.claims.iter().filter(|c| matches!(c, Claim::ModeIsNotMean { .. })).count();
+            assert_eq!(skew, 1, "{what}");
+        }
+    }
+    // The gaussian family: mode and mean are one number, and the reason the BLUPs sum to zero.
+    let s = fit_csv(&read("tests/data/sleepstudy.csv"), &opts("Reaction ~ Days + (1 | Subject)", "gaussian", "", 1.0, &["Subject"])).unwrap();
+    all_claims_hold(&s);
+    assert!(s.explanation.paragraphs[0].contains("family gaussian, link identity: a linear mixed model, lmer()"), "{:?}", s.explanation.paragraphs);
+    assert!(s.explanation.paragraphs[1].contains("each b_g is σ_b²/σ² times the sum of its group’s residuals"), "{:?}", s.explanation.paragraphs);
+    assert!(!s.explanation.paragraphs.join(" ").contains("skewed"));
+}
+
+/// The claim of a skewed posterior is checked against the fit: a wrong group, or a mode and mean that print
+/// alike, do not hold.
+#[test]
+fn a_skew_claim_that_is_false_does_not_hold() {
+    let r = fit_csv(&read("tests/data/cbpp.csv"), &opts(CBPP, "binomial", "probit", 1.0, &["herd", "period"])).unwrap();
+    let Some(Claim::ModeIsNotMean { model, group, mode, mean, decimals }) =
+        r.explanation.claims.iter().find(|c| matches!(c, Claim::ModeIsNotMean { .. })).cloned()
+    else {
+        panic!("{:?}", r.explanation.paragraphs)
+    };
+    assert_eq!(holds(&Claim::ModeIsNotMean { model, group, mode, mean, decimals }, &r.fit), Some(true));
+    assert_eq!(holds(&Claim::ModeIsNotMean { model, group, mode: mean, mean, decimals }, &r.fit), Some(false));
+    assert_eq!(holds(&Claim::ModeIsNotMean { model, group: 99, mode, mean, decimals }, &r.fit), None);
 }

@@ -311,3 +311,48 @@ test('the sample course page: the element and the frame fit the 690 px column, a
     await context.close();
   }
 });
+
+test('Your data after an example is loaded, at 360–1,400 px: nothing scrolls sideways, the numbers keep their headers', async () => {
+  const { page, context, log } = await openPage(browser, { viewport: { width: 1400, height: 900 } });
+  try {
+    await page.click('#own-examples button[data-example="cbpp"]');
+    await page.waitForFunction(() => document.querySelector('#own-results')?.dataset.example === 'cbpp'
+      && document.querySelector('#own-status').textContent === '', null, { timeout: 120_000 });
+    for (const width of WIDTHS) {
+      await page.setViewportSize({ width, height: 900 });
+      await settle(page);
+      const r = await page.evaluate(() => {
+        const out = [];
+        const page = document.documentElement;
+        if (page.scrollWidth > page.clientWidth + 1) out.push(`the document is ${page.scrollWidth - page.clientWidth}px wider than the window`);
+        const section = document.querySelector('#own-data').getBoundingClientRect();
+        for (const e of document.querySelectorAll('#own-data *')) {
+          if (e.getClientRects().length === 0 || e.closest('.visually-hidden, thead')) continue;
+          // Inside a box that scrolls (the R code, the columns): that box is checked, not its content.
+          let s = e.parentElement;
+          while (s && s.id !== 'own-data' && !/(auto|scroll)/.test(getComputedStyle(s).overflowX)) s = s.parentElement;
+          if (s && s.id !== 'own-data') continue;
+          const b = e.getBoundingClientRect();
+          if (b.width > 1 && (b.left < section.left - 1.5 || b.right > section.right + 1.5)) out.push(`${e.tagName.toLowerCase()}#${e.id} [${Math.round(b.left)}, ${Math.round(b.right)}] outside #own-data [${Math.round(section.left)}, ${Math.round(section.right)}]`);
+        }
+        for (const w of document.querySelectorAll('#own-data .table-wrap')) {
+          if (w.scrollWidth > w.clientWidth + 1) out.push(`${w.getAttribute('aria-label')} scrolls sideways by ${w.scrollWidth - w.clientWidth}px`);
+        }
+        // Every number is labelled: by its column's header, or (stacked) by the header's text beside it.
+        const table = document.querySelector('#own-table');
+        const stacked = getComputedStyle(table.tBodies[0]).display === 'block';
+        for (const td of table.querySelectorAll('td[data-key]')) {
+          const label = getComputedStyle(td, '::before').content;
+          if (stacked && label !== `"${td.dataset.label}"`) out.push(`${td.dataset.model} ${td.dataset.key}: label ${label}`);
+        }
+        return { problems: out, stacked, labels: [...table.querySelectorAll('tr[data-model="glmm_agq"] td[data-key]')].map((td) => td.dataset.label) };
+      });
+      assert.deepEqual(r.problems, [], `Your data at ${width}px`);
+      assert.deepEqual(r.labels, ['σ_b', 'logLik (true)', 'logLik (as R prints it)', 'Σ modes', 'Σ means']);
+      if (width <= 480) assert.ok(r.stacked, `the table is stacked at ${width}px`);
+    }
+    assert.deepEqual(problems(log), CLEAN);
+  } finally {
+    await context.close();
+  }
+});
