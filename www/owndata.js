@@ -3,6 +3,7 @@
 // formula the pickers build, the table's rows and numbers, the sentences and the R code all come from Rust
 // (src/own_data/, through src/bindings.rs). The file never leaves the page: it is read with File.text().
 import { h } from './view.js';
+import { OwnFigures } from './ownfigures.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 
@@ -27,6 +28,7 @@ export class OwnData {
   el(id) { return $(`#${id}`, this.doc); }
 
   wire() {
+    if (this.el('own-figures')) this.figures = new OwnFigures(this.el('own-figures'));
     const families = this.el('own-family');
     families.replaceChildren(...this.choices.families.map((f) => h('option', { value: f.family, text: f.label })));
     this.fillLinks();
@@ -196,8 +198,10 @@ export class OwnData {
       file_name: this.fileName,
     };
     let report;
+    let fitted;
     try {
-      report = this.call((core) => core.fit_csv(this.csv, options));
+      fitted = this.call((core) => new core.OwnFit(this.csv, options));
+      report = fitted.report();
     } catch (e) {
       this.error(e.message || String(e));
       this.status('');
@@ -207,6 +211,7 @@ export class OwnData {
     this.status('');
     this.report = report;
     this.render(report);
+    this.figures?.show(fitted);
   }
 
   render(r) {

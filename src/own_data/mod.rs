@@ -6,7 +6,8 @@
 //! - [`choices`]: the families, links and nAGQ the choosers offer;
 //! - [`examples`]: the example data sets (the answer's, the question's, cbpp, VerbAgg);
 //! - [`table`], [`explain`], [`r_code`]: the table's rows, the sentences, the R script of a fit;
-//! - [`report`]: [`report::fit_csv`], from the CSV text and the options to all of it.
+//! - [`report`]: [`report::fit_csv`], from the CSV text and the options to all of it;
+//! - [`figures`]: a fit kept with its design, and the figures of a chosen pair of groups.
 
 pub mod columns;
 pub mod examples;
@@ -15,6 +16,11 @@ pub mod table;
 pub mod explain;
 pub mod r_code;
 pub mod report;
+pub mod figures;
+#[cfg(test)]
+mod figure_claims;
+#[cfg(test)]
+mod figure_tests;
 #[cfg(test)]
 mod tests;
 
