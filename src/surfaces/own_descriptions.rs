@@ -74,8 +74,8 @@ fn joint_base(a: &str, b: &str) -> FigureInfo {
     base(
         OWN_JOINT,
         "The two random intercepts’ joint posterior",
-        format!("random intercept of {a}"),
-        &format!("random intercept of {b}"),
+        format!("b of {a}"),
+        &format!("b of {b}"),
         "own-joint-posterior",
     )
 }
