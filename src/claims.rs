@@ -132,6 +132,16 @@ pub enum Claim {
     /// likelihood (`summed` = Means: there the conditional means sum to zero) or the height of the joint
     /// peak (`summed` = Modes: there the conditional modes sum to zero).
     ProfileMaximum { summed: Summed, alpha: f64 },
+    // Your data's figures (src/surfaces/own_descriptions.rs), about the page's glmer fit of the user's data;
+    // checked by `own_data::figure_claims` from the design and that fit. GroupModeAndMean and MeanVsMode
+    // above are used there too, about that fit.
+    /// The text says groups `groups` (0-based) have the two widest gaps |E[b_g | y] − b̂_g| of all groups.
+    WidestModeMeanGaps { groups: (usize, usize) },
+    /// The sum of the pair's posterior modes or means is `value` printed with `decimals` decimals.
+    PairSum { summed: Summed, groups: (usize, usize), value: f64, decimals: usize },
+    /// On the line b_a = −b_b, the highest value of log p(b_a | y) + log p(b_b | y) is `gap` below its
+    /// maximum (gap ≥ 0), printed with `decimals` decimals.
+    PairZeroSumLineGap { groups: (usize, usize), gap: f64, decimals: usize },
     // The replications figure ("Is it this seed?", src/figures/replications.rs).
     /// The caption counts glmer's fits with `nagq` nodes on seeds `first_seed..=last_seed` of the page's other
     /// settings (`seeds` of them with a record): `fitted` with σ_b > 0, `singular` with σ_b = 0 and

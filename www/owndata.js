@@ -3,6 +3,7 @@
 // formula the pickers build, the table's rows and numbers, the sentences and the R code all come from Rust
 // (src/own_data/, through src/bindings.rs). The file never leaves the page: it is read with File.text().
 import { h } from './view.js';
+import { OwnFigures } from './ownfigures.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 
@@ -31,6 +32,7 @@ export class OwnData {
   el(id) { return $(`#${id}`, this.doc); }
 
   wire() {
+    if (this.el('own-figures')) this.figures = new OwnFigures(this.el('own-figures'));
     const families = this.el('own-family');
     families.replaceChildren(...this.choices.families.map((f) => h('option', { value: f.family, text: f.label })));
     this.fillLinks();
@@ -195,13 +197,15 @@ export class OwnData {
     this.seq += 1; // a fit started from the controls and not yet shown is dropped
     let cols;
     let report;
+    let fitted;
     try {
       cols = this.call((core) => core.csv_columns(o.csv, fileName));
       const options = {
         formula: o.formula ?? cols.suggested_formula ?? '', family: o.family ?? 'binomial', link: o.link ?? '',
         nagq: o.nagq ?? null, factors: o.factors ?? [], file_name: fileName,
       };
-      report = this.call((core) => core.fit_csv(o.csv, options));
+      fitted = this.call((core) => new core.OwnFit(o.csv, options));
+      report = fitted.report();
     } catch (e) {
       const message = e.message || String(e);
       this.error(message);
@@ -220,6 +224,7 @@ export class OwnData {
     this.status('');
     this.report = report;
     this.render(report);
+    this.figures?.show(fitted);
     return report.fit;
   }
 
@@ -292,8 +297,10 @@ export class OwnData {
       file_name: this.fileName,
     };
     let report;
+    let fitted;
     try {
-      report = this.call((core) => core.fit_csv(this.csv, options));
+      fitted = this.call((core) => new core.OwnFit(this.csv, options));
+      report = fitted.report();
     } catch (e) {
       this.error(e.message || String(e));
       this.status('');
@@ -303,6 +310,7 @@ export class OwnData {
     this.status('');
     this.report = report;
     this.render(report);
+    this.figures?.show(fitted);
   }
 
   render(r) {

@@ -13,16 +13,16 @@ use super::style::{frame, mapping, pixel_area, tick_label, with_notes, Chart, Si
 use super::{figure_info, PlotMapping};
 use crate::error::Result;
 use crate::surfaces::descriptions::{decimals_for, num};
-use crate::surfaces::{JointSurface, Scene};
+use crate::surfaces::{FigureInfo, JointSurface, Scene};
 
-/// "z₁" for label "1", "z[a]" for other labels.
-pub(crate) fn z_of(label: &str) -> String {
+/// `var` with the group's label as a subscript: "b₁" for "1", "b[a]" for other labels.
+pub(crate) fn symbol_of(var: &str, label: &str) -> String {
     const SUB: [char; 10] = ['₀', '₁', '₂', '₃', '₄', '₅', '₆', '₇', '₈', '₉'];
     if !label.is_empty() && label.chars().all(|c| c.is_ascii_digit()) {
         let s: String = label.chars().filter_map(|c| c.to_digit(10).map(|d| SUB[d as usize])).collect();
-        format!("z{s}")
+        format!("{var}{s}")
     } else {
-        format!("z[{label}]")
+        format!("{var}[{label}]")
     }
 }
 
@@ -170,6 +170,19 @@ pub(crate) fn draw<DB: DrawingBackend>(
     let Some(s) = surface else {
         return draw_message(root, &info.title, "The likelihood surface was not computed.");
     };
+    let params = format!("α = {}, β = {}, σ = {}", num(s.alpha, 4), num(s.beta, 4), num(s.sigma, 4));
+    draw_surface(root, info, s, &params, "z")
+}
+
+/// The surface `s` with `info`'s title, ranges and notes; `params` is the legend's last line (the fixed
+/// parameters it is drawn at) and `var` the random effects' letter ("z" in figures 3–4, "b" for own data).
+pub(crate) fn draw_surface<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    info: &FigureInfo,
+    s: &JointSurface,
+    params: &str,
+    var: &str,
+) -> Result<PlotMapping> {
     let sz = Sizes::of(root);
     root.fill(&WHITE)?;
     let area = with_notes(root, &info.notes, sz)?;
@@ -199,7 +212,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
     // Frame the plotting area again (the bands cover the axis lines' inner pixels).
     chart.draw_series(std::iter::once(Rectangle::new([(x0, y0), (x1, y1)], INK.mix(0.5).stroke_width(1))))?;
 
-    let (za, zb) = (z_of(&s.labels.0), z_of(&s.labels.1));
+    let (za, zb) = (symbol_of(var, &s.labels.0), symbol_of(var, &s.labels.1));
     let mut entries = Vec::new();
     let mut obs: Vec<Obstacle> = Vec::new();
     let pa = chart.plotting_area().get_pixel_range();
@@ -258,10 +271,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
             }
         }
     }
-    entries.push(Entry::new(
-        Swatch::Blank,
-        format!("α = {}, β = {}, σ = {}", num(s.alpha, 4), num(s.beta, 4), num(s.sigma, 4)),
-    ));
+    entries.push(Entry::new(Swatch::Blank, params.to_string()));
     let legend_box = draw_legend(&pixel_area(&chart), &entries, 1, &obs, sz)?;
     if let Some(c) = s.closeup.as_deref() {
         // Outline the close-up's window on the main surface, then draw the inset where it hides least.
@@ -290,8 +300,9 @@ mod tests {
 
     #[test]
     fn labels_and_the_anti_diagonal() {
-        assert_eq!(z_of("12"), "z₁₂");
-        assert_eq!(z_of("a"), "z[a]");
+        assert_eq!(symbol_of("z", "12"), "z₁₂");
+        assert_eq!(symbol_of("z", "a"), "z[a]");
+        assert_eq!(symbol_of("b", "7"), "b₇");
         let seg = anti_diagonal([-1.5, -0.5], [0.0, 2.0]).unwrap();
         assert_eq!(seg, [(-1.5, 1.5), (-0.5, 0.5)]);
         assert!(anti_diagonal([1.0, 2.0], [1.0, 2.0]).is_none());

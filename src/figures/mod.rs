@@ -14,6 +14,7 @@ mod linear_fits;
 mod logistic_fits;
 mod marks;
 mod message;
+pub mod own;
 pub mod palette;
 #[cfg(not(target_arch = "wasm32"))]
 mod png;

@@ -16,12 +16,13 @@ use super::{figure_info, PlotMapping};
 use crate::error::Result;
 use crate::surfaces::descriptions::num;
 use crate::surfaces::posteriors::GroupPosterior;
-use crate::surfaces::Scene;
+use crate::surfaces::{FigureInfo, Scene};
 
 /// One group's panel: the curve (lightly filled), the two marks and the group's label.
 fn panel<DB: DrawingBackend>(
     chart: &mut Chart<DB>,
     gp: &GroupPosterior,
+    label: String,
     sz: Sizes,
 ) -> Result<()> {
     let st = group_style(gp.group);
@@ -44,14 +45,6 @@ fn panel<DB: DrawingBackend>(
         sz.ipx(4.5),
         marker_style(INK.to_rgba(), false, sz.upx(1.8)),
     )?;
-    let ones = if gp.ones == gp.n {
-        format!("all {} outcomes 1", gp.n)
-    } else if gp.ones == 0 {
-        format!("all {} outcomes 0", gp.n)
-    } else {
-        format!("{} of {} outcomes 1", gp.ones, gp.n)
-    };
-    let label = format!("group {} ({ones}): mode {}, mean {}", gp.label, num(gp.mode, 3), num(gp.mean, 3));
     let area = pixel_area(chart);
     area.draw(&Text::new(
         label,
@@ -59,6 +52,18 @@ fn panel<DB: DrawingBackend>(
         sz.legend().color(&INK).pos(Pos::new(HPos::Left, VPos::Top)),
     ))?;
     Ok(())
+}
+
+/// The lesson's panel label: "group 2 (180 of 200 outcomes 1): mode 0.123, mean 0.456".
+fn lesson_label(gp: &GroupPosterior) -> String {
+    let ones = if gp.ones == gp.n {
+        format!("all {} outcomes 1", gp.n)
+    } else if gp.ones == 0 {
+        format!("all {} outcomes 0", gp.n)
+    } else {
+        format!("{} of {} outcomes 1", gp.ones, gp.n)
+    };
+    format!("group {} ({ones}): mode {}, mean {}", gp.label, num(gp.mode, 3), num(gp.mean, 3))
 }
 
 pub(crate) fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scene: &Scene) -> Result<PlotMapping> {
@@ -69,6 +74,20 @@ pub(crate) fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scene: &Sc
     let Some(post) = scene.posteriors.as_ref().filter(|p| !p.groups.is_empty()) else {
         return draw_message(root, &info.title, "The posteriors were not computed.");
     };
+    draw_panels(root, info, &post.groups, &lesson_label)
+}
+
+/// One panel per group of `groups` (stacked, one b_g axis shared, range `info.x_range`), each labelled
+/// `label(group)`, with `info`'s title and notes: figure 7 and the own data's posteriors.
+pub(crate) fn draw_panels<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    info: &FigureInfo,
+    groups: &[GroupPosterior],
+    label: &dyn Fn(&GroupPosterior) -> String,
+) -> Result<PlotMapping> {
+    if groups.is_empty() {
+        return draw_message(root, &info.title, "The posteriors were not computed.");
+    }
     let sz = Sizes::of(root);
     root.fill(&WHITE)?;
     let area = with_notes(root, &info.notes, sz)?;
@@ -80,7 +99,7 @@ pub(crate) fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scene: &Sc
         (w as i32 / 2, sz.ipx(6.0)),
         sz.title().pos(Pos::new(HPos::Center, VPos::Top)),
     ))?;
-    let n = post.groups.len();
+    let n = groups.len();
     let axis_h = sz.upx(44.0);
     let body_h = body.dim_in_pixel().1;
     let each = (body_h.saturating_sub(axis_h) / n as u32).max(1);
@@ -90,7 +109,7 @@ pub(crate) fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scene: &Sc
     let span = x1 - x0;
     let fx = move |v: &f64| tick_label(*v, span);
     let mut mapping = PlotMapping::default();
-    for (k, (gp, pa)) in post.groups.iter().zip(&panels).enumerate() {
+    for (k, (gp, pa)) in groups.iter().zip(&panels).enumerate() {
         let last = k + 1 == n;
         let peak = gp.density.iter().copied().fold(0.0, f64::max).max(gp.density_at_mode);
         let top = if peak > 0.0 && peak.is_finite() { peak * 1.45 } else { 1.0 };
@@ -118,7 +137,7 @@ pub(crate) fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scene: &Sc
             mesh.x_desc(info.x_label.as_str());
         }
         mesh.draw()?;
-        panel(&mut chart, gp, sz)?;
+        panel(&mut chart, gp, label(gp), sz)?;
         if k == 0 {
             let entries = vec![
                 Entry::new(Swatch::VLine { color: INK, dashed: false }, "conditional mode (ranef())"),
@@ -126,8 +145,10 @@ pub(crate) fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scene: &Sc
             ];
             let pts = gp.b.iter().copied().zip(gp.density.iter().copied());
             let mut obs = obstacles(&chart, pts, 1.0);
-            // Keep the group's label (top left) clear.
-            obs.extend((0..30).map(|i| (sz.ipx(6.0) + i * sz.ipx(10.0), sz.ipx(8.0), 5.0)));
+            // Keep the group's label (top left) clear, over its whole width.
+            let (label_w, _) = pixel_area(&chart).estimate_text_size(&label(gp), &sz.legend())?;
+            let steps = (label_w as i32 / sz.ipx(10.0).max(1)).max(30);
+            obs.extend((0..=steps).map(|i| (sz.ipx(6.0) + i * sz.ipx(10.0), sz.ipx(8.0), 5.0)));
             draw_legend(&pixel_area(&chart), &entries, 1, &obs, sz)?;
         }
         if last {

@@ -8,7 +8,8 @@
 //!   VerbAgg), and [`lesson`]: the lesson's data made from its settings;
 //! - [`table`], [`explain`], [`r_code`]: the table's rows, the sentences, the R script of a fit;
 //! - [`kept`]: a permalink's settings for a file of the user's (the sentence shown, whether they apply);
-//! - [`report`]: [`report::fit_csv`], from the CSV text and the options to all of it.
+//! - [`report`]: [`report::fit_csv`], from the CSV text and the options to all of it;
+//! - [`figures`]: a fit kept with its design, and the figures of a chosen pair of groups.
 
 pub mod columns;
 pub mod examples;
@@ -19,6 +20,11 @@ pub mod table;
 pub mod explain;
 pub mod r_code;
 pub mod report;
+pub mod figures;
+#[cfg(test)]
+mod figure_claims;
+#[cfg(test)]
+mod figure_tests;
 #[cfg(test)]
 mod tests;
 

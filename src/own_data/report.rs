@@ -10,6 +10,7 @@ use super::explain::{explain, Explanation};
 use super::r_code::{r_script, RCodeInput};
 use super::table::{rows, Header, Row, HEADERS};
 use crate::data::formula::Formula;
+use crate::data::grouped_design::GroupedDesign;
 use crate::data::frame::Frame;
 use crate::data::model_frame::ModelFrame;
 use crate::error::Result;
@@ -62,6 +63,11 @@ pub struct OwnDataReport {
 
 /// Fits every model of `opts` to `csv`; a malformed file, formula or option is one sentence.
 pub fn fit_csv(csv: &str, opts: &OwnDataOptions) -> Result<OwnDataReport> {
+    fit_csv_design(csv, opts).map(|(report, _)| report)
+}
+
+/// [`fit_csv`], with the design the models were fitted to (what the figures read).
+pub fn fit_csv_design(csv: &str, opts: &OwnDataOptions) -> Result<(OwnDataReport, GroupedDesign)> {
     let family_name = if opts.family.is_empty() { "binomial" } else { opts.family.as_str() };
     let family = ModelFamily::from_names(family_name, &opts.link)?;
     let nagq = match (family, opts.nagq) {
@@ -88,7 +94,7 @@ pub fn fit_csv(csv: &str, opts: &OwnDataOptions) -> Result<OwnDataReport> {
         nagq,
         reml: !opts.ml,
     });
-    Ok(OwnDataReport {
+    let report = OwnDataReport {
         columns,
         formula: shown,
         family: family_name.into(),
@@ -100,5 +106,6 @@ pub fn fit_csv(csv: &str, opts: &OwnDataOptions) -> Result<OwnDataReport> {
         explanation: explain(&fit, &formula),
         r_code,
         fit,
-    })
+    };
+    Ok((report, mf.design))
 }

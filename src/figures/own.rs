@@ -1,0 +1,45 @@
+//! The figures of your data (issue 13), drawn by the lesson's figure code: the chosen pair's posteriors (as
+//! figure 7, [`super::posteriors::draw_panels`]) and their joint posterior (as figure 3,
+//! [`super::joint_contour::draw_surface`]). A figure whose model failed draws the sentence saying why.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::message::draw_message;
+use super::PlotMapping;
+use crate::error::Result;
+use crate::surfaces::descriptions::{num, FigureInfo};
+use crate::surfaces::posteriors::GroupPosterior;
+use crate::surfaces::JointSurface;
+
+/// What one figure of your data draws.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OwnDrawing<'a> {
+    /// Nothing but `info.unavailable`.
+    Message,
+    /// The pair's posteriors, each panel headed by its `headings` entry ("herd 3 (5 successes in 39 trials)").
+    Posteriors { groups: &'a [GroupPosterior], headings: &'a [String] },
+    /// The pair's joint posterior at glmer's fit with σ_b.
+    Joint { surface: &'a JointSurface, sigma_b: f64 },
+}
+
+/// Draws `drawing` with `info`'s title and sentences on any plotters backend.
+pub fn draw_own<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, info: &FigureInfo, drawing: &OwnDrawing) -> Result<PlotMapping> {
+    if let Some(why) = &info.unavailable {
+        return draw_message(root, &info.title, why);
+    }
+    match drawing {
+        OwnDrawing::Message => draw_message(root, &info.title, "This figure was not computed."),
+        OwnDrawing::Posteriors { groups, headings } => {
+            let label = |gp: &GroupPosterior| {
+                let k = groups.iter().position(|g| g.group == gp.group).unwrap_or(0);
+                let head = headings.get(k).cloned().unwrap_or_else(|| gp.label.clone());
+                format!("{head}: mode {}, mean {}", num(gp.mode, 3), num(gp.mean, 3))
+            };
+            super::posteriors::draw_panels(root, info, groups, &label)
+        }
+        OwnDrawing::Joint { surface, sigma_b } => {
+            super::joint_contour::draw_surface(root, info, surface, &format!("σ_b = {}", num(*sigma_b, 4)), "b")
+        }
+    }
+}

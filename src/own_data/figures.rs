@@ -1,0 +1,201 @@
+//! The figures of a user's data (issue 13): a fit kept with its design, and for a chosen pair of groups the
+//! posteriors of their random intercepts and their joint posterior at the page's glmer fit (nAGQ as chosen),
+//! described by [`crate::surfaces::own_descriptions`] and drawn by [`crate::figures::own`].
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use serde::Serialize;
+
+use super::report::{fit_csv_design, OwnDataOptions, OwnDataReport};
+use crate::data::grouped_design::GroupedDesign;
+use crate::error::Result;
+use crate::figures::own::{draw_own, OwnDrawing};
+use crate::figures::PlotMapping;
+use crate::models::design_fit::{DesignModels, ModelFamily};
+use crate::models::glmm::fit::FamilyLink;
+use crate::models::glmm::GlmmResult;
+use crate::report::Outcome;
+use crate::surfaces::descriptions::{failure, FigureInfo};
+use crate::surfaces::own_descriptions::{
+    describe_own_joint, describe_own_posteriors, own_joint_unavailable, own_posteriors_unavailable, OwnContext,
+    OWN_JOINT, OWN_POSTERIORS,
+};
+use crate::surfaces::own_posteriors::{outcomes_text, own_pair, widest_pair, OwnPair, OWN_JOINT_GRID};
+
+/// A user's data fitted, with the design the figures read.
+#[derive(Debug, Clone)]
+pub struct OwnFit {
+    pub report: OwnDataReport,
+    design: GroupedDesign,
+}
+
+/// The figures' descriptions for one pair, and what the group chooser offers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OwnFigures {
+    /// The grouping factor and its levels (the chooser's options, 0-based in this order).
+    pub group_name: String,
+    pub group_labels: Vec<String>,
+    /// The pair drawn, and the pair Rust suggests (the widest gaps between mode and mean).
+    pub pair: (usize, usize),
+    pub default_pair: (usize, usize),
+    /// The posteriors figure, then the joint figure.
+    pub figures: Vec<FigureInfo>,
+}
+
+/// The page's glmer (nAGQ as chosen) and the figures' inputs, or the sentence why there are none.
+struct Page<'a> {
+    model: String,
+    family: FamilyLink,
+    fit: &'a GlmmResult,
+}
+
+/// Everything one pair's figures need.
+struct Built {
+    posteriors: FigureInfo,
+    joint: FigureInfo,
+    pair: Option<OwnPair>,
+    headings: Vec<String>,
+    sigma_b: f64,
+}
+
+impl OwnFit {
+    /// Fits every model of `opts` to `csv` (as [`super::fit_csv`]) and keeps the design.
+    pub fn new(csv: &str, opts: &OwnDataOptions) -> Result<OwnFit> {
+        let (report, design) = fit_csv_design(csv, opts)?;
+        Ok(OwnFit { report, design })
+    }
+
+    /// The page's glmer fit, or the sentence saying why the figures have nothing to draw.
+    fn page(&self) -> std::result::Result<Page<'_>, String> {
+        let fit = &self.report.fit;
+        let family = match ModelFamily::from_names(&fit.family, &fit.link) {
+            Ok(ModelFamily::Glmm(f)) => f,
+            _ => {
+                return Err("For a Gaussian response each group’s posterior of b_g given y is normal, so its peak and its centre coincide: these figures are drawn for binomial and Poisson responses.".into())
+            }
+        };
+        let DesignModels::Glmm { glmm_laplace, glmm_agq, .. } = &fit.models else {
+            return Err("These figures are drawn for binomial and Poisson responses.".into());
+        };
+        let (model, outcome) = match glmm_agq {
+            Some(o) => (format!("glmer(…, nAGQ = {})", self.report.nagq), o),
+            None => ("glmer(…, nAGQ = 1)".to_string(), glmm_laplace),
+        };
+        match outcome {
+            Outcome::Fit(f) if f.sigma_b.is_nan() || f.sigma_b <= 0.0 || f.singular => Err(format!(
+                "{model} estimates σ_b as 0 (a singular fit): every b_g is 0 for certain, so there is no posterior to draw."
+            )),
+            Outcome::Fit(f) => Ok(Page { model, family, fit: f }),
+            o @ Outcome::Failed { .. } => {
+                Err(failure(&model, o).unwrap_or_else(|| format!("{model} could not be fitted.")))
+            }
+        }
+    }
+
+    /// The pair Rust suggests: the two groups whose posteriors are most skewed (widest |mean − mode|).
+    pub fn default_pair(&self) -> (usize, usize) {
+        self.page().map(|p| widest_pair(p.fit)).unwrap_or((0, 1))
+    }
+
+    fn build(&self, pair: Option<(usize, usize)>) -> (Built, (usize, usize)) {
+        let default_pair = self.default_pair();
+        let pair = pair.unwrap_or(default_pair);
+        let unavailable = |why: String| Built {
+            posteriors: own_posteriors_unavailable(why.clone()),
+            joint: own_joint_unavailable(why),
+            pair: None,
+            headings: Vec::new(),
+            sigma_b: f64::NAN,
+        };
+        let page = match self.page() {
+            Ok(p) => p,
+            Err(why) => return (unavailable(why), pair),
+        };
+        let g = self.design.n_groups();
+        if pair.0 == pair.1 || pair.0 >= g || pair.1 >= g {
+            return (unavailable("Choose two different groups to compare.".into()), pair);
+        }
+        let Some(own) = own_pair(&self.design, page.family, page.fit, pair, OWN_JOINT_GRID) else {
+            return (unavailable("The posteriors of these two groups’ random intercepts could not be computed for this fit.".into()), pair);
+        };
+        let d = &self.design;
+        let label = |k: usize| d.group_labels.get(k).map(String::as_str).unwrap_or("");
+        let (family, link) = (self.report.family.as_str(), self.report.link.as_str());
+        let outcomes = [outcomes_text(d, page.family, pair.0), outcomes_text(d, page.family, pair.1)];
+        let headings = vec![
+            format!("{} {} ({})", d.group_name, label(pair.0), outcomes[0]),
+            format!("{} {} ({})", d.group_name, label(pair.1), outcomes[1]),
+        ];
+        let ctx = OwnContext {
+            model: &page.model,
+            family,
+            link,
+            sigma_b: page.fit.sigma_b,
+            group_name: &d.group_name,
+            groups: g,
+            widest: default_pair,
+            widest_labels: (label(default_pair.0), label(default_pair.1)),
+            outcomes,
+        };
+        let posteriors = describe_own_posteriors(&own, &ctx);
+        let joint = describe_own_joint(&own, &ctx).unwrap_or_else(|| {
+            own_joint_unavailable("The joint posterior of these two groups could not be drawn for this fit.".into())
+        });
+        (Built { posteriors, joint, pair: Some(own), headings, sigma_b: page.fit.sigma_b }, pair)
+    }
+
+    /// The figures' descriptions for `pair` (None: the default pair).
+    pub fn figures(&self, pair: Option<(usize, usize)>) -> OwnFigures {
+        let (built, pair) = self.build(pair);
+        OwnFigures {
+            group_name: self.design.group_name.clone(),
+            group_labels: self.design.group_labels.clone(),
+            pair,
+            default_pair: self.default_pair(),
+            figures: vec![built.posteriors, built.joint],
+        }
+    }
+
+    /// Draws figure `number` ([`OWN_POSTERIORS`] or [`OWN_JOINT`]) of `pair` on any plotters backend.
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        number: u8,
+        pair: Option<(usize, usize)>,
+        root: &DrawingArea<DB, Shift>,
+    ) -> Result<PlotMapping> {
+        let (built, _) = self.build(pair);
+        match (number, &built.pair) {
+            (OWN_POSTERIORS, Some(own)) => draw_own(
+                root,
+                &built.posteriors,
+                &OwnDrawing::Posteriors { groups: &own.posteriors, headings: &built.headings },
+            ),
+            (OWN_JOINT, Some(OwnPair { joint: Some(s), .. })) => {
+                draw_own(root, &built.joint, &OwnDrawing::Joint { surface: s, sigma_b: built.sigma_b })
+            }
+            (OWN_POSTERIORS, None) => draw_own(root, &built.posteriors, &OwnDrawing::Message),
+            (OWN_JOINT, _) => draw_own(root, &built.joint, &OwnDrawing::Message),
+            _ => Err(crate::error::Error::InvalidParameter {
+                name: "figure",
+                expected: format!("{OWN_POSTERIORS} (the posteriors) or {OWN_JOINT} (the joint posterior)"),
+                got: number.to_string(),
+            }),
+        }
+    }
+
+    /// Figure `number` of `pair` as an SVG document of `w` × `h` pixels.
+    pub fn svg(&self, number: u8, pair: Option<(usize, usize)>, w: u32, h: u32) -> Result<String> {
+        let mut out = String::new();
+        {
+            let root = SVGBackend::with_string(&mut out, (w.clamp(16, 8000), h.clamp(16, 8000))).into_drawing_area();
+            self.draw(number, pair, &root)?;
+            root.present()?;
+        }
+        Ok(out)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn design(&self) -> &GroupedDesign {
+        &self.design
+    }
+}

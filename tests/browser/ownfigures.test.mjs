@@ -1,0 +1,114 @@
+// "Your data"'s figures (issue 13) in headless chromium: after loading cbpp, the posteriors of a pair of herds
+// and their joint posterior are drawn (canvas pixels not blank), the default pair is the two herds whose
+// conditional mode and mean lie furthest apart in the CLI's glmer fit, the captions come from Rust and give the
+// CLI's modes, means and sums, the group chooser redraws, and no console error.
+// After ./build.sh build (and cargo build for the CLI): `node --test tests/browser/ownfigures.test.mjs`.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launch, openPage, problems, CLEAN } from './helpers.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CLI = ['debug', 'release'].map((p) => join(ROOT, 'target', p, 'glmm-demo')).find((p) => existsSync(p));
+const FORMULA = 'cbind(incidence, size - incidence) ~ period + (1 | herd)';
+
+/** The CLI's glmer (nAGQ = 25) on cbpp, as the page's example fits it. */
+function cliGlmer() {
+  assert.ok(CLI, 'the CLI is built (cargo build)');
+  const out = execFileSync(CLI, ['fit', '--csv', join(ROOT, 'tests/data/cbpp.csv'), '--formula', FORMULA,
+    '--family', 'binomial', '--link', 'logit', '--nagq', '25', '--factor', 'herd,period'], { encoding: 'utf8' });
+  return JSON.parse(out).models.glmm_agq;
+}
+
+/** Printed with 4 decimals and a typographic minus, as the captions print. */
+const p4 = (v) => v.toFixed(4).replace('-', '\u2212');
+
+/** Distinct colours and a pixel sum of each own-data canvas (a blank canvas has 1 colour). */
+async function canvases(page) {
+  return page.evaluate(() => [...document.querySelectorAll('#own-figures figure canvas')].map((c) => {
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set();
+    let sum = 0;
+    for (let i = 0; i < data.length; i += 4 * 7) {
+      seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+      sum = (sum + data[i] * 3 + data[i + 1] * 5 + data[i + 2] * 7 + i) % 1000000007;
+    }
+    return { colours: seen.size, sum, width: c.width, shown: c.clientWidth };
+  }));
+}
+
+async function captions(page) {
+  return page.evaluate(() => [...document.querySelectorAll('#own-figures figure')].map((f) => ({
+    title: f.querySelector('.fig-title').textContent,
+    text: f.querySelector('.fig-explanation').textContent,
+    alt: f.querySelector('canvas').getAttribute('aria-label'),
+    error: f.querySelector('.fig-error').hidden ? null : f.querySelector('.fig-error').textContent,
+  })));
+}
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+for (const width of [800, 390]) {
+  test(`cbpp at ${width} px: the pair's posteriors and joint posterior are drawn, true, and follow the chooser`, async () => {
+    const { page, context, log } = await openPage(browser, { viewport: { width, height: 900 } });
+    try {
+      await page.click('#own-examples button[data-example="cbpp"]');
+      await page.waitForFunction(() => document.querySelector('#own-results')?.dataset.example === 'cbpp'
+        && document.querySelector('#own-status').textContent === '' && !document.querySelector('#own-figures').hidden,
+      null, { timeout: 120_000 });
+      const glmer = cliGlmer();
+      // The default pair: the two herds with the widest |mean − mode|.
+      const gaps = glmer.ranef.map((m, g) => [Math.abs(glmer.cond_means[g] - m), g]).sort((a, b) => b[0] - a[0]);
+      const widest = [gaps[0][1], gaps[1][1]].sort((a, b) => a - b);
+      const pair = await page.evaluate(() => [document.querySelector('#own-pair-a').value, document.querySelector('#own-pair-b').value].map(Number));
+      assert.deepEqual(pair, widest);
+      const shown = await canvases(page);
+      assert.equal(shown.length, 2);
+      for (const c of shown) {
+        assert.ok(c.colours > 20, `the canvas is drawn (${c.colours} colours)`);
+        assert.ok(c.shown >= 300 && c.shown <= width, `it fits its container (${c.shown} px)`);
+      }
+      let caps = await captions(page);
+      assert.ok(caps.every((c) => c.error === null), JSON.stringify(caps));
+      assert.match(caps[0].title, /posteriors/);
+      assert.match(caps[0].text, /These two have the widest gaps between mode and mean of all 15 groups of herd/);
+      for (const g of widest) {
+        const label = glmer.group_labels[g];
+        assert.ok(caps[0].alt.includes(`${label} (`) && caps[0].alt.includes(`mode ${p4(glmer.ranef[g])}, mean ${p4(glmer.cond_means[g])}`),
+          `herd ${label}'s mode and mean are the CLI's: ${caps[0].alt}`);
+      }
+      const sumModes = glmer.ranef[widest[0]] + glmer.ranef[widest[1]];
+      const sumMeans = glmer.cond_means[widest[0]] + glmer.cond_means[widest[1]];
+      assert.ok(caps[1].text.includes(`sum ${p4(sumModes)}`) && caps[1].text.includes(`sum ${p4(sumMeans)}`), caps[1].text);
+      // Another pair: the choosers redraw both figures with that pair's captions.
+      const other = [...Array(15).keys()].find((g) => !widest.includes(g));
+      await page.selectOption('#own-pair-a', String(other));
+      await page.waitForFunction((o) => document.querySelector('#own-figures figure canvas').getAttribute('aria-label').includes(`mode `)
+        && document.querySelector('#own-pair-a').value === String(o), other);
+      const after = await canvases(page);
+      assert.ok(after.every((c, k) => c.sum !== shown[k].sum && c.colours > 20), 'both figures are redrawn');
+      caps = await captions(page);
+      const a = Math.min(other, widest[1]);
+      assert.ok(caps[0].alt.includes(`mode ${p4(glmer.ranef[other])}, mean ${p4(glmer.cond_means[other])}`), caps[0].alt);
+      assert.match(caps[0].text, new RegExp(`${glmer.group_labels[widest[0]]} and ${glmer.group_labels[widest[1]]} have the widest gaps`));
+      assert.ok(caps[1].text.includes(`random intercepts of herd ${glmer.group_labels[a]} and herd`), caps[1].text);
+      // The same group twice: a sentence, drawn, not a broken figure.
+      await page.selectOption('#own-pair-b', String(other));
+      await page.waitForFunction(() => /Choose two different groups/.test(document.querySelector('#own-figures .fig-explanation').textContent));
+      assert.ok((await canvases(page)).every((c) => c.colours > 2));
+      // Back to the suggested pair.
+      await page.click('#own-pair-default');
+      await page.waitForFunction((w) => document.querySelector('#own-pair-a').value === String(w[0]) && document.querySelector('#own-pair-b').value === String(w[1]), widest);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `no horizontal overflow (${overflow} px)`);
+      assert.deepEqual(problems(log), CLEAN);
+    } finally {
+      await context.close();
+    }
+  });
+}
