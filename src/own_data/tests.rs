@@ -169,6 +169,9 @@ fn bad_input_is_one_sentence() {
     assert!(e.ends_with('.') && !e.contains('\n'), "{e}");
 }
 
+/// (CSV text, formula, family, link, factor columns, the fixtures' file stem).
+type Case<'a> = (&'a str, &'a str, &'a str, &'a str, &'a [&'a str], Option<&'a str>);
+
 /// Every family and link on the tests' data: the numbers are the fixtures', every claim holds, and the
 /// explanation names this family and link and gives the reason that fits it (a skewed posterior, not the link).
 #[test]
@@ -176,7 +179,7 @@ fn every_family_and_link_reads_right() {
     let answer = read("tests/data/answer_seed1.csv");
     let cbpp = read("tests/data/cbpp.csv");
     let ticks = read("tests/data/grouseticks.csv");
-    let cases: [(&str, &str, &str, &str, &[&str], Option<&str>); 7] = [
+    let cases: [Case; 7] = [
         (&answer, "y_bin ~ x + (1 | group)", "binomial", "logit", &["group"], None),
         (&answer, "y_bin ~ x + (1 | group)", "binomial", "probit", &["group"], Some("answer_seed1_probit")),
         (&answer, "y_bin ~ x + (1 | group)", "binomial", "cloglog", &["group"], Some("answer_seed1_cloglog")),

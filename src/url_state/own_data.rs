@@ -105,7 +105,16 @@ fn clause(why: &str) -> String {
 /// The section's settings in `settings` (None when the link has no `data=`), one notice per value not used.
 pub(super) fn read(settings: &[Setting], notices: &mut Notices) -> Option<OwnDataLink> {
     let get = |k: &str| settings.iter().find(|s| s.key == k);
-    let ignored = |s: &Setting, why: &str| format!("The link's {} was ignored: {}", s.shown(), clause(why));
+    // One whole sentence each: a reason too long for a notice (a formula's grammar) is left to Your data's own
+    // error, shown when the formula is fitted.
+    let ignored = |s: &Setting, why: &str| {
+        let full = format!("The link's {} was ignored: {}", s.shown(), clause(why));
+        if full.chars().count() <= super::MAX_NOTICE_CHARS {
+            full
+        } else {
+            format!("The link's {} was ignored: it is not a value this page can read there.", s.shown())
+        }
+    };
     let ids: Vec<&str> = EXAMPLES.iter().map(|e| e.id).chain(std::iter::once(FILE)).collect();
     let Some(data) = get("data") else {
         if let Some(s) = KEYS[1..].iter().find_map(|k| get(k)) {
@@ -237,6 +246,10 @@ mod tests {
         let s = parse_hash("#data&data.f&data.family&data.link=&data.nagq=&data.factors");
         assert_eq!(s.own_data, None);
         assert_eq!(s.notices.len(), 1, "{:?}", s.notices);
+        // Every notice a whole sentence, however long the reason.
+        let s = parse_hash("#data=cbpp&data.f=y%20~%20x%20%25%25%20z%20%2B%20(1%7Cg)");
+        assert_eq!(s.notices.len(), 1, "{:?}", s.notices);
+        assert!(s.notices[0].ends_with('.') && s.notices[0].chars().count() <= super::super::MAX_NOTICE_CHARS, "{}", s.notices[0]);
         let s = parse_hash("#data=file&data.family=gaussian&data.link=logit&data.nagq=2.5&data.f=%E2%80%AE");
         assert_eq!(s.own_data.as_ref().map(|l| (l.data.as_str(), l.family.as_str(), l.link.as_str())), Some(("file", "gaussian", "")));
         assert_eq!(s.notices.len(), 3, "{:?}", s.notices);
