@@ -191,7 +191,7 @@ fn minimise<F: Family>(design: &GroupedDesign, approx: &Approximation, start: &[
         let (k, m, theta) = (kernel.borrow(), modes.borrow(), x[p]);
         let d = match approx {
             Approximation::Quadrature(rule) => {
-                value_gradient_hessian(&Objective { kernel: &k, rule, modes: &m, normaliser_term }, x.as_slice())
+                Objective { kernel: &k, rule, modes: &m, normaliser_term }.value_gradient_hessian(x.as_slice())
             }
             Approximation::Exact => {
                 let posts = posteriors(&k, theta, &m);
