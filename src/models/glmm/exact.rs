@@ -135,20 +135,15 @@ impl<F: Family> ExactObjective<'_, '_, F> {
 
     fn jet<const M: usize>(&self, theta: f64) -> (f64, DVector<f64>, DMatrix<f64>) {
         let k = self.kernel;
-        let p = k.p();
         let mut sums = TaylorSums::new(M);
         let mut total = Jet::<M>::constant(self.normaliser_term);
         for (g, post) in self.posteriors.iter().enumerate() {
-            let grp = &k.design.groups[g];
             let reference = -0.5 * k.penalised(g, theta, post.mode_u);
             let mut acc = Jet::<M>::constant(0.0);
             for j in post.lo..=post.hi {
                 let u = post.mode_u + post.scale * post.step * j as f64;
-                let a_re = theta * u;
                 sums.clear();
-                for (r, ((o, &y), &n)) in k.offsets(g).iter().zip(&grp.y).zip(&grp.trials).enumerate() {
-                    sums.add(grp.x_row(r, p), F::kernel_jet(y, n, o + a_re));
-                }
+                k.add_kernel_jets(g, theta * u, &mut sums);
                 let da = Jet::<M>::variable(0.0, M - 1) * u;
                 let log_f = sums.lift_jet(&da) + (-0.5 * u * u - reference);
                 acc += log_f.exp();

@@ -236,9 +236,7 @@ impl<F: Family> Objective<'_, '_, F> {
             let uz = u + sd * z;
             let a = *theta * uz;
             node.clear();
-            for (r, ((o, &y), &n)) in k.offsets(g).iter().zip(&grp.y).zip(&grp.trials).enumerate() {
-                node.add(grp.x_row(r, p), F::kernel_jet(y, n, o + a.v));
-            }
+            k.add_kernel_jets(g, a.v, node);
             let phi = node.lift_jet(&a.infinitesimal()) * (-2.0) + uz.square();
             total += ((phi0 - phi) * 0.5 + 0.5 * z * z).exp() * w;
             0.5 * (phi.v - phi0.v)
