@@ -44,6 +44,15 @@ pub trait Family: Copy + Default + std::fmt::Debug + Send + Sync + 'static {
     fn kernel_jet(y: f64, n: f64, eta: f64) -> [f64; 3];
     /// (ℓ', ℓ'', ℓ''') at η.
     fn score_jet(y: f64, n: f64, eta: f64) -> [f64; 3];
+    /// Whether [`Family::kernel_jet_given_exp`] uses e^η: then the kernel keeps e^{o_i} per row and a pass at
+    /// random intercept a takes e^η = e^{o_i}·e^a, one exponential per group instead of one per row.
+    const USES_EXP_ETA: bool = false;
+    /// (ℓ, ℓ', ℓ'') at η given `exp_eta` = e^η (used only when [`Family::USES_EXP_ETA`]).
+    #[inline]
+    fn kernel_jet_given_exp(y: f64, n: f64, eta: f64, exp_eta: f64) -> [f64; 3] {
+        let _ = exp_eta;
+        Self::kernel_jet(y, n, eta)
+    }
     /// (W, W', W'') at η, W = n (dμ/dη)² / V(μ).
     fn weight_jet(n: f64, eta: f64) -> [f64; 3];
 
@@ -491,6 +500,12 @@ impl Family for PoissonLog {
     fn score_jet(y: f64, _n: f64, eta: f64) -> [f64; 3] {
         let mu = eta.exp();
         [y - mu, -mu, -mu]
+    }
+    const USES_EXP_ETA: bool = true;
+    /// The same as [`Family::kernel_jet`] with μ = e^η given.
+    #[inline]
+    fn kernel_jet_given_exp(y: f64, _n: f64, eta: f64, mu: f64) -> [f64; 3] {
+        [y * eta - mu, y - mu, -mu]
     }
     /// W = W' = W'' = μ.
     #[inline]

@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use nalgebra::DVector;
 use serde::{Deserialize, Serialize};
 
-use super::derivatives::{value_gradient_hessian, MAX_PARAMETERS};
+use super::derivatives::MAX_PARAMETERS;
 use super::exact::{exact_loglik, posteriors, ExactObjective};
 use super::family::Family;
 use super::glm::{check_full_rank, check_responses, glm_pooled, GlmResult};
@@ -191,11 +191,11 @@ fn minimise<F: Family>(design: &GroupedDesign, approx: &Approximation, start: &[
         let (k, m, theta) = (kernel.borrow(), modes.borrow(), x[p]);
         let d = match approx {
             Approximation::Quadrature(rule) => {
-                value_gradient_hessian(&Objective { kernel: &k, rule, modes: &m, normaliser_term }, x.as_slice())
+                Objective { kernel: &k, rule, modes: &m, normaliser_term }.value_gradient_hessian(x.as_slice())
             }
             Approximation::Exact => {
                 let posts = posteriors(&k, theta, &m);
-                value_gradient_hessian(&ExactObjective { kernel: &k, posteriors: &posts, normaliser_term }, x.as_slice())
+                ExactObjective { kernel: &k, posteriors: &posts, normaliser_term }.value_gradient_hessian(x.as_slice())
             }
         }?;
         (d.0.is_finite() && d.1.iter().chain(d.2.iter()).all(|v| v.is_finite())).then_some(d)

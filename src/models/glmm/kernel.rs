@@ -12,6 +12,7 @@
 use std::marker::PhantomData;
 
 use super::family::Family;
+use super::taylor::TaylorSums;
 use crate::data::grouped_design::GroupedDesign;
 
 /// a ≤ b, false when either is NaN (a NaN trial point never counts as a decrease).
@@ -34,13 +35,16 @@ pub struct Kernel<'a, F: Family> {
     pub design: &'a GroupedDesign,
     beta: Vec<f64>,
     offsets: Vec<Vec<f64>>,
+    /// e^{o_i} per row when [`Family::USES_EXP_ETA`] (empty otherwise).
+    exp_offsets: Vec<Vec<f64>>,
     family: PhantomData<F>,
 }
 
 impl<'a, F: Family> Kernel<'a, F> {
     pub fn new(design: &'a GroupedDesign) -> Kernel<'a, F> {
         let offsets = design.groups.iter().map(|g| vec![0.0; g.n_obs()]).collect();
-        Kernel { design, beta: vec![0.0; design.p()], offsets, family: PhantomData }
+        let exp_offsets = if F::USES_EXP_ETA { design.groups.iter().map(|g| vec![1.0; g.n_obs()]).collect() } else { Vec::new() };
+        Kernel { design, beta: vec![0.0; design.p()], offsets, exp_offsets, family: PhantomData }
     }
 
     /// Number of fixed effects p.
@@ -69,6 +73,32 @@ impl<'a, F: Family> Kernel<'a, F> {
         for (g, off) in self.design.groups.iter().zip(self.offsets.iter_mut()) {
             for (r, o) in off.iter_mut().enumerate() {
                 *o = g.x_row(r, p).iter().zip(beta).map(|(x, b)| x * b).sum();
+            }
+        }
+        for (off, e) in self.offsets.iter().zip(self.exp_offsets.iter_mut()) {
+            off.iter().zip(e.iter_mut()).for_each(|(o, e)| *e = o.exp());
+        }
+    }
+
+    /// Adds group g's rows' (ℓ, ℓ', ℓ'') at η_i = o_i + a to `sums` ([`TaylorSums::add`]); with
+    /// [`Family::USES_EXP_ETA`], e^η_i = e^{o_i}·e^a (e^{o_i + a} itself where that product is not a normal
+    /// number: overflow, underflow).
+    #[inline]
+    pub fn add_kernel_jets(&self, g: usize, a: f64, sums: &mut TaylorSums) {
+        let grp = &self.design.groups[g];
+        let p = self.p();
+        let rows = self.offsets[g].iter().zip(&grp.y).zip(&grp.trials).enumerate();
+        if F::USES_EXP_ETA {
+            let exp_a = a.exp();
+            for ((r, ((o, &y), &n)), eo) in rows.zip(&self.exp_offsets[g]) {
+                let eta = o + a;
+                let e = eo * exp_a;
+                let e = if e.is_normal() { e } else { eta.exp() };
+                sums.add(grp.x_row(r, p), F::kernel_jet_given_exp(y, n, eta, e));
+            }
+        } else {
+            for (r, ((o, &y), &n)) in rows {
+                sums.add(grp.x_row(r, p), F::kernel_jet(y, n, o + a));
             }
         }
     }
@@ -263,6 +293,33 @@ pub(crate) mod tests {
         mode_is_the_brute_force_minimum::<BinomialProbit>("trials");
         mode_is_the_brute_force_minimum::<BinomialCloglog>("binary");
         mode_is_the_brute_force_minimum::<PoissonLog>("counts");
+    }
+
+    #[test]
+    fn kernel_jets_from_exp_offsets_equal_the_direct_ones() {
+        let d = small_design("counts");
+        let mut k = Kernel::<PoissonLog>::new(&d);
+        // the second β puts every e^o near or past f64's overflow (o up to ~711) while e^(o − 6) is finite:
+        // those rows fall back to e^(o + a) itself
+        for (beta, intercepts) in [([0.3, 1.0], [-1.7, 0.0, 0.9]), ([709.5, 1.0], [-6.0, -6.0, -6.0])] {
+            k.set_beta(&beta);
+            for a in intercepts {
+                for g in 0..3 {
+                    let mut got = TaylorSums::new(3);
+                    k.add_kernel_jets(g, a, &mut got);
+                    let mut want = TaylorSums::new(3);
+                    let grp = &d.groups[g];
+                    for r in 0..grp.n_obs() {
+                        want.add(grp.x_row(r, 2), PoissonLog::kernel_jet(grp.y[r], 1.0, k.offsets(g)[r] + a));
+                    }
+                    let close = |x: f64, y: f64| y.is_finite() && (x - y).abs() <= 1e-14 * y.abs().max(1.0);
+                    assert!(close(got.s0, want.s0), "β={beta:?} g={g} a={a}: {} vs {}", got.s0, want.s0);
+                    let pairs = got.s1.iter().zip(&want.s1).chain(got.s2.iter().zip(&want.s2));
+                    assert!(pairs.into_iter().all(|(x, y)| close(*x, *y)), "β={beta:?} g={g} a={a}");
+                }
+            }
+        }
+        assert!(d.groups.iter().any(|g| (0..g.n_obs()).any(|r| 709.5 + g.x_row(r, 2)[1] > 709.8)), "some e^o overflows");
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! parameters, in layers read bottom-up (each file uses only the ones above it in this list):
 //! - [`family`]: per row, the log density, its η-derivatives and lme4's working weight (one type per
 //!   family and link, compiled per type);
-//! - [`taylor`], [`derivatives`]: group sums as dual numbers; exact gradients and Hessians;
+//! - [`jet`], [`taylor`], [`derivatives`]: second-order jets in f64; group sums as jets or dual numbers;
+//!   exact gradients and Hessians;
 //! - [`kernel`]: offsets x'β, each group's penalised deviance φ_g(u) and conditional mode û_g;
 //! - [`objective`]: lme4's Laplace / adaptive Gauss–Hermite −2 log L;
 //! - [`exact`]: the exact marginal likelihood, conditional means E[b_g | y];
@@ -13,6 +14,7 @@
 
 pub mod derivatives;
 pub mod family;
+pub mod jet;
 pub mod kernel;
 pub mod objective;
 pub mod taylor;

@@ -9,6 +9,7 @@
 //! infinitesimal parts of dual numbers (β, a) then gives the sum as a dual number, exact to second order:
 //! the gradient and Hessian of the objective without a dual number per row.
 
+use super::jet::Jet;
 use num_dual::DualNum;
 
 /// (S0, S1, S2) of one row function over one group; S2 packed by rows of its upper triangle.
@@ -83,6 +84,41 @@ impl TaylorSums {
     }
 }
 
+impl TaylorSums {
+    /// The sum as a [`Jet`] in x = (β, θ) (M = m): δβ = β − re(β) and δa = `delta_a`, a's infinitesimal
+    /// part (value 0, its gradient ∇a and Hessian ∇²a in x). With J = ∂δ/∂x (rows e_j for δβ_j, ∇a' for
+    /// δa), the chain rule gives
+    ///   value S0,   gradient J'S1 = (S1_β, 0) + S1_a ∇a,
+    ///   Hessian J'S2J + S1_a ∇²a = [S2_ββ 0; 0 0] + v∇a' + ∇a v' + S1_a ∇²a,  v = (S2_βa, 0) + ½ S2_aa ∇a:
+    /// what [`TaylorSums::lift`] gives in dual numbers, in O(M²) operations on reals.
+    #[inline]
+    pub fn lift_jet<const M: usize>(&self, delta_a: &Jet<M>) -> Jet<M> {
+        let p = M - 1;
+        let da = &delta_a.g;
+        let s_a = self.s1[p];
+        // v_j = S2[j][a] (j < p, 0 for θ) + ½ S2[a][a] ∇a_j; S2[j][a] is the last entry of row j of the packing
+        let d = self.s2[self.s2.len() - 1];
+        let mut v = [0.0; M];
+        let mut row_start = 0;
+        for (j, vj) in v.iter_mut().enumerate() {
+            let cross = if j < p { self.s2[row_start + (M - 1 - j)] } else { 0.0 };
+            *vj = cross + 0.5 * d * da[j];
+            row_start += M - j;
+        }
+        let mut r = Jet::constant(self.s0);
+        let mut idx = 0;
+        for j in 0..M {
+            r.g[j] = if j < p { self.s1[j] } else { 0.0 } + s_a * da[j];
+            for k in j..M {
+                let beta_block = if k < p { self.s2[idx] } else { 0.0 };
+                r.h[j][k] = beta_block + v[j] * da[k] + v[k] * da[j] + s_a * delta_a.h[j][k];
+                idx += 1;
+            }
+        }
+        r
+    }
+}
+
 /// The infinitesimal parts δβ_j = β_j − re(β_j) and their products δβ_j δβ_k (j ≤ k, packed).
 #[derive(Debug, Clone)]
 pub struct Infinitesimals<D> {
@@ -149,5 +185,16 @@ mod tests {
         assert!((lifted.0 - direct.0).abs() < 1e-12);
         assert!((lifted.1 - direct.1).norm() < 1e-12, "{} vs {}", lifted.1, direct.1);
         assert!((lifted.2 - direct.2).norm() < 1e-12, "{} vs {}", lifted.2, direct.2);
+        // the explicit chain rule: the same numbers from a's jet
+        let (b, t) = (at[0], at[3]);
+        let mut a = Jet::<4>::constant(0.0);
+        a.g = [0.2 * t, 0.0, 0.0, t + 0.2 * b];
+        a.h[0][3] = 0.2;
+        a.h[3][3] = 1.0;
+        let jet = s.lift_jet(&a);
+        assert!((jet.v - lifted.0).abs() < 1e-12);
+        let (g, h) = (nalgebra::DVector::from_column_slice(lifted.1.as_slice()), nalgebra::DMatrix::from_column_slice(4, 4, lifted.2.as_slice()));
+        assert!((jet.gradient() - &g).norm() < 1e-12 * g.norm(), "{} vs {g}", jet.gradient());
+        assert!((jet.hessian() - &h).norm() < 1e-12 * h.norm(), "{} vs {h}", jet.hessian());
     }
 }
