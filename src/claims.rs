@@ -128,6 +128,20 @@ pub enum Claim {
     /// likelihood (`summed` = Means: there the conditional means sum to zero) or the height of the joint
     /// peak (`summed` = Modes: there the conditional modes sum to zero).
     ProfileMaximum { summed: Summed, alpha: f64 },
+    // Figure 9 (shrinkage) and the ICC card.
+    /// Group `group`'s intercepts at x = 0, printed with `decimals` decimals: its own in
+    /// `glm(y_bin ~ x + factor(group), binomial)` (`no_pooling`; None: it has none, its outcomes being all
+    /// equal, and the others' are from the fit without such groups), glmm_agq's α̂ + b̂_g (`mode`) and
+    /// α̂ + E[b_g | y] (`mean`).
+    ShrinkageIntercepts { group: usize, no_pooling: Option<f64>, mode: f64, mean: f64, decimals: usize },
+    /// The intercept of `glm(y_bin ~ x, binomial)` is `value`, printed with `decimals` decimals.
+    PooledIntercept { value: f64, decimals: usize },
+    /// Group `group`'s conditional mode α̂ + b̂_g lies closer to glmm_agq's α̂ than its own no-pooling
+    /// intercept (`closer`), or not.
+    ModeCloserToAlpha { group: usize, closer: bool },
+    /// The latent-scale ICC of `model`, σ_b² / (σ_b² + π²/3) for the logit link, printed with `decimals`
+    /// decimals, is `value`.
+    LatentIcc { model: ModelKey, value: f64, decimals: usize },
 }
 
 /// Parameters (α, β, σ) at which a figure's claim about the random effects' posterior is made.

@@ -33,7 +33,7 @@ const PRESET_HINTS = {
   custom: 'Your own settings. Choose a preset to return to an example.',
 };
 
-const PANELS = ['1', '2', '3', '4', '5', '6', 'table', '7', '8', 'tour'];
+const PANELS = ['1', '2', '3', '4', '5', '6', 'table', '7', '8', '9', 'tour'];
 
 // ---------------------------------------------------------------------------------------------------------
 // State

@@ -6,6 +6,7 @@ pub mod family;
 pub mod glm;
 pub mod gaussian;
 pub mod glmm;
+pub mod icc;
 pub mod logistic;
 pub mod lesson;
 pub mod lm;

@@ -401,6 +401,43 @@ pub fn check(claim: &Claim, data: &Dataset, report: &FitReport) -> Result<(), St
                 .then_some(())
                 .ok_or_else(|| format!("at α = {alpha} the {summed:?} sum to {total:e}, not zero"))
         }
+        // Figure 9: shrinkage. The no-pooling intercepts by the lesson's own glm on the groups whose outcomes
+        // are not all equal (the figure's come from the general engine's per-group GLM).
+        Claim::ShrinkageIntercepts { group, no_pooling, mode, mean, decimals } => {
+            group_ok(data, *group)?;
+            let own = own_intercepts(data)?;
+            match (no_pooling, own[*group]) {
+                (Some(v), r @ Some(_)) => expect("no-pooling intercept", *v, r, *decimals)?,
+                (None, None) => {}
+                (said, r) => return Err(format!("group {group}: the sentence says {said:?} of its own, recomputed {r:?}")),
+            }
+            let at = glmm_at(report)?;
+            let p = Posterior::new(data, *group, &at);
+            expect("α̂ + conditional mode", *mode, p.mode().map(|m| at.alpha + m), *decimals)?;
+            expect("α̂ + conditional mean", *mean, p.integrals().map(|(_, m)| at.alpha + m), *decimals)
+        }
+        Claim::PooledIntercept { value, decimals } => {
+            let f = crate::models::glm::glm(data, false).map_err(|e| e.to_string())?;
+            expect("pooled intercept", *value, f.coef.first().copied(), *decimals)
+        }
+        Claim::ModeCloserToAlpha { group, closer } => {
+            group_ok(data, *group)?;
+            let own = own_intercepts(data)?[*group].ok_or("the group has no intercept of its own")?;
+            let at = glmm_at(report)?;
+            let mode = Posterior::new(data, *group, &at).mode().ok_or("the mode could not be recomputed")?;
+            ((mode.abs() < (own - at.alpha).abs()) == *closer)
+                .then_some(())
+                .ok_or_else(|| format!("group {group}: b̂ = {mode}, own − α̂ = {}, the text says closer = {closer}", own - at.alpha))
+        }
+        Claim::LatentIcc { model, value, decimals } => {
+            let s = match model {
+                ModelKey::GlmmAgq => glmm(report)?.sigma_b,
+                ModelKey::GlmmLaplace => report.glmm_laplace.fit().ok_or("glmer (Laplace) was not fitted")?.sigma_b,
+                _ => return Err(format!("{model:?} has no latent-scale ICC")),
+            };
+            let v = s * s / (s * s + std::f64::consts::PI.powi(2) / 3.0);
+            expect("latent-scale ICC", *value, Some(v), *decimals)
+        }
         Claim::JointModeInterior { .. } | Claim::JointModeAtBound { .. } => {
             let fit = report.joint_mode.fit().ok_or("the joint mode was not fitted")?;
             crate::models::logistic::joint_mode_check::check_joint_mode_claim(data, fit, claim)
@@ -453,6 +490,32 @@ fn glmm_at(report: &FitReport) -> Result<AtParams, String> {
 /// Σ_g log ∫ e^{f_g(z)} dz at `at`, by this file's own integrals.
 fn exact_loglik_at(data: &Dataset, at: &AtParams) -> Option<f64> {
     (0..data.n_groups()).try_fold(0.0, |t, g| Posterior::new(data, g, at).integrals().map(|(l, _)| t + l))
+}
+
+/// Each group's own intercept in `glm(y_bin ~ x + factor(group), binomial)` fitted (by the lesson's glm) to
+/// the groups whose outcomes are not all equal; None for those groups.
+fn own_intercepts(data: &Dataset) -> Result<Vec<Option<f64>>, String> {
+    let members = data.group_members();
+    let keep: Vec<usize> = (0..data.n_groups())
+        .filter(|&g| {
+            let ones = members[g].iter().filter(|&&i| data.y_bin[i] == 1.0).count();
+            ones > 0 && ones < members[g].len()
+        })
+        .collect();
+    let rows: Vec<usize> = (0..data.n_obs()).filter(|&i| keep.contains(&data.group[i])).collect();
+    let sub = Dataset {
+        group: rows.iter().map(|&i| keep.iter().position(|&g| g == data.group[i]).unwrap_or(0)).collect(),
+        group_labels: keep.iter().map(|&g| data.group_labels[g].clone()).collect(),
+        x: rows.iter().map(|&i| data.x[i]).collect(),
+        y: None,
+        y_bin: rows.iter().map(|&i| data.y_bin[i]).collect(),
+    };
+    let fit = crate::models::glm::glm(&sub, keep.len() > 1).map_err(|e| e.to_string())?;
+    let mut out = vec![None; data.n_groups()];
+    for (k, &g) in keep.iter().enumerate() {
+        out[g] = Some(fit.coef[0] + if k == 0 { 0.0 } else { fit.coef[1 + k] });
+    }
+    Ok(out)
 }
 
 /// Every figure claim of `claims` checked; the first failure, with its claim.

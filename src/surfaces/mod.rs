@@ -28,6 +28,7 @@ pub mod lesson_descriptions;
 mod newton;
 pub mod points;
 pub mod posteriors;
+pub mod shrinkage;
 
 use serde::{Deserialize, Serialize};
 
@@ -95,6 +96,9 @@ pub struct Scene {
     pub posteriors: Option<Posteriors>,
     /// Figure 8: ℓ(α) and the log height of the joint peak against α.
     pub alpha_profile: Option<alpha_profile::AlphaProfile>,
+    /// Figure 9: each group's intercept with no, partial and complete pooling.
+    #[serde(default)]
+    pub shrinkage: Option<shrinkage::Shrinkage>,
 }
 
 impl Scene {
@@ -356,8 +360,13 @@ pub fn build_scene(data: &Dataset, report: &FitReport, opts: &SceneOptions) -> R
         handle: None,
     });
     let lesson = lesson_descriptions::build_lesson(data, report, opts.pair);
-    let figures = figures.into_iter().chain(lesson.figures).collect();
+    let shrink = shrinkage::shrinkage(data, report);
+    let mut shrink_claims = Vec::new();
+    let mut f9 = shrinkage::describe_shrinkage(shrink.as_ref().map_err(|e| e.clone()), &mut shrink_claims);
+    f9.claims = shrink_claims;
+    let figures = figures.into_iter().chain(lesson.figures).chain([f9]).collect();
     Ok(Scene {
+        shrinkage: shrink.ok(),
         posteriors: lesson.posteriors,
         alpha_profile: lesson.alpha_profile,
         group_labels: data.group_labels.clone(),
