@@ -150,6 +150,11 @@ build() {
     fi
     check_pkg || die "$PKG does not load in node (see: node -e \"import('./$PKG/$CRATE.js')\")"
 
+    # The example data sets of "Your data" (src/own_data/examples.rs), served beside the page, fetched only
+    # when chosen.
+    mkdir -p www/data
+    cp tests/data/cbpp.csv tests/data/VerbAgg.csv www/data/
+
     local raw gz
     raw=$(stat -c %s "$out")
     gz=$(gzip -9c "$out" | wc -c)

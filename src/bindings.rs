@@ -19,6 +19,7 @@ use web_sys::HtmlCanvasElement;
 
 use crate::canvas::PageBackend;
 use crate::error::Error;
+use crate::models::replications;
 use crate::params::Params;
 use crate::r_code;
 use crate::report::FitReport;
@@ -73,6 +74,49 @@ pub fn glossary() -> std::result::Result<JsValue, JsError> {
     to_js(&crate::glossary::GLOSSARY)
 }
 
+/// Your data (issue 13, [`crate::own_data`]): the choosers' options and the examples, `{families, nagq_range,
+/// examples, fetch_failed}`.
+#[wasm_bindgen]
+pub fn own_data_choices() -> std::result::Result<JsValue, JsError> {
+    to_js(&crate::own_data::choices::Choices::get())
+}
+
+/// A CSV's columns with their kinds and a first formula, `{columns, rows, summary, suggested,
+/// suggested_formula}`; a
+/// malformed file throws its sentence.
+#[wasm_bindgen]
+pub fn csv_columns(csv: &str, file_name: &str) -> std::result::Result<JsValue, JsError> {
+    to_js(&crate::own_data::columns::csv_columns(csv, file_name).map_err(js_err)?)
+}
+
+/// The formula the pickers `{response, trials, covariates, group}` describe.
+#[wasm_bindgen]
+pub fn formula_from_picks(picks: JsValue) -> std::result::Result<String, JsError> {
+    let picks = serde_wasm_bindgen::from_value(picks).map_err(|e| JsError::new(&format!("The choices could not be read ({e}).")))?;
+    crate::own_data::columns::formula_from_picks(&picks).map_err(js_err)
+}
+
+/// The pickers' `{response, trials, covariates, group}` for a formula, or null when they cannot show it.
+#[wasm_bindgen]
+pub fn picks_from_formula(formula: &str) -> std::result::Result<JsValue, JsError> {
+    to_js(&crate::own_data::columns::picks_from_formula(formula))
+}
+
+/// The CSV text of a simulated example (`answer`, `question`).
+#[wasm_bindgen]
+pub fn example_csv(id: &str) -> std::result::Result<String, JsError> {
+    crate::own_data::examples::example_csv(id).map_err(js_err)
+}
+
+/// Every model fitted to a CSV with `{formula, family, link, nagq, factors, file_name, ml}`: the table, the
+/// explanation, the R code and the fit ([`crate::own_data::OwnDataReport`]); bad input throws one sentence.
+#[wasm_bindgen]
+pub fn fit_csv(csv: &str, options: JsValue) -> std::result::Result<JsValue, JsError> {
+    let opts = serde_wasm_bindgen::from_value(options)
+        .map_err(|e| JsError::new(&format!("The options must be {{formula, family, link, nagq, factors}} ({e}).")))?;
+    to_js(&crate::own_data::fit_csv(csv, &opts).map_err(js_err)?)
+}
+
 /// The page's [`Session`], exported to JavaScript.
 #[wasm_bindgen]
 #[derive(Default)]
@@ -114,6 +158,47 @@ pub fn merge_params(base: JsValue, partial: JsValue) -> std::result::Result<JsVa
     base.validate().map_err(js_err)?;
     let v = from_js_params(partial)?;
     to_js(&base.merge(&v).map_err(js_err)?)
+}
+
+/// The R code of the data for full parameters `params` (the page's "The same data in R"): the code lines of
+/// the R script's section 1 ([`r_code::data_code`]).
+#[wasm_bindgen]
+pub fn r_data(params: JsValue) -> std::result::Result<String, JsError> {
+    let params: Params = serde_wasm_bindgen::from_value(params)
+        .map_err(|e| JsError::new(&format!("The parameters are not complete ({e}).")))?;
+    params.validate().map_err(js_err)?;
+    Ok(r_code::data_code(&params))
+}
+
+/// The pair of groups (0-based) of figures 3–6 kept when the number of groups becomes `groups`
+/// ([`Session::pair_for`]): `[a, b]` if it still fits, else the first two groups.
+#[wasm_bindgen]
+pub fn pair_for(a: usize, b: usize, groups: usize) -> Vec<u32> {
+    let (a, b) = Session::pair_for((a, b), groups);
+    vec![a as u32, b as u32]
+}
+
+/// Throws the sentence of a pair of groups (0-based) that cannot be chosen among `groups`
+/// ([`Session::check_pair`]).
+#[wasm_bindgen]
+pub fn check_pair(a: usize, b: usize, groups: usize) -> std::result::Result<(), JsError> {
+    Session::check_pair(a, b, groups).map_err(js_err)
+}
+
+/// The line under the preset choice for `preset` ("answer", "question" or "custom"), written from the preset's
+/// settings ([`crate::explain::presets::preset_hint`]).
+#[wasm_bindgen]
+pub fn preset_hint(preset: &str) -> std::result::Result<String, JsError> {
+    let p: crate::data::Preset = serde_json::from_value(serde_json::Value::String(preset.into()))
+        .map_err(|_| JsError::new(&format!("There is no preset \"{preset}\"; the presets are answer, question and custom.")))?;
+    Ok(crate::explain::presets::preset_hint(p))
+}
+
+/// The table's models in order, `[{key, label}]`, for the "Rows in the table" switches
+/// ([`crate::explain::table::model_toggles`]).
+#[wasm_bindgen]
+pub fn table_models() -> std::result::Result<JsValue, JsError> {
+    to_js(&crate::explain::table::model_toggles())
 }
 
 fn js_err(e: Error) -> JsError {
@@ -279,5 +364,85 @@ impl Demo {
     #[wasm_bindgen(js_name = version)]
     pub fn crate_version() -> String {
         version()
+    }
+}
+
+/// "Is it this seed?", in a worker: glmer on seeds `first` … `first + count − 1` of `params` (the page's full
+/// parameters; their own seed is ignored), `[{seed, verdict, sum_modes, sum_means, sigma_b, reason}]`
+/// ([`crate::models::replications::replicate`]).
+#[wasm_bindgen]
+pub fn replicate_seeds(params: JsValue, first: i32, count: u32) -> std::result::Result<JsValue, JsError> {
+    let p = full_params(params)?;
+    let end = i32::try_from(count).ok().and_then(|c| first.checked_add(c)).unwrap_or(first);
+    to_js(&replications::replicate(&p.sim, p.nagq, first..end).map_err(js_err)?)
+}
+
+fn full_params(params: JsValue) -> std::result::Result<Params, JsError> {
+    let p: Params = serde_wasm_bindgen::from_value(params)
+        .map_err(|e| JsError::new(&format!("The parameters are not complete ({e}).")))?;
+    p.validate().map_err(js_err)?;
+    Ok(p)
+}
+
+/// A run of replications on the page: seeds 1 … `seeds` of `params`, grown with the records the workers send,
+/// described and drawn by Rust ([`crate::figures::replications`]).
+#[wasm_bindgen]
+pub struct Replications {
+    run: replications::Run,
+}
+
+#[wasm_bindgen]
+impl Replications {
+    #[wasm_bindgen(constructor)]
+    pub fn new(params: JsValue, seeds: u32) -> std::result::Result<Replications, JsError> {
+        let p = full_params(params)?;
+        let end = i32::try_from(seeds).ok().and_then(|s| s.checked_add(1)).unwrap_or(1);
+        Ok(Replications { run: replications::Run::new(&p.sim, p.nagq, 1..end).map_err(js_err)? })
+    }
+
+    /// Adds records from `replicate_seeds` (any order; a seed outside the run throws).
+    pub fn add(&mut self, records: JsValue) -> std::result::Result<(), JsError> {
+        let records: Vec<replications::SeedRecord> = serde_wasm_bindgen::from_value(records)
+            .map_err(|e| JsError::new(&format!("The replications' records could not be read: {e}.")))?;
+        self.run.add(records).map_err(js_err)
+    }
+
+    /// No more seeds will come: the caption says where the run stopped.
+    pub fn stop(&mut self) {
+        self.run.stop();
+    }
+
+    /// Seeds with a record, seeds asked for, and whether every seed has its record.
+    pub fn count(&self) -> u32 {
+        self.run.records().len() as u32
+    }
+    pub fn total(&self) -> u32 {
+        self.run.total() as u32
+    }
+    pub fn complete(&self) -> bool {
+        self.run.complete()
+    }
+
+    /// The records so far, in seed order.
+    pub fn records(&self) -> std::result::Result<JsValue, JsError> {
+        to_js(self.run.records())
+    }
+
+    /// `{number, title, explanation, caption, alt, x_range, y_range, …}` for the records so far.
+    pub fn figure(&self) -> std::result::Result<JsValue, JsError> {
+        to_js(&crate::figures::replications::describe(&self.run))
+    }
+
+    /// Draws the figure on `canvas` (backing store sized to its CSS size × `dpr`); returns its mapping.
+    pub fn draw(&self, canvas: HtmlCanvasElement, dpr: f64) -> std::result::Result<JsValue, JsError> {
+        let root = PageBackend::on_canvas(canvas, dpr).map_err(js_err)?.into_drawing_area();
+        let mapping = crate::session::draw_replications(&self.run, &root).map_err(js_err)?;
+        root.present().map_err(|e| JsError::new(&format!("The figure could not be drawn: {e}.")))?;
+        to_js(&mapping)
+    }
+
+    /// The figure as an SVG document (`w` × `h` pixels).
+    pub fn svg(&self, w: u32, h: u32) -> std::result::Result<String, JsError> {
+        crate::session::replications_svg(&self.run, w, h).map_err(js_err)
     }
 }

@@ -128,6 +128,27 @@ pub enum Claim {
     /// likelihood (`summed` = Means: there the conditional means sum to zero) or the height of the joint
     /// peak (`summed` = Modes: there the conditional modes sum to zero).
     ProfileMaximum { summed: Summed, alpha: f64 },
+    // The replications figure ("Is it this seed?", src/figures/replications.rs).
+    /// The caption counts glmer's fits with `nagq` nodes on seeds `first_seed..=last_seed` of the page's other
+    /// settings (`seeds` of them with a record): `fitted` with σ_b > 0, `singular` with σ_b = 0 and
+    /// `not_fitted`; of the `fitted`, `means_within` have |Σ means| ≤ `tolerance`, and Σ modes printed with
+    /// `decimals` decimals is below 0 on `modes_below`, 0 on `modes_zero` and above 0 on `modes_above`.
+    /// Checkable by refitting each seed with `fit_all` (`models::replications::check_counts`).
+    ReplicationCounts {
+        first_seed: i32,
+        last_seed: i32,
+        nagq: usize,
+        seeds: usize,
+        fitted: usize,
+        singular: usize,
+        not_fitted: usize,
+        tolerance: f64,
+        means_within: usize,
+        decimals: usize,
+        modes_below: usize,
+        modes_zero: usize,
+        modes_above: usize,
+    },
     // Figure 9 (shrinkage) and the ICC card.
     /// Group `group`'s intercepts at x = 0, printed with `decimals` decimals: its own in
     /// `glm(y_bin ~ x + factor(group), binomial)` (`no_pooling`; None: it has none, its outcomes being all

@@ -3,8 +3,9 @@
 //! The crate flows one way:
 //! [`data`] (R-identical RNG, presets, CSV) → [`models`] (lm, lmm, glm, glmm, quadrature, optimisation)
 //! → [`surfaces`] (likelihood grids, decomposition curves, fitted curves) → [`figures`] (plotters drawing
-//! for any backend) → [`session`] (the page's state between calls) → [`bindings`] (the only
-//! `#[wasm_bindgen]` file: converts and calls) and the `glmm-demo` CLI ([`cli`]).
+//! for any backend) → [`session`] (the page's state between calls) and [`own_data`] (a user's CSV
+//! fitted) → [`bindings`] (the only `#[wasm_bindgen]` file: converts and calls) and the `glmm-demo` CLI
+//! ([`cli`]).
 //!
 //! `tests/layers.rs` checks that order, and the layers of [`models`], from the source.
 
@@ -28,6 +29,7 @@ pub mod r_code;
 pub mod url_state;
 pub mod canvas;
 pub mod session;
+pub mod own_data;
 pub mod bindings;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod bench;

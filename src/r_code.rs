@@ -29,6 +29,74 @@ fn plus_times(b: f64, name: &str) -> String {
     }
 }
 
+/// One line of R source: code, and a comment after it or (with no code) on a line of its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RLine {
+    pub code: String,
+    pub comment: Option<String>,
+}
+
+/// Where an end-of-line comment starts (the code is padded to this many characters).
+const COMMENT_COLUMN: usize = 46;
+
+impl RLine {
+    fn code(code: impl Into<String>, comment: Option<&str>) -> RLine {
+        RLine { code: code.into(), comment: comment.map(Into::into) }
+    }
+
+    fn comment(text: &str) -> RLine {
+        RLine { code: String::new(), comment: Some(text.into()) }
+    }
+
+    /// The line as the script writes it, with its comment.
+    pub fn commented(&self) -> String {
+        match (&self.comment, self.code.is_empty()) {
+            (None, _) => self.code.clone(),
+            (Some(c), true) => format!("# {c}"),
+            (Some(c), false) => format!("{:<COMMENT_COLUMN$} # {c}", self.code),
+        }
+    }
+}
+
+/// The lines that simulate the page's data for `params` exactly as [`crate::data::simulate`] does
+/// (`set.seed`, `G`, `n`, the thresholds, `group`, `y`, `y_bin`, `x`, `d`): section 1 of [`r_script`].
+pub fn data_lines(params: &Params) -> Vec<RLine> {
+    let p = params;
+    let mut out = vec![
+        RLine::code(format!("set.seed({})", p.seed), None),
+        RLine::code(format!("G <- {}", p.groups), Some("number of groups")),
+        RLine::code(format!("n <- {}", p.n), Some("observations per group")),
+        RLine::comment("One threshold per group: y_bin is TRUE when y is above its group's threshold."),
+    ];
+    let exact: Vec<String> = p.thresholds.iter().map(|&t| format_g17(t)).collect();
+    if p.thresholds.iter().zip(&exact).any(|(&t, e)| short(t) != *e) {
+        out.push(RLine::comment("They are written with 17 significant digits so that R reads exactly the page's numbers"));
+        out.push(RLine::comment("(0.10000000000000001 is how the computer stores 0.1)."));
+    }
+    out.push(RLine::code(format!("thresholds <- c({})", wrap(&exact, 4, "                ")), None));
+    out.push(RLine::code("group <- rep(1:G, each = n)", Some("group 1 first, then group 2, ...")));
+    out.push(RLine::code("y <- runif(G * n)", Some("the continuous outcome, uniform on (0, 1)")));
+    out.push(RLine::code("y_bin <- y > thresholds[group]", Some("the binary outcome")));
+    out.push(RLine::code(
+        format!("x <- {} * y + rnorm(G * n) {}", format_g17(p.y_coef), plus_times(p.spacing, "group")),
+        Some("the covariate: depends on y, noise and the group"),
+    ));
+    if p.center {
+        out.push(RLine::code("x <- x - mean(x)", Some("centred")));
+    } else {
+        out.push(RLine::comment("(x is not centred)"));
+    }
+    out.push(RLine::code("d <- data.frame(y = y, y_bin = y_bin, x = x, group = group)", None));
+    out
+}
+
+/// The data's R code without comments, as the page's "The same data in R" box shows it: the code lines
+/// of [`data_lines`], exactly as the script runs them.
+pub fn data_code(params: &Params) -> String {
+    let lines: Vec<String> = data_lines(params).into_iter().filter(|l| !l.code.is_empty()).map(|l| l.code).collect();
+    lines.join("\n")
+}
+
 /// The R script that reproduces the page's data and models for `params` (assumed valid, as
 /// [`Params::merge`] returns them).
 pub fn r_script(params: &Params) -> String {
@@ -68,27 +136,9 @@ pub fn r_script(params: &Params) -> String {
 
     // ---- Data ----
     line("## 1. The data ---------------------------------------------------------------------------------");
-    line(&format!("set.seed({})", p.seed));
-    line(&format!("G <- {g}        # number of groups"));
-    line(&format!("n <- {}      # observations per group", p.n));
-    let exact: Vec<String> = p.thresholds.iter().map(|&t| format_g17(t)).collect();
-    line("# One threshold per group: y_bin is TRUE when y is above its group's threshold.");
-    if p.thresholds.iter().zip(&exact).any(|(&t, e)| short(t) != *e) {
-        line("# They are written with 17 significant digits so that R reads exactly the page's numbers");
-        line("# (0.10000000000000001 is how the computer stores 0.1).");
+    for l in data_lines(p) {
+        line(&l.commented());
     }
-    line(&format!("thresholds <- c({})", wrap(&exact, 4, "                ")));
-    line("group <- rep(1:G, each = n)                    # group 1 first, then group 2, ...");
-    line("y <- runif(G * n)                              # the continuous outcome, uniform on (0, 1)");
-    line("y_bin <- y > thresholds[group]                 # the binary outcome");
-    let x_line = format!("x <- {} * y + rnorm(G * n) {}", format_g17(p.y_coef), plus_times(p.spacing, "group"));
-    line(&format!("{x_line:<46} # the covariate: depends on y, noise and the group"));
-    if p.center {
-        line("x <- x - mean(x)                               # centred");
-    } else {
-        line("# (x is not centred)");
-    }
-    line("d <- data.frame(y = y, y_bin = y_bin, x = x, group = group)");
     line("");
 
     // ---- Linear models ----
@@ -354,5 +404,24 @@ mod tests {
         let p = Params::default().merge(&json!({"y_coef": 1e-5, "spacing": -1e-7})).unwrap();
         let s = r_script(&p);
         assert!(s.contains("x <- 1.0000000000000001e-05 * y + rnorm(G * n) - 9.9999999999999995e-08 * group"), "{s}");
+    }
+
+    #[test]
+    fn the_page_box_shows_the_scripts_data_lines_without_comments() {
+        let p = Params::default().merge(&json!({"groups": 3, "center": false})).unwrap();
+        let code = data_code(&p);
+        let script = r_script(&p);
+        assert!(code.starts_with("set.seed(1)\nG <- 3\nn <- 200\nthresholds <- c(0.5, 0.29999999999999999, 0.10000000000000001)\n"), "{code}");
+        assert!(code.ends_with("\nd <- data.frame(y = y, y_bin = y_bin, x = x, group = group)"), "{code}");
+        assert!(!code.contains('#'), "no comments in the box: {code}");
+        assert!(!code.contains("mean(x)"), "not centred");
+        // Every line of the box stands in the script's section 1, in the same order.
+        let section = &script[script.find("## 1.").unwrap()..script.find("## 2.").unwrap()];
+        let mut at = 0;
+        for l in code.lines() {
+            let k = section[at..].find(l).unwrap_or_else(|| panic!("{l} not in the script's data section"));
+            at += k + l.len();
+        }
+        assert!(section.contains("G <- 3                                         # number of groups\n"), "{section}");
     }
 }

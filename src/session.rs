@@ -16,7 +16,7 @@ use crate::data::{self, Dataset};
 use crate::error::{Error, Result};
 use crate::explain::{self, PageText};
 use crate::figures::{self, FigureId, PlotMapping};
-use crate::models;
+use crate::models::{self, logistic::kernel::GroupedData};
 use crate::params::Params;
 use crate::report::FitReport;
 use crate::surfaces::{self, Scene, SceneOptions};
@@ -44,9 +44,12 @@ impl Session {
     pub fn apply(&mut self, partial: &serde_json::Value) -> Result<&Params> {
         let params = self.params.merge(partial)?;
         let data = data::simulate(&params.to_sim_config())?;
-        let report = models::fit_all(&data, &params.fit_options());
+        // One split of the data by group for every model and every surface of this refit.
+        let grouped = GroupedData::new(&data);
+        let report = models::fit_all_grouped(&grouped, &params.fit_options());
         let pair = Session::pair_for(self.pair, params.groups);
-        self.scene = Some(Session::scene_for(&data, &report, pair));
+        let scene = surfaces::build_scene_grouped(&grouped, &report, &SceneOptions { pair, ..SceneOptions::default() });
+        self.scene = Some(scene.map_err(|e| e.to_string()));
         self.params = params;
         self.pair = pair;
         self.data = Some(data);
@@ -88,16 +91,23 @@ impl Session {
     /// Chooses the two groups of the contour figures; rebuilds the scene.
     pub fn choose_pair(&mut self, a: usize, b: usize) -> Result<()> {
         let g = self.params.groups;
+        Session::check_pair(a, b, g)?;
+        self.pair = Session::pair_for((a, b), g);
+        if let (Some(data), Some(report)) = (&self.data, &self.report) {
+            self.scene = Some(Session::scene_for(data, report, self.pair));
+        }
+        Ok(())
+    }
+
+    /// Whether groups `a` and `b` (0-based) can be the pair among `groups` (any pair when there are fewer than 2).
+    pub(crate) fn check_pair(a: usize, b: usize, groups: usize) -> Result<()> {
+        let g = groups;
         if g >= 2 && (a >= g || b >= g || a == b) {
             return Err(Error::InvalidParameter {
                 name: "pair",
                 expected: format!("two different groups from 1 to {g}"),
                 got: format!("groups {} and {}", a + 1, b + 1),
             });
-        }
-        self.pair = Session::pair_for((a, b), g);
-        if let (Some(data), Some(report)) = (&self.data, &self.report) {
-            self.scene = Some(Session::scene_for(data, report, self.pair));
         }
         Ok(())
     }
@@ -175,21 +185,30 @@ impl Session {
 
     /// Figure `figure` as an SVG document of `w` × `h` pixels.
     pub fn svg_string(&self, figure: u8, w: u32, h: u32) -> Result<String> {
-        if !(16..=8000).contains(&w) || !(16..=8000).contains(&h) {
-            return Err(Error::InvalidParameter {
-                name: "size",
-                expected: "between 16 and 8000 pixels a side".into(),
-                got: format!("{w} × {h}"),
-            });
-        }
-        let mut out = String::new();
-        {
-            let root = PageBackend::measured(SVGBackend::with_string(&mut out, (w, h))).into_drawing_area();
-            self.draw_on(figure, &root)?;
-            root.present().map_err(|e| Error::Usage(format!("The SVG could not be written: {e}.")))?;
-        }
-        Ok(out)
+        svg_document(w, h, |root| self.draw_on(figure, root))
     }
+}
+
+/// An SVG document of `w` × `h` pixels (16 to 8000 a side) drawn by `draw`: every figure's export.
+fn svg_document(
+    w: u32,
+    h: u32,
+    draw: impl for<'a> FnOnce(&DrawingArea<PageBackend<SVGBackend<'a>>, plotters::coord::Shift>) -> Result<PlotMapping>,
+) -> Result<String> {
+    if !(16..=8000).contains(&w) || !(16..=8000).contains(&h) {
+        return Err(Error::InvalidParameter {
+            name: "size",
+            expected: "between 16 and 8000 pixels a side".into(),
+            got: format!("{w} × {h}"),
+        });
+    }
+    let mut out = String::new();
+    {
+        let root = PageBackend::measured(SVGBackend::with_string(&mut out, (w, h))).into_drawing_area();
+        draw(&root)?;
+        root.present().map_err(|e| Error::Usage(format!("The SVG could not be written: {e}.")))?;
+    }
+    Ok(out)
 }
 
 /// Figures 7 and 8 (issue 11): the posterior marks and the α handle.
@@ -248,6 +267,20 @@ struct WireState {
     params: Params,
     pair: (usize, usize),
     scene: Option<std::result::Result<Scene, String>>,
+}
+
+/// "Is it this seed?" ([`crate::figures::replications`]): a run of replications drawn on any plotters backend
+/// with its description as it stands; the run lives beside the session (its records come from workers).
+pub fn draw_replications<DB: DrawingBackend>(
+    run: &models::replications::Run,
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+) -> Result<PlotMapping> {
+    figures::replications::draw(root, run, &figures::replications::describe(run))
+}
+
+/// [`draw_replications`] as an SVG document of `w` × `h` pixels.
+pub fn replications_svg(run: &models::replications::Run, w: u32, h: u32) -> Result<String> {
+    svg_document(w, h, |root| draw_replications(run, root))
 }
 
 /// The figure numbered `figure` (1–[`FigureId::LAST`]), or the sentence saying which numbers there are.

@@ -284,9 +284,9 @@ fn usage_errors_are_one_sentence() {
         (&["fit", "extra"], "glmm-demo: unexpected argument \"extra\" (options start with --; glmm-demo fit --help lists them)."),
         (
             &["dance"],
-            "glmm-demo: unknown command \"dance\"; the commands are simulate, fit, text, render, r-code and bench (glmm-demo --help).",
+            "glmm-demo: unknown command \"dance\"; the commands are simulate, fit, text, render, r-code, bench and replicate (glmm-demo --help).",
         ),
-        (&[], "glmm-demo: a command is needed: simulate, fit, text, render, r-code or bench (glmm-demo --help)."),
+        (&[], "glmm-demo: a command is needed: simulate, fit, text, render, r-code, bench or replicate (glmm-demo --help)."),
         (&["render"], "glmm-demo: render needs --figure <N> (glmm-demo render --help)."),
         (&["render", "--figure", "10"], "glmm-demo: --figure takes a figure number from 1 to 9, but it is \"10\"."),
         (&["render", "--figure", "1", "--format", "gif"], "glmm-demo: --format takes svg or png, but it is \"gif\"."),

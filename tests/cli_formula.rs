@@ -72,6 +72,12 @@ fn cbpp_grouseticks_and_verbagg_print_lme4s_numbers() {
         // The page's point, on real data: the modes do not sum to zero, the exact maximum's means do.
         let exact_means = out["models"]["marginal_exact"]["cond_means_sum"].as_f64().unwrap();
         assert!(exact_means.abs() < 1e-8, "{name}: Σ E[b|y] = {exact_means} at the exact maximum");
+        // The joint mode (the answer's opt1) is printed too, with its b̂ (summing to 0) and the means there.
+        let joint = &out["models"]["joint_mode"];
+        let groups = e["group_labels"].as_array().unwrap().len();
+        assert_eq!(joint["ranef"].as_array().map(Vec::len), Some(groups), "{name}: {joint}");
+        assert_eq!(joint["cond_means"].as_array().map(Vec::len), Some(groups), "{name}: {joint}");
+        assert!(joint["ranef_sum"].as_f64().unwrap().abs() < tol::JOINT_MODE_IDENTITY, "{name}: {joint}");
     }
 }
 
@@ -111,5 +117,44 @@ fn bad_input_is_one_line_and_exit_code_2() {
         assert!(stdout.is_empty(), "{args:?}: {stdout}");
         assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
         assert!(stderr.contains(says), "{args:?} should mention {says:?}: {stderr}");
+    }
+}
+
+/// A small CSV written for one test (the bad inputs below need data that ship nowhere).
+fn temp_csv(name: &str, text: &str) -> String {
+    let path = std::env::temp_dir().join(format!("glmm-demo-cli-formula-{}-{name}.csv", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+/// The issue's list of bad inputs, each through `glmm-demo fit --csv … --formula …`: a group column with one
+/// level, a text (factor) response, counts that are not whole numbers, negative trials, an unknown column
+/// (fixed or group), a formula outside the grammar, a 0/1 response that is not 0/1, and no fixed effect.
+#[test]
+fn every_bad_input_of_the_issue_is_one_line_and_exit_code_2() {
+    let one_level = temp_csv("one-level", "g,x,y\na,1,0\na,2,1\na,3,0\na,4,1\n");
+    let trials = temp_csv("trials", "g,x,s,n\na,1,1,3\na,2,2,3\nb,1,0,-2\nb,2,1,3\n");
+    let counts = temp_csv("counts", "g,x,s,f\na,1,1.5,2\na,2,2,1\nb,1,0,3\nb,2,1,2\n");
+    let binary = temp_csv("binary", "g,x,y\na,1,0\na,2,2\nb,1,0\nb,2,1\n");
+    let cbpp = "tests/data/cbpp.csv";
+    for (args, says) in [
+        (vec!["fit", "--csv", one_level.as_str(), "--formula", "y ~ x + (1 | g)"], "level"),
+        (vec!["fit", "--csv", "tests/data/VerbAgg.csv", "--formula", "btype ~ Anger + (1 | id)"], "btype"),
+        (vec!["fit", "--csv", counts.as_str(), "--formula", "cbind(s, f) ~ x + (1 | g)"], "whole numbers"),
+        (vec!["fit", "--csv", trials.as_str(), "--formula", "cbind(s, n - s) ~ x + (1 | g)"], "must hold counts"),
+        (vec!["fit", "--csv", cbpp, "--formula", "cbind(incidence, size - incidence) ~ period + (1 | hrd)"], "hrd"),
+        (vec!["fit", "--csv", cbpp, "--formula", "incidence ~ log(size) + (1 | herd)", "--family", "poisson"], "log"),
+        (vec!["fit", "--csv", binary.as_str(), "--formula", "y ~ x + (1 | g)"], "binomial"),
+        (vec!["fit", "--csv", cbpp, "--formula", "incidence ~ 0 + (1 | herd)", "--family", "poisson"], "no fixed effect"),
+    ] {
+        let (code, stdout, stderr) = glmm_demo(&args);
+        assert_eq!(code, 2, "{args:?}: {stdout}{stderr}");
+        assert!(stdout.is_empty(), "{args:?}: {stdout}");
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?} should mention {says:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+    for path in [one_level, trials, counts, binary] {
+        let _ = std::fs::remove_file(path);
     }
 }

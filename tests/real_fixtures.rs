@@ -23,7 +23,8 @@ use glmm_demo::data::grouped_design::GroupedDesign;
 use glmm_demo::data::model_frame::ModelFrame;
 use glmm_demo::models::glmm::family::{BinomialCloglog, BinomialLogit, BinomialProbit, PoissonLog};
 use glmm_demo::models::glmm::glm::{glm_pooled, GlmResult};
-use glmm_demo::models::glmm::{glm_group_for, glmer, marginal_exact, FamilyLink, GlmmResult};
+use glmm_demo::models::design_fit::{fit_design, DesignFitOptions, DesignModels, ModelFamily};
+use glmm_demo::models::glmm::{glm_group_for, glmer, joint_mode, marginal_exact, FamilyLink, GlmmResult};
 
 /// The fixtures of one kind: names ending in `_nagq<K>` (glmer), `_marginal` (exact maximum) or `_glm`.
 fn fixture_paths(kind: &str) -> Vec<PathBuf> {
@@ -143,23 +144,83 @@ fn general_engine_matches_lme4_on_real_data() {
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
 }
 
-/// Σ_g E[b_g | y] = 0 at the exact maximum for a Poisson model (grouseticks) and a probit one (the answer's
-/// data), while the conditional modes do not sum to zero.
+/// For EVERY family and link of the fixtures (cbpp logit, grouseticks Poisson, VerbAgg logit/probit/cloglog,
+/// the answer's data probit/cloglog), every GLMM model of `fit_design` (what `glmm-demo fit --formula`
+/// prints) carries its conditional modes and conditional means with their sums, and:
+/// - at the maximum of the exact marginal likelihood Σ_g E[b_g | y] = 0, because α and b_g enter only through
+///   α + b_g (so ∂ log L/∂α = Σ_g E[b_g | y]/σ_b²), while the conditional modes do not sum to zero;
+/// - at the joint mode the b̂_g sum to zero for the same reason (the scores of α and of each b_g), and
+///   σ̂_b² = Σ b̂_g²/G (∂J/∂σ = 0);
+/// - nAGQ = 25 is close to exact: the exact maximum's log-likelihood is not below it and within 1e-4.
 #[test]
-fn conditional_means_sum_to_zero_at_the_exact_maximum_on_real_data() {
-    for name in ["grouseticks_log_nagq25", "answer_seed1_probit_nagq25"] {
-        let fixture = load(&Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/real/{name}.json")));
-        let design = build_design(&fixture, fixture["model"]["formula"].as_str().unwrap());
+fn every_family_and_link_the_means_sum_to_zero_at_the_exact_maximum_and_the_modes_do_not() {
+    let paths = fixture_paths("marginal");
+    assert_eq!(paths.len(), 7, "the exact-maximum fixtures");
+    let mut seen = std::collections::BTreeSet::new();
+    for path in paths {
+        let fixture = load(&path);
+        let name = fixture["name"].as_str().unwrap().to_string();
+        let formula = fixture["model"]["formula"].as_str().unwrap();
+        let design = build_design(&fixture, formula);
         let fl = family_of(&fixture);
+        seen.insert(format!("{fl:?}"));
+        let opts = DesignFitOptions { family: ModelFamily::Glmm(fl), nagq: 1, reml: true };
         let t0 = Instant::now();
-        let fit = marginal_exact(&design, fl).unwrap();
-        println!("{name}: exact maximum in {:.1} ms, Σ E[b|y] = {:.2e}, Σ modes = {:.4}", t0.elapsed().as_secs_f64() * 1e3, fit.cond_means_sum, fit.ranef_sum);
-        assert!(fit.cond_means_sum.abs() < tol::EXACT_MEANS_SUM, "{name}: {}", fit.cond_means_sum);
-        assert!(fit.ranef_sum.abs() > 1e-3, "{name}: {}", fit.ranef_sum);
-        // nAGQ = 25 is close to exact: its loglik and the exact maximum agree closely, the exact one not lower
-        let agq = fixture["expected"]["loglik"].as_f64().unwrap();
-        assert!(fit.loglik >= agq - 1e-6 && fit.loglik - agq < 1e-4, "{name}: exact {} vs AGQ {agq}", fit.loglik);
+        let fit = fit_design(&design, formula, 0, &opts);
+        let DesignModels::Glmm { glmm_laplace, joint_mode, marginal_exact, .. } = &fit.models else { panic!("{name}: not a GLMM") };
+        let (laplace, joint, exact) = (glmm_laplace.fit().unwrap(), joint_mode.fit().unwrap(), marginal_exact.fit().unwrap());
+        println!(
+            "{name:30} {:9.1} ms  exact: Σ E[b|y] = {:+.1e}, Σ modes = {:+.4}  joint mode: σ_b = {:.4}, Σ b = {:+.1e}",
+            t0.elapsed().as_secs_f64() * 1e3,
+            exact.cond_means_sum,
+            exact.ranef_sum,
+            joint.sigma_b,
+            joint.ranef_sum
+        );
+        let g = design.n_groups();
+        for (model, ranef, ranef_sum, means, means_sum) in [
+            ("glmm_laplace", &laplace.ranef, laplace.ranef_sum, &laplace.cond_means, laplace.cond_means_sum),
+            ("marginal_exact", &exact.ranef, exact.ranef_sum, &exact.cond_means, exact.cond_means_sum),
+            ("joint_mode", &joint.ranef, joint.ranef_sum, &joint.cond_means, joint.cond_means_sum),
+        ] {
+            assert_eq!((ranef.len(), means.len()), (g, g), "{name} {model}: one mode and one mean per group");
+            assert!((ranef.iter().sum::<f64>() - ranef_sum).abs() < 1e-12, "{name} {model}: ranef_sum");
+            assert!((means.iter().sum::<f64>() - means_sum).abs() < 1e-12, "{name} {model}: cond_means_sum");
+        }
+        assert!(exact.cond_means_sum.abs() < tol::EXACT_MEANS_SUM, "{name}: Σ E[b|y] = {}", exact.cond_means_sum);
+        assert!(exact.ranef_sum.abs() > tol::MODES_SUM_NONZERO, "{name}: Σ modes = {}", exact.ranef_sum);
+        if !joint.at_bound {
+            assert!(joint.ranef_sum.abs() < tol::JOINT_MODE_IDENTITY, "{name}: Σ b̂ = {}", joint.ranef_sum);
+            let mean_square = joint.ranef.iter().map(|b| b * b).sum::<f64>() / g as f64;
+            assert!((mean_square - joint.sigma_b.powi(2)).abs() < tol::JOINT_MODE_IDENTITY, "{name}: σ̂² = {} vs Σb̂²/G = {mean_square}", joint.sigma_b.powi(2));
+        }
+        let agq = load(&path.with_file_name(format!("{}_nagq25.json", name.trim_end_matches("_marginal"))));
+        let agq = agq["expected"]["loglik"].as_f64().unwrap();
+        assert!(exact.loglik >= agq - 1e-6 && exact.loglik - agq < 1e-4, "{name}: exact {} vs AGQ {agq}", exact.loglik);
     }
+    assert_eq!(seen.len(), 4, "every family and link: {seen:?}");
+}
+
+/// The general engine's joint mode with the logit link is the lesson's (`logistic::joint_mode`, the answer's
+/// opt1) on the answer's data.
+#[test]
+fn logit_joint_mode_is_the_lessons_on_the_answers_data() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/answer_seed1.csv");
+    let data = glmm_demo::data::csv::read_csv(&fs::read_to_string(path).unwrap()).unwrap();
+    let lesson = glmm_demo::models::logistic::joint_mode::joint_mode(&data).unwrap();
+    let ours = joint_mode(&GroupedDesign::from_dataset(&data), FamilyLink::BinomialLogit).unwrap();
+    println!("joint mode: ours α {} β {} σ {} vs the lesson's {} {} {}", ours.fixef[0], ours.fixef[1], ours.sigma_b, lesson.alpha, lesson.beta, lesson.sigma);
+    let close = |what: &str, a: f64, b: f64| assert!((a - b).abs() <= tol::JOINT_MODE_VS_LESSON * b.abs().max(1.0), "{what}: {a} vs the lesson's {b}");
+    close("alpha", ours.fixef[0], lesson.alpha);
+    close("beta", ours.fixef[1], lesson.beta);
+    close("sigma", ours.sigma_b, lesson.sigma);
+    assert_eq!(ours.ranef.len(), lesson.re.len());
+    for (a, b) in ours.ranef.iter().zip(&lesson.re) {
+        close("b", *a, *b);
+    }
+    close("re_sum", ours.ranef_sum, lesson.re_sum);
+    close("log_density", ours.log_density, lesson.log_density);
+    assert!(!ours.at_bound);
 }
 
 /// The maximum of the exact marginal likelihood (`*_marginal.json`): parameters, conditional means (summing

@@ -20,18 +20,14 @@
 
 import { Engine } from './engine.js';
 import { Figures, h, download, stem, layoutPanels, watchScroller, syncAlphaHandle as syncHandle } from './view.js';
-import { MODELS, renderTable } from './table.js';
+import { renderTable } from './table.js';
 import { fixed, parseNumber } from './format.js';
 import { Tour, wireTermLinks } from './tour.js';
+import { ownData } from './owndata.js';
+import { Replications } from './replications.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
-
-const PRESET_HINTS = {
-  answer: 'The answer’s example: two groups of 200, thresholds 0.5 and 0.1, x = 0.5·y + noise + 2·group, centred.',
-  question: 'The question’s example: five groups of 200, every threshold 0.5, x = y + noise + group.',
-  custom: 'Your own settings. Choose a preset to return to an example.',
-};
 
 const PANELS = ['1', '2', '3', '4', '5', '6', 'table', '7', '8', '9', 'tour'];
 
@@ -123,6 +119,15 @@ const tour = new Tour(document, {
   onNotice: (text, kind) => showNotice(text, kind),
 });
 api.addEventListener('update', () => tour.update());
+// "Is it this seed?" (www/replications.js): the current settings on seeds 1…N in workers; a figure of other
+// settings is removed when the settings change. glmmDemo.replications: start(n), stop(), state(), records(), svg().
+const replications = new Replications(document, {
+  getCore: () => engine.core,
+  getParams: () => app.params,
+  onNotice: (text, kind) => showNotice(text, kind),
+});
+api.replications = replications;
+api.addEventListener('update', (e) => replications.paramsChanged(e.detail.params));
 // A glossary link scrolls to its entry without touching the hash (a hash the page does not know would reset
 // the parameters); where the glossary is not shown (the embed view) it shows the definition in place.
 wireTermLinks(document, () => engine.core.glossary());
@@ -452,7 +457,7 @@ function valueText(input, value) {
 
 function syncControls(p) {
   for (const r of $$('input[name="preset"]')) r.checked = r.value === p.preset;
-  $('#preset-hint').textContent = PRESET_HINTS[p.preset] ?? '';
+  $('#preset-hint').textContent = presetHint(p.preset);
   for (const input of $$('[data-param]', form)) {
     const v = p[input.dataset.param];
     if (input.type === 'checkbox') input.checked = !!v;
@@ -463,21 +468,19 @@ function syncControls(p) {
   $('#data-formula').replaceChildren(...rData(p));
 }
 
+/** Rust's line on the preset (written from the preset's settings); none for a preset Rust does not know. */
+function presetHint(preset) {
+  try { return engine.core.preset_hint(preset); } catch { return ''; }
+}
+
+/** Rust's R code for the data (the code lines of the R script's section 1). */
 function rData(p) {
-  const t = p.thresholds.every((x) => x === p.thresholds[0])
-    ? String(p.thresholds[0])
-    : `c(${p.thresholds.join(', ')})[group]`;
-  const lines = [
-    `set.seed(${p.seed})`,
-    `group <- rep(1:${p.groups}, each = ${p.n})`,
-    `y <- runif(${p.groups * p.n})`,
-    `y_bin <- y > ${t}`,
-    `x <- ${p.y_coef}*y + rnorm(${p.groups * p.n}) + ${p.spacing}*group`,
-  ];
-  if (p.center) lines.push('x <- x - mean(x)');
+  let code = '';
+  try { code = engine.core.r_data(p); } catch (e) { showNotice(messageOf(e), 'error'); }
   return [
     h('span', { class: 'label', text: 'The same data in R' }),
-    h('pre', {}, [h('code', { text: lines.join('\n') })]),
+    // Long lines scroll sideways: focusable, so a keyboard can scroll it too.
+    h('pre', { tabindex: '0', 'aria-label': 'The same data in R' }, [h('code', { text: code })]),
   ];
 }
 
@@ -523,12 +526,11 @@ function buildPairChooser(groups) {
 function onPairChange() {
   const a = Number($('#pair-a').value);
   const b = Number($('#pair-b').value);
-  if (a === b) {
-    showNotice('Choose two different groups for the contour plots.', 'info');
+  // Rust checks the pair (two different groups): its sentence, and the chooser back to the pair drawn.
+  engine.setPair(a, b).catch((e) => {
+    showNotice(messageOf(e), 'info');
     buildPairChooser(app.params.groups);
-    return;
-  }
-  engine.setPair(a, b).catch((e) => showNotice(messageOf(e), 'error'));
+  });
 }
 
 function mirror(input) {
@@ -608,7 +610,7 @@ function restore(input) {
 
 function buildToggles() {
   const box = $('#model-toggles');
-  box.replaceChildren(...MODELS.map((m) => {
+  box.replaceChildren(...engine.core.table_models().map((m) => {
     const cb = h('input', { type: 'checkbox', checked: true, value: m.key });
     cb.addEventListener('change', () => {
       if (cb.checked) app.hidden.delete(m.key);
@@ -740,6 +742,7 @@ async function start() {
     await engine.loaded;
     $('#version').textContent = engine.core.version();
     renderGlossary();
+    ownData(document, (fn) => engine.call((_, core) => fn(core)));
   } catch (e) {
     showNotice(`The page could not start its engine: ${messageOf(e)}`, 'error');
     setStatus('not loaded');

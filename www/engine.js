@@ -60,7 +60,7 @@ export class Engine {
     this.frameWatch = 0;
     this.needsDraw = false;
     this.mainFits = 0;
-    this.perObs = []; // ms per observation of the last warm main-thread refits
+    this.perObs = []; // ms per observation of the last warm refits (main thread or worker)
     this.lastGood = null;
     this.lastGoodPair = null;
     this.recovering = null;
@@ -100,15 +100,20 @@ export class Engine {
   setPair(a, b) {
     const params = this.target ? this.target.params : this.applied;
     if (!params) return Promise.reject(new Error('The page is still loading.'));
-    if (!(Number.isInteger(a) && Number.isInteger(b) && a !== b && a >= 0 && b >= 0 && a < params.groups && b < params.groups)) {
-      return Promise.reject(new Error(`pair must be two different groups from 1 to ${params.groups}.`));
+    if (!(Number.isInteger(a) && Number.isInteger(b) && a >= 0 && b >= 0)) {
+      return Promise.reject(new Error('pair must be two group numbers.'));
+    }
+    try {
+      this.core.check_pair(a, b, params.groups);
+    } catch (e) {
+      return Promise.reject(new Error(messageOf(e)));
     }
     return this.push({ params, pair: [a, b] });
   }
 
+  /** The pair kept for `groups` groups: Rust's choice (pair_for). */
   validPair(pair, groups) {
-    if (pair && pair[0] < groups && pair[1] < groups && pair[0] !== pair[1]) return [pair[0], pair[1]];
-    return [0, Math.min(1, Math.max(0, groups - 1))];
+    return Array.from(this.core.pair_for(pair[0], pair[1], groups));
   }
 
   push(target) {
@@ -149,6 +154,12 @@ export class Engine {
     if (!this.frameWatch) {
       this.frameWatch = requestAnimationFrame(() => { this.frameWatch = 0; this.framePassed = true; });
     }
+  }
+
+  /** Records a warm refit's time per observation (main thread or worker): offMain's prediction. */
+  learn(msPerObs) {
+    this.perObs.push(msPerObs);
+    if (this.perObs.length > 3) this.perObs.shift();
   }
 
   /** Whether a refit of these parameters goes to the worker. */
@@ -208,10 +219,7 @@ export class Engine {
     if (!same) {
       // The first refit of an instance is cold (quadrature rules, allocations): not a prediction.
       this.mainFits += 1;
-      if (this.mainFits > 1) {
-        this.perObs.push(ms / (target.params.groups * target.params.n));
-        if (this.perObs.length > 3) this.perObs.shift();
-      }
+      if (this.mainFits > 1) this.learn(ms / (target.params.groups * target.params.n));
     }
     this.where = 'main';
     this.timings.fit = ms;
@@ -302,6 +310,7 @@ export class Engine {
     const worker = this.worker;
     worker.busy = seq;
     worker.sent = performance.now();
+    worker.nobs = target.params.groups * target.params.n;
     this.dispatched = seq;
     this.hooks.onBusy?.(true, { params: target.params });
     worker.ready.then(() => {
@@ -329,6 +338,11 @@ export class Engine {
         }
         this.where = 'worker';
         this.workerMemory = m.memoryBytes || 0;
+        // The worker's warm refits measure the same wasm work as the main thread's: learning from them too
+        // lets small data come back to the main thread after a slow spell (else one slow spell sends every
+        // later refit through the hand-over).
+        worker.fits = (worker.fits || 0) + 1;
+        if (worker.fits > 1 && worker.nobs > 0 && m.fitMs > 0) this.learn(m.fitMs / worker.nobs);
         this.timings.fit = m.fitMs;
         this.timings.where = 'worker';
         this.timings.load = performance.now() - t0;

@@ -1,20 +1,7 @@
 // The results table: lays out the table Rust writes (Demo.text().table: column headers, a row per model with its
-// label, R call, printed cells, their tone and the sentences under a row). Nothing is computed or worded here.
+// label, R call, printed cells, their tone and the sentences under a row; the "Rows in the table" switches come
+// from Rust's table_models()). Nothing is computed or worded here.
 import { h } from './view.js';
-
-/** The models of the lesson, in the table's order, for the "Rows in the table" toggles (the labels the rows
- * carry come from Rust). */
-export const MODELS = [
-  { key: 'lm_pooled', label: 'lm' },
-  { key: 'lm_group', label: 'lm + group' },
-  { key: 'lmm', label: 'lmer' },
-  { key: 'glm_pooled', label: 'glm' },
-  { key: 'glm_group', label: 'glm + group' },
-  { key: 'glmm_laplace', label: 'glmer, Laplace' },
-  { key: 'glmm_agq', label: 'glmer, AGQ' },
-  { key: 'joint_mode', label: 'joint mode' },
-  { key: 'marginal_exact', label: 'exact marginal' },
-];
 
 /** An element whose content is Rust's HTML (escaped there; only inline markup). */
 function html(tag, attrs, markup) {

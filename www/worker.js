@@ -1,9 +1,11 @@
 // The fitting worker: its own Demo fits large data off the main thread. The page sends the compiled
 // WebAssembly.Module once ({type: 'init'}), then full parameters ({type: 'fit', seq, params, pair});
 // the worker answers with the Demo's state (parameters and scene as bytes, the fits as an object — not the
-// data), which the page's Demo takes over with load_state_bytes() and draws. No numerics here either.
+// data), which the page's Demo takes over with load_state_bytes() and draws. A {type: 'replicate', id, params,
+// first, count} message (www/replications.js) is answered with {type: 'replicated', id, first, records}.
+// No numerics here either.
 
-import init, { Demo, last_panic as lastPanic } from './pkg/glmm_demo.js';
+import init, { Demo, last_panic as lastPanic, replicate_seeds as replicateSeeds } from './pkg/glmm_demo.js';
 
 let demo = null;
 let broken = false;
@@ -25,6 +27,18 @@ async function start(module) {
 
 let starting = null;
 
+/** "Is it this seed?" (www/replications.js): seeds first … first + count − 1 of m.params, one message back. */
+function replicate(m) {
+  const t0 = performance.now();
+  try {
+    const records = replicateSeeds(m.params, m.first, m.count);
+    post({ type: 'replicated', id: m.id, first: m.first, records, ms: performance.now() - t0 });
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError) broken = true;
+    post({ type: 'error', id: m.id, message: messageOf(e), fatal: e instanceof WebAssembly.RuntimeError });
+  }
+}
+
 self.onmessage = async (ev) => {
   const m = ev.data || {};
   if (m.type === 'init') {
@@ -32,6 +46,11 @@ self.onmessage = async (ev) => {
       () => post({ type: 'ready' }),
       (e) => post({ type: 'error', seq: 0, message: messageOf(e), fatal: true }),
     );
+    return;
+  }
+  if (m.type === 'replicate') {
+    await starting;
+    replicate(m);
     return;
   }
   if (m.type !== 'fit') return;
@@ -46,7 +65,8 @@ self.onmessage = async (ev) => {
     if (Array.isArray(m.pair)) {
       const [a, b] = m.pair;
       const cur = demo.pair();
-      if ((cur[0] !== a || cur[1] !== b) && a !== b && a < m.params.groups && b < m.params.groups) demo.set_pair(a, b);
+      // The engine sends Rust's pair_for of the new number of groups: always a pair the Demo takes.
+      if (cur[0] !== a || cur[1] !== b) demo.set_pair(a, b);
     }
     const fitMs = performance.now() - t0;
     // The scene as bytes (transferred, not copied) and the fits as a plain object: the page's Demo reads

@@ -46,6 +46,8 @@ pub enum Command {
     RCode(RCodeArgs),
     /// Time the fits in-process and print the timings as JSON
     Bench(BenchArgs),
+    /// "Is it this seed?": glmer on seeds 1…N of these settings, Σ modes and Σ means per seed and the figure's caption, as JSON
+    Replicate(ReplicateArgs),
 }
 
 /// The simulation's parameters: the page's controls. Every one is optional; the rest come from the preset.
@@ -236,6 +238,21 @@ pub struct BenchArgs {
     pub general: FormulaArgs,
 }
 
+/// `glmm-demo replicate`.
+#[derive(Debug, Clone, PartialEq, Args)]
+pub struct ReplicateArgs {
+    #[command(flatten)]
+    pub sim: SimArgs,
+    #[arg(long, allow_hyphen_values = true, value_parser = number, help_heading = "Models")]
+    pub nagq: Option<f64>,
+    /// Seeds 1 to N (the --seed option is ignored)
+    #[arg(long, value_name = "N", default_value_t = 200, value_parser = seeds)]
+    pub seeds: usize,
+    /// Also time the whole run R times and print {median_ms, p90_ms, min_ms, runs} as "timing" (0: no timing)
+    #[arg(long, value_name = "R", default_value_t = 0, value_parser = runs)]
+    pub runs: usize,
+}
+
 /// The clap command, with the page's parameters documented from [`table::PARAMS`] (their range and default).
 pub fn command() -> clap::Command {
     let document = |a: clap::Arg| match table::by_name(a.get_id().as_str()) {
@@ -311,6 +328,10 @@ fn figure(s: &str) -> std::result::Result<FigureId, String> {
 
 fn pixels(s: &str) -> std::result::Result<u32, String> {
     s.trim().parse().map_err(|_| "takes a whole number of pixels".to_string())
+}
+
+fn seeds(s: &str) -> std::result::Result<usize, String> {
+    s.trim().parse().map_err(|_| "takes a whole number of seeds".to_string())
 }
 
 fn runs(s: &str) -> std::result::Result<usize, String> {

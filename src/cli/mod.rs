@@ -8,6 +8,7 @@
 
 pub mod args;
 pub mod general;
+pub mod replicate;
 mod one_line;
 
 use std::ffi::OsString;
@@ -25,7 +26,8 @@ use crate::r_code::r_script;
 use crate::surfaces::{build_scene, SceneOptions};
 
 pub use args::{
-    BenchArgs, Cli, Command, DataArgs, FitArgs, ImageFormat, ModelArgs, RCodeArgs, RenderArgs, SimArgs, SimulateArgs, TextArgs,
+    BenchArgs, Cli, Command, DataArgs, FitArgs, ImageFormat, ModelArgs, RCodeArgs, RenderArgs, ReplicateArgs, SimArgs,
+    SimulateArgs, TextArgs,
 };
 
 /// The data the options describe: a CSV file or a simulation of `params`.
@@ -127,6 +129,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<()> {
             let data = load_data(a.data.csv.as_deref(), &params)?;
             json_line(out, &crate::bench::bench(&data, &fit_options(&params, &a.model), a.runs))
         }
+        Command::Replicate(a) => json_line(out, &replicate::run(&a.sim.params(a.nagq)?, a.seeds, a.runs)?),
     }
 }
 

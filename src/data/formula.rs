@@ -326,7 +326,7 @@ fn parse(text: &str) -> Result<Formula> {
     })?;
     if !rhs_parts.intercept && rhs_parts.terms.is_empty() {
         return Err(formula_error(
-            "The formula has no fixed effect at all (the intercept is dropped and there is no other term): keep the intercept or add a term."
+            "The formula has no fixed effect at all (the intercept is dropped and there is no other term), and this engine fits models with at least one: without one the groups' random intercepts would be centred on a linear predictor fixed at 0, a model whose fixed effects the page could not compare. Keep the intercept or add a term."
                 .into(),
         ));
     }
@@ -601,7 +601,7 @@ mod tests {
             ("cbind(s, n - f) ~ x + (1 | g)", "In cbind(s, n - f) the column subtracted from the trials must be the successes, s: the response is a column name, cbind(successes, failures) or cbind(successes, trials - successes)."),
             ("y ~ x - z + (1 | g)", "Removing the term z with - is not supported: only - 1 (to drop the intercept) is, and fixed terms are column names, factor(column) and 1, joined by +, with 0 + or - 1 to drop the intercept."),
             ("y ~ x + + z + (1 | g)", "The terms x + + z + (1 | g) have an empty term (two signs in a row, or one at the end): fixed terms are column names, factor(column) and 1, joined by +, with 0 + or - 1 to drop the intercept."),
-            ("y ~ 0 + (1 | g)", "The formula has no fixed effect at all (the intercept is dropped and there is no other term): keep the intercept or add a term."),
+            ("y ~ 0 + (1 | g)", "The formula has no fixed effect at all (the intercept is dropped and there is no other term), and this engine fits models with at least one: without one the groups' random intercepts would be centred on a linear predictor fixed at 0, a model whose fixed effects the page could not compare. Keep the intercept or add a term."),
             ("y ~ `a b` + (1 | g)", "Column names in backticks are not supported: name columns with letters, digits, . and _ (rename the column in the CSV)."),
             ("y ~ x + 1 | g", "The random term 1 | g needs parentheses: the formula has exactly one random term, a random intercept (1 | group)."),
         ];

@@ -1,9 +1,12 @@
-//! Whether every fixed effect can be estimated: the columns of X must be linearly independent.
+//! Whether every fixed effect can be estimated: the columns of X must be linearly independent. The one
+//! owner of this check: the model frame, the GLMs (`models::glmm::glm`, `glm_group`) and the Gaussian
+//! models (`models::gaussian::columns`) all call it.
 //!
 //! Column j of X is dependent on the columns before it when, after removing its projection onto them
-//! (Gram–Schmidt, twice for accuracy), what remains has norm ‖r_j‖ ≤ tol · ‖x_j‖ with tol = 1e-7, the
-//! tolerance of R's `qr()` (and so of `lm()`; lme4 drops such columns with the same test). The columns
-//! named in the error are x_j and those with a non-negligible coefficient in x_j ≈ Σ_k a_k x_k.
+//! (modified Gram–Schmidt, twice for accuracy), what remains has norm ‖r_j‖ ≤ tol · ‖x_j‖ (or x_j = 0),
+//! with tol = 1e-7, the tolerance of R's `qr()` (and so of `lm()` and `glm()`; lme4 drops such columns
+//! with the same test). The columns named in the error are x_j and those with a non-negligible coefficient
+//! in x_j ≈ Σ_k a_k x_k.
 
 use crate::error::{Error, Result};
 
@@ -17,6 +20,41 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 
 fn norm(a: &[f64]) -> f64 {
     dot(a, a).sqrt()
+}
+
+/// Removes from `v` its projection on the orthonormal `basis` (two passes of modified Gram–Schmidt) and
+/// returns the coefficients c_k = q_k'x removed (summed over both passes).
+fn project_off(basis: &[Vec<f64>], v: &mut [f64]) -> Vec<f64> {
+    let mut coef = vec![0.0; basis.len()];
+    for _ in 0..2 {
+        for (k, q) in basis.iter().enumerate() {
+            let c = dot(q, v);
+            v.iter_mut().zip(q).for_each(|(vi, qi)| *vi -= c * qi);
+            coef[k] += c;
+        }
+    }
+    coef
+}
+
+/// Projects `col` off the orthonormal `basis`; when its residual r has ‖r‖ > tol·‖col‖ pushes r/‖r‖ onto the
+/// basis and returns ‖r‖, else returns None (col is dependent on the basis, or zero).
+pub fn orthonormalise_into(basis: &mut Vec<Vec<f64>>, mut col: Vec<f64>, tol: f64) -> Option<f64> {
+    let size = norm(&col);
+    project_off(basis, &mut col);
+    let rest = norm(&col);
+    if size == 0.0 || rest <= tol * size {
+        return None;
+    }
+    col.iter_mut().for_each(|v| *v /= rest);
+    basis.push(col);
+    Some(rest)
+}
+
+/// The indices of the columns that are (to `tol`) linear combinations of the kept columns before them,
+/// in column order: R's `qr(X, tol)` keeps the others in order and drops these (`NA` in `coef()`).
+pub fn dependent_columns(columns: &[Vec<f64>], tol: f64) -> Vec<usize> {
+    let mut basis: Vec<Vec<f64>> = Vec::new();
+    columns.iter().enumerate().filter(|(_, c)| orthonormalise_into(&mut basis, c.to_vec(), tol).is_none()).map(|(j, _)| j).collect()
 }
 
 /// "a", "a and b", "a, b and c".
@@ -45,14 +83,7 @@ pub fn check_full_rank(names: &[String], columns: &[Vec<f64>]) -> Result<()> {
             )));
         }
         let mut v = x.clone();
-        let mut coef = vec![0.0; basis.len()];
-        for _ in 0..2 {
-            for (k, q) in basis.iter().enumerate() {
-                let c = dot(q, &v);
-                v.iter_mut().zip(q).for_each(|(vi, qi)| *vi -= c * qi);
-                coef[k] += c;
-            }
-        }
+        let mut coef = project_off(&basis, &mut v);
         let rest = norm(&v);
         if rest <= COLLINEAR_TOL * size {
             return Err(dependence_error(names, columns, j, &kept, &r_cols, &coef));
@@ -136,5 +167,16 @@ mod tests {
         assert_eq!(m, "The columns (Intercept), x, k1 and x2 are collinear (x2 is a linear combination of the others in the rows used), so their effects cannot be told apart: remove one of them from the formula.");
         // Without an intercept a constant column is the intercept: no error.
         assert!(check_full_rank(&names(&["c"]), &[vec![3.0; 4]]).is_ok());
+    }
+
+    #[test]
+    fn dependent_columns_are_the_later_ones_and_zero_columns() {
+        let t: Vec<f64> = (0..5).map(f64::from).collect();
+        let cols = vec![vec![1.0; 5], t.clone(), t.iter().map(|v| 2.0 * v + 1.0).collect(), vec![0.0; 5], t.iter().map(|v| v * v).collect()];
+        assert_eq!(dependent_columns(&cols, COLLINEAR_TOL), vec![2, 3]);
+        let mut basis = Vec::new();
+        assert!(orthonormalise_into(&mut basis, vec![3.0, 4.0], COLLINEAR_TOL) == Some(5.0));
+        assert!(orthonormalise_into(&mut basis, vec![6.0, 8.0], COLLINEAR_TOL).is_none());
+        assert_eq!(basis, vec![vec![0.6, 0.8]]);
     }
 }

@@ -35,6 +35,10 @@ mod math {
 <munder><mo>∑</mo><mi>g</mi></munder><mi>E</mi><mo stretchy=\"false\">[</mo><msub><mi>b</mi><mi>g</mi></msub><mo>∣</mo><mi>y</mi><mo stretchy=\"false\">]</mo></mrow></math>";
 }
 
+/// The joint mode's stationarity in α: Σ_g b_g / σ_b² = 0 (inline).
+const JOINT_MODE_SUM: &str = "<math><mrow><munder><mo>∑</mo><mi>g</mi></munder><mfrac><msub><mi>b</mi><mi>g</mi></msub>\
+<msubsup><mi>σ</mi><mtext>b</mtext><mn>2</mn></msubsup></mfrac><mo>=</mo><mn>0</mn></mrow></math>";
+
 /// The chapters; `pair` is the two groups (0-based) of figures 3 and 4.
 pub fn chapters(w: &mut Writer, pair: (usize, usize)) -> Vec<Chapter> {
     vec![chapter1(w), chapter2(w, pair), chapter3(w)]
@@ -306,7 +310,7 @@ fn joint_mode_paragraph(w: &mut Writer) -> String {
     let intro = format!(
         "<p><strong>The joint mode</strong> (maximising the joint density over <var>α</var>, <var>β</var>, \
          {SIGMA_B} and every {B_G} together, the answer’s <code>opt1</code>) sets \
-         ∑<sub><var>g</var></sub> {B_G}/{SIGMA_B}<sup>2</sup> = 0 by the same argument without the integral. The \
+         {JOINT_MODE_SUM} by the same argument without the integral. The \
          joint density grows without bound as {SIGMA_B} → 0 with every {B_G} = 0, so it has no maximum, only local \
          modes; the answer’s search starts at (<var>α</var>, <var>β</var>, {SIGMA_B}, <var>b</var>) = (0, 0, 1, 0, …) \
          and keeps {SIGMA_B} ≥ {}."

@@ -15,6 +15,7 @@
 pub mod cards;
 pub mod chapters;
 pub mod format;
+pub mod presets;
 pub mod table;
 pub mod table_note;
 pub mod term_links;

@@ -68,21 +68,50 @@ const MODELS: [ModelKey; 9] = [
     ModelKey::MarginalExact,
 ];
 
+/// A switch of the page's "Rows in the table": the row's key and the model's short name.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelToggle {
+    pub key: ModelKey,
+    pub label: &'static str,
+}
+
+/// The table's models in its order, each with its short name ([`short_name`]).
+pub fn model_toggles() -> Vec<ModelToggle> {
+    MODELS.iter().map(|&key| ModelToggle { key, label: short_name(key) }).collect()
+}
+
+/// A model's short name, the same for every fit: the row's label where it does not depend on the fit
+/// (lmer's says REML or ML, glmer AGQ's its nAGQ).
+pub fn short_name(key: ModelKey) -> &'static str {
+    match key {
+        ModelKey::LmPooled => "lm",
+        ModelKey::LmGroup => "lm + group",
+        ModelKey::Lmm => "lmer",
+        ModelKey::GlmPooled => "glm",
+        ModelKey::GlmGroup => "glm + group",
+        ModelKey::GlmmLaplace => "glmer, Laplace",
+        ModelKey::GlmmAgq => "glmer, AGQ",
+        ModelKey::JointMode => "joint mode",
+        ModelKey::MarginalExact => "exact marginal",
+    }
+}
+
 /// The row's label and R call.
 fn label_and_call(w: &Writer, key: ModelKey) -> (String, String) {
     let k = w.params.nagq;
     let reml = w.report.lmm.fit().is_none_or(|f| f.reml);
+    let name = short_name(key);
     let (label, call) = match key {
-        ModelKey::LmPooled => ("lm".into(), "lm(y ~ x)".into()),
-        ModelKey::LmGroup => ("lm + group".into(), "lm(y ~ x + factor(group))".into()),
-        ModelKey::Lmm if reml => ("lmer (REML)".into(), "lmer(y ~ x + (1|group))".into()),
-        ModelKey::Lmm => ("lmer (ML)".into(), "lmer(y ~ x + (1|group), REML = FALSE)".into()),
-        ModelKey::GlmPooled => ("glm".into(), "glm(y_bin ~ x, binomial)".into()),
-        ModelKey::GlmGroup => ("glm + group".into(), "glm(y_bin ~ x + factor(group), binomial)".into()),
-        ModelKey::GlmmLaplace => ("glmer, Laplace".into(), "glmer(y_bin ~ x + (1|group), binomial)".into()),
+        ModelKey::LmPooled => (name.into(), "lm(y ~ x)".into()),
+        ModelKey::LmGroup => (name.into(), "lm(y ~ x + factor(group))".into()),
+        ModelKey::Lmm if reml => (format!("{name} (REML)"), "lmer(y ~ x + (1|group))".into()),
+        ModelKey::Lmm => (format!("{name} (ML)"), "lmer(y ~ x + (1|group), REML = FALSE)".into()),
+        ModelKey::GlmPooled => (name.into(), "glm(y_bin ~ x, binomial)".into()),
+        ModelKey::GlmGroup => (name.into(), "glm(y_bin ~ x + factor(group), binomial)".into()),
+        ModelKey::GlmmLaplace => (name.into(), "glmer(y_bin ~ x + (1|group), binomial)".into()),
         ModelKey::GlmmAgq => (format!("glmer, nAGQ = {k}"), format!("glmer(y_bin ~ x + (1|group), binomial, nAGQ = {k})")),
-        ModelKey::JointMode => ("joint mode".into(), "the answer’s opt1".into()),
-        ModelKey::MarginalExact => ("exact marginal".into(), "the answer’s opt2, done exactly".into()),
+        ModelKey::JointMode => (name.into(), "the answer’s opt1".into()),
+        ModelKey::MarginalExact => (name.into(), "the answer’s opt2, done exactly".into()),
     };
     (label, call)
 }

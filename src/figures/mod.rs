@@ -19,6 +19,7 @@ pub mod palette;
 mod png;
 mod posteriors;
 mod random_effects_part;
+pub mod replications;
 mod shrinkage;
 mod style;
 

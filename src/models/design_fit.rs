@@ -5,7 +5,7 @@
 //!   by REML (or ML).
 //! - Binomial (logit, probit, cloglog; 0/1 or `cbind(successes, failures)`) and Poisson (log):
 //!   `glm(y ~ terms)`, `glm(y ~ terms + group)`, `glmer(…, nAGQ = 1)` (Laplace), `glmer(…, nAGQ = K)`
-//!   when K > 1, and the maximum of the exact marginal likelihood, each with its conditional modes
+//!   when K > 1, the joint mode (the answer's opt1), and the maximum of the exact marginal likelihood, each with its conditional modes
 //!   (`ranef()`) and its conditional means E[b_g | y] and their sums. At the exact maximum the means sum
 //!   to zero for every family and link: the intercept and b_g enter the likelihood only through α + b_g,
 //!   so ∂ℓ/∂α = Σ_g ∂ℓ_g/∂b_g-terms = Σ_g E[b_g | y]/σ_b² (see [`super::glmm::exact`]).
@@ -16,11 +16,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::gaussian::{lm, lm_group, lmer, LinearFit, LmerFit};
-use super::glmm::family::{BinomialCloglog, BinomialLogit, BinomialProbit, PoissonLog};
-use super::glmm::fit::{glm_group_for, glm_pooled_for, FamilyLink};
+use super::glmm::family::Family;
+use super::glmm::fit::{for_family, glm_group_for, glm_pooled_for, FamilyLink};
 use super::glmm::glm::{check_responses, GlmResult};
 use super::glmm::glm_group::GlmGroupResult;
-use super::glmm::{glmer, marginal_exact, GlmmResult};
+use super::glmm::{glmer, joint_mode, marginal_exact, GlmmResult, JointModeResult};
 use crate::data::grouped_design::GroupedDesign;
 use crate::error::{Error, Result};
 use crate::report::Outcome;
@@ -53,10 +53,7 @@ impl ModelFamily {
     pub fn names(self) -> (&'static str, &'static str) {
         match self {
             ModelFamily::Gaussian => ("gaussian", "identity"),
-            ModelFamily::Glmm(FamilyLink::BinomialLogit) => ("binomial", "logit"),
-            ModelFamily::Glmm(FamilyLink::BinomialProbit) => ("binomial", "probit"),
-            ModelFamily::Glmm(FamilyLink::BinomialCloglog) => ("binomial", "cloglog"),
-            ModelFamily::Glmm(FamilyLink::PoissonLog) => ("poisson", "log"),
+            ModelFamily::Glmm(family) => for_family!(family, F => (F::FAMILY, F::LINK)),
         }
     }
 }
@@ -85,6 +82,8 @@ pub enum DesignModels {
         /// Only when nAGQ > 1.
         #[serde(skip_serializing_if = "Option::is_none")]
         glmm_agq: Option<Outcome<GlmmResult>>,
+        /// The joint mode (the answer's opt1): the local maximum of the joint density over (β, σ_b, b).
+        joint_mode: Outcome<JointModeResult>,
         marginal_exact: Outcome<GlmmResult>,
     },
 }
@@ -112,10 +111,7 @@ pub struct DesignFit {
 pub fn check_response(design: &GroupedDesign, family: ModelFamily) -> Result<()> {
     match family {
         ModelFamily::Gaussian => Ok(()),
-        ModelFamily::Glmm(FamilyLink::BinomialLogit) => check_responses::<BinomialLogit>(design),
-        ModelFamily::Glmm(FamilyLink::BinomialProbit) => check_responses::<BinomialProbit>(design),
-        ModelFamily::Glmm(FamilyLink::BinomialCloglog) => check_responses::<BinomialCloglog>(design),
-        ModelFamily::Glmm(FamilyLink::PoissonLog) => check_responses::<PoissonLog>(design),
+        ModelFamily::Glmm(family) => for_family!(family, F => check_responses::<F>(design)),
     }
 }
 
@@ -132,6 +128,7 @@ pub fn fit_design(design: &GroupedDesign, formula: &str, rows_dropped: usize, op
             glm_group: glm_group_for(design, family).into(),
             glmm_laplace: glmer(design, family, 1).into(),
             glmm_agq: (opts.nagq > 1).then(|| glmer(design, family, opts.nagq).into()),
+            joint_mode: joint_mode(design, family).into(),
             marginal_exact: marginal_exact(design, family).into(),
         },
     };
@@ -176,7 +173,7 @@ mod tests {
         let opts = DesignFitOptions { family: ModelFamily::from_names("binomial", "logit").unwrap(), nagq: 25, reml: true };
         let fit = fit_design(&mf.design, "cbind(incidence, size - incidence) ~ period + (1 | herd)", mf.rows_dropped, &opts);
         assert_eq!((fit.n_obs, fit.groups), (56, 15));
-        let DesignModels::Glmm { glm_pooled, glm_group, glmm_laplace, glmm_agq, marginal_exact } = &fit.models else { panic!("not a GLMM") };
+        let DesignModels::Glmm { glm_pooled, glm_group, glmm_laplace, glmm_agq, joint_mode, marginal_exact } = &fit.models else { panic!("not a GLMM") };
         assert!(glm_pooled.fit().is_some());
         assert_eq!(glm_group.fit().unwrap().n_group_coef, 14);
         // lme4's Laplace logLik on cbpp, and the sum of its modes (not zero) vs the exact maximum's means (zero).
@@ -184,6 +181,9 @@ mod tests {
         assert!((laplace.loglik - -92.02628186475708).abs() < 1e-6, "{}", laplace.loglik);
         assert!(laplace.ranef_sum.abs() > 0.4);
         assert!(glmm_agq.as_ref().and_then(|o| o.fit()).is_some());
+        // the joint mode: its b̂ sum to zero too (the scores of the intercept and of each b_g)
+        let joint = joint_mode.fit().unwrap();
+        assert!(joint.ranef_sum.abs() < 1e-8, "{}", joint.ranef_sum);
         let exact = marginal_exact.fit().unwrap();
         assert!(exact.cond_means_sum.abs() < 1e-8, "{}", exact.cond_means_sum);
         let json = serde_json::to_value(&fit).unwrap();

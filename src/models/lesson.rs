@@ -45,11 +45,17 @@ pub fn summarise(data: &Dataset) -> DataSummary {
 /// Fit lm, lmer, glm, glmer (Laplace and AGQ), the joint mode and the exact marginal likelihood.
 /// A model that cannot be fitted carries its sentence; the others are still fitted.
 pub fn fit_all(data: &Dataset, opts: &FitOptions) -> FitReport {
+    fit_all_grouped(&GroupedData::new(data), opts)
+}
+
+/// [`fit_all`] from the data already split by group and checked: the page splits once per refit and hands
+/// the same split to the surfaces (`surfaces::build_scene_grouped`).
+pub fn fit_all_grouped(grouped: &GroupedData, opts: &FitOptions) -> FitReport {
+    let data = grouped.data;
     let glm_pooled: Outcome<_> = glm(data, false).into();
     // The GLMM fits read one split of the data by group, checked once; they run in a chain (each starts where
     // the last ended) and share one verdict on σ_b.
-    let grouped = GroupedData::new(data);
-    let glmm = GlmmStarts::of_grouped(&grouped, opts.nagq, glm_pooled.fit().map(|f| f.coef.as_slice()));
+    let glmm = GlmmStarts::of_grouped(grouped, opts.nagq, glm_pooled.fit().map(|f| f.coef.as_slice()));
     let report = FitReport {
         data: summarise(data),
         lm_pooled: lm(data, false).into(),
@@ -59,8 +65,8 @@ pub fn fit_all(data: &Dataset, opts: &FitOptions) -> FitReport {
         glm_pooled,
         glmm_laplace: glmm.laplace.map(|o| glmm_report_of_groups(&grouped.groups, &o, 1)).into(),
         glmm_agq: glmm.agq.map(|o| glmm_report_of_groups(&grouped.groups, &o, opts.nagq)).into(),
-        joint_mode: joint_mode_given(&grouped, &glmm.bound).into(),
-        marginal_exact: marginal_exact_given(&grouped, glmm.warm_agq, &glmm.bound).into(),
+        joint_mode: joint_mode_given(grouped, &glmm.bound).into(),
+        marginal_exact: marginal_exact_given(grouped, glmm.warm_agq, &glmm.bound).into(),
         zero_below: ZERO_AT_TABLE_PRECISION,
     };
     with_means_sum_notes_of_groups(with_singular_notes(report), &grouped.groups)

@@ -14,6 +14,7 @@ pub mod lmm;
 pub mod normal;
 pub mod optimize;
 pub mod quadrature;
+pub mod replications;
 pub mod singular;
 
-pub use lesson::{fit_all, FitOptions};
+pub use lesson::{fit_all, fit_all_grouped, FitOptions};

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::chebyshev::Chebyshev;
 use crate::claims::{Claim, Summed};
 use crate::data::Dataset;
-use crate::models::logistic::kernel::{conditional_modes, penalised_deviance_with_slopes, split_by_group, GlmmParams, Group};
+use crate::models::logistic::kernel::{conditional_modes, penalised_deviance_with_slopes, GlmmParams, Group};
 use crate::models::logistic::exact::{conditional_means_exact, exact_loglik};
 use crate::report::GlmmFit;
 
@@ -176,7 +176,8 @@ impl Profiler<'_> {
 }
 
 /// The α profile at glmer's fit, or `None` when the fit does not define it (σ_b = 0, a mismatch, no maximum).
-pub fn alpha_profile(data: &Dataset, fit: &GlmmFit) -> Option<AlphaProfile> {
+/// `groups` is [`split_by_group`](crate::models::logistic::kernel::split_by_group) of `data`.
+pub fn alpha_profile(data: &Dataset, groups: &[Group], fit: &GlmmFit) -> Option<AlphaProfile> {
     if fit.fixef.len() < 2
         || fit.ranef.len() != data.n_groups()
         || fit.sigma_b.is_nan()
@@ -186,8 +187,7 @@ pub fn alpha_profile(data: &Dataset, fit: &GlmmFit) -> Option<AlphaProfile> {
     {
         return None;
     }
-    let groups = split_by_group(data);
-    let prof = Profiler { groups: &groups, beta: fit.fixef[1], sigma: fit.sigma_b };
+    let prof = Profiler { groups, beta: fit.fixef[1], sigma: fit.sigma_b };
     let alpha_fit = fit.fixef[0];
     let alpha_peak = prof.peak_alpha(alpha_fit)?;
     let alpha_ll = prof.loglik_alpha(alpha_fit)?;
@@ -248,8 +248,8 @@ mod tests {
     /// core's modes and means), the curves are highest there among all handle positions, the interpolated
     /// values equal direct evaluation, and the envelope theorem holds (slopes of the curves = sums/σ_b²).
     fn check(data: &Dataset, fit: &GlmmFit) -> AlphaProfile {
-        let prof = alpha_profile(data, fit).unwrap();
-        let groups = split_by_group(data);
+        let prof = alpha_profile(data, &crate::models::logistic::kernel::split_by_group(data), fit).unwrap();
+        let groups = crate::models::logistic::kernel::split_by_group(data);
         let p = |a: f64| GlmmParams { alpha: a, beta: fit.fixef[1], theta: fit.sigma_b };
         for claim in &prof.claims() {
             let Claim::ProfileMaximum { summed, alpha } = claim else { panic!("{claim:?}") };

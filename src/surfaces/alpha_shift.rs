@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::joint_surface::GroupTerm;
 use crate::data::Dataset;
-use crate::models::logistic::kernel::{split_by_group, GlmmParams};
+use crate::models::logistic::kernel::{GlmmParams, Group};
 use crate::models::logistic::exact::exact_loglik;
 
 /// The shift and its effect on all G groups.
@@ -46,7 +46,8 @@ fn peak(data: &Dataset, members: &[Vec<usize>], (alpha, beta, sigma): (f64, f64,
 }
 
 /// The shift by the mean of all `modes` (glmer's, at `alpha`, `beta`, `sigma`).
-pub fn shift_by_mean_mode(data: &Dataset, (alpha, beta, sigma): (f64, f64, f64), modes: &[f64]) -> Option<AlphaShift> {
+/// `groups` is [`split_by_group`](crate::models::logistic::kernel::split_by_group) of `data`.
+pub fn shift_by_mean_mode(data: &Dataset, groups: &[Group], (alpha, beta, sigma): (f64, f64, f64), modes: &[f64]) -> Option<AlphaShift> {
     let g = data.n_groups();
     if g == 0 || modes.len() != g {
         return None;
@@ -56,9 +57,8 @@ pub fn shift_by_mean_mode(data: &Dataset, (alpha, beta, sigma): (f64, f64, f64),
     let (before, _) = peak(data, &members, (alpha, beta, sigma), modes)?;
     let centred: Vec<f64> = modes.iter().map(|z| z - mean).collect();
     let (after, sum_after) = peak(data, &members, (alpha + mean, beta, sigma), &centred)?;
-    let groups = split_by_group(data);
     let ll = |a: f64| {
-        let v = exact_loglik(&groups, &GlmmParams { alpha: a, beta, theta: sigma });
+        let v = exact_loglik(groups, &GlmmParams { alpha: a, beta, theta: sigma });
         v.is_finite().then_some(v)
     };
     Some(AlphaShift {

@@ -5,7 +5,7 @@ use super::descriptions::{failure, glmm_name, num, FigureInfo};
 use super::alpha_profile::{alpha_profile, AlphaProfile, MAX_PROFILE_OBS};
 use super::posteriors::{posteriors, Posteriors};
 use crate::claims::Claim;
-use crate::data::Dataset;
+use crate::models::logistic::kernel::GroupedData;
 use crate::report::{FitReport, Outcome};
 
 /// What figures 7 and 8 draw, with their descriptions (the hook `build_scene` calls).
@@ -19,13 +19,14 @@ pub(crate) struct Lesson {
 }
 
 /// Figures 7 and 8 from the GLMM fit (the page's nAGQ); `pair` chooses figure 7's groups when G is large.
-pub(crate) fn build_lesson(data: &Dataset, report: &FitReport, pair: (usize, usize)) -> Lesson {
+pub(crate) fn build_lesson(grouped: &GroupedData, report: &FitReport, pair: (usize, usize)) -> Lesson {
+    let data = grouped.data;
     let name = glmm_name(report);
     let (post, prof, why) = match &report.glmm_agq {
         Outcome::Fit(f) if f.sigma_b.is_nan() || f.sigma_b <= 0.0 => (None, None, Some(format!(
             "{name} estimates σ_b as 0 (a singular fit): every b_g is 0 for certain, so there is no posterior and no joint peak to draw."
         ))),
-        Outcome::Fit(f) => (posteriors(data, f, pair), alpha_profile(data, f), None),
+        Outcome::Fit(f) => (posteriors(data, &grouped.groups, f, pair), alpha_profile(data, &grouped.groups, f), None),
         o @ Outcome::Failed { .. } => (None, None, failure(&name, o)),
     };
     let why_profile = why.clone().or_else(|| {
@@ -254,7 +255,7 @@ mod tests {
     use crate::surfaces::posteriors::tests::fitted;
 
     /// Each claim of figure 7, checked from the fit and the data without the code that wrote it.
-    fn check_claims(data: &Dataset, report: &FitReport, claims: &[Claim]) {
+    fn check_claims(data: &crate::data::Dataset, report: &FitReport, claims: &[Claim]) {
         let fit = report.glmm_agq.fit().unwrap();
         assert!(!claims.is_empty());
         for c in claims {
@@ -289,7 +290,7 @@ mod tests {
             serde_json::json!({"preset": "custom", "groups": 5}),
         ] {
             let (data, report) = fitted(partial.clone());
-            let lesson = build_lesson(&data, &report, (0, 1));
+            let lesson = build_lesson(&crate::models::logistic::kernel::GroupedData::new(&data), &report, (0, 1));
             assert!(lesson.posteriors.is_some());
             let own: Vec<Claim> =
                 lesson.claims.iter().filter(|c| !matches!(c, Claim::ProfileMaximum { .. })).cloned().collect();
@@ -301,14 +302,14 @@ mod tests {
         }
         // The all-ones group: the sentence names it and says why.
         let (data, report) = fitted(serde_json::json!({"thresholds": [0.5, 0.0]}));
-        let lesson = build_lesson(&data, &report, (0, 1));
+        let lesson = build_lesson(&crate::models::logistic::kernel::GroupedData::new(&data), &report, (0, 1));
         assert!(lesson.figures[0].alt.contains("all 200 of its outcomes are 1"), "{}", lesson.figures[0].alt);
     }
 
     #[test]
     fn figure_8_readout_at_the_maxima_shows_zero_sums() {
         let (data, report) = fitted(serde_json::json!({"preset": "question"}));
-        let lesson = build_lesson(&data, &report, (0, 1));
+        let lesson = build_lesson(&crate::models::logistic::kernel::GroupedData::new(&data), &report, (0, 1));
         let prof = lesson.alpha_profile.as_ref().unwrap();
         let at_peak = handle_readout(prof, prof.argmax_peak).unwrap();
         assert!(at_peak.text.contains("Σ modes = 0.000000") && at_peak.text.contains("highest peak"), "{}", at_peak.text);
@@ -323,7 +324,7 @@ mod tests {
         if let Outcome::Fit(f) = &mut singular.glmm_agq {
             f.sigma_b = 0.0;
         }
-        let lesson = build_lesson(&data, &singular, (0, 1));
+        let lesson = build_lesson(&crate::models::logistic::kernel::GroupedData::new(&data), &singular, (0, 1));
         assert!(lesson.figures.iter().all(|f| f.unavailable.as_deref().is_some_and(|s| s.contains("singular"))));
     }
 }

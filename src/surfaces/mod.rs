@@ -33,6 +33,7 @@ pub mod shrinkage;
 use serde::{Deserialize, Serialize};
 
 use crate::data::Dataset;
+use crate::models::logistic::kernel::{Group, GroupedData};
 use crate::error::{Error, Result};
 use crate::report::{FitReport, Outcome};
 
@@ -163,40 +164,40 @@ pub struct HandleAlpha {
 
 /// Every group's conditional mode and exact conditional mean (b scale) at intercept `alpha`, β and σ_b
 /// fixed.
-fn modes_and_means_at(data: &Dataset, alpha: f64, beta: f64, sigma: f64) -> (Vec<f64>, Vec<f64>) {
-    use crate::models::logistic::kernel::{conditional_modes, split_by_group, GlmmParams};
-    let groups = split_by_group(data);
+fn modes_and_means_at(groups: &[Group], alpha: f64, beta: f64, sigma: f64) -> (Vec<f64>, Vec<f64>) {
+    use crate::models::logistic::kernel::{conditional_modes, GlmmParams};
     let p = GlmmParams { alpha, beta, theta: sigma };
-    let u = conditional_modes(&groups, &p, None);
-    let means = crate::models::logistic::exact::conditional_means_exact(&groups, &p, &u).0;
+    let u = conditional_modes(groups, &p, None);
+    let means = crate::models::logistic::exact::conditional_means_exact(groups, &p, &u).0;
     (u.iter().map(|u| sigma * u).collect(), means)
 }
 
-fn glmm_surfaces(data: &Dataset, report: &FitReport, opts: &SceneOptions) -> Result<GlmmSurfaces> {
-    glmm_surfaces_at(data, report, opts, None).map(|(s, _)| s)
+fn glmm_surfaces(grouped: &GroupedData, report: &FitReport, opts: &SceneOptions) -> Result<GlmmSurfaces> {
+    glmm_surfaces_at(grouped, report, opts, None).map(|(s, _)| s)
 }
 
 /// Figures 3–4's surfaces at glmer's fit, or (`at_alpha`) at figure 8's handle α with β and σ_b held at
 /// the fit: the pair's density, its modes and means, and figure 4's shift by the mean of all G modes, all
 /// recomputed at that α.
 fn glmm_surfaces_at(
-    data: &Dataset,
+    grouped: &GroupedData,
     report: &FitReport,
     opts: &SceneOptions,
     at_alpha: Option<f64>,
 ) -> Result<(GlmmSurfaces, Option<HandleAlpha>)> {
     let mut handle = None;
-    let surfaces = glmm_surfaces_inner(data, report, opts, at_alpha, &mut handle)?;
+    let surfaces = glmm_surfaces_inner(grouped, report, opts, at_alpha, &mut handle)?;
     Ok((surfaces, handle))
 }
 
 fn glmm_surfaces_inner(
-    data: &Dataset,
+    grouped: &GroupedData,
     report: &FitReport,
     opts: &SceneOptions,
     at_alpha: Option<f64>,
     handle: &mut Option<HandleAlpha>,
 ) -> Result<GlmmSurfaces> {
+    let data = grouped.data;
     let none =
         |why: String| GlmmSurfaces {
             joint: None,
@@ -225,7 +226,7 @@ fn glmm_surfaces_inner(
     let decomposition = decomposition::decompose(data, alpha, beta, sigma, &fit.ranef);
     let (alpha, ranef, cond_means) = match at_alpha {
         Some(a) if a.is_finite() && a != alpha => {
-            let (modes, means) = modes_and_means_at(data, a, beta, sigma);
+            let (modes, means) = modes_and_means_at(&grouped.groups, a, beta, sigma);
             *handle = Some(HandleAlpha {
                 alpha: a,
                 fitted: alpha,
@@ -239,7 +240,7 @@ fn glmm_surfaces_inner(
     if ranef.iter().any(|v| !v.is_finite()) {
         return Ok(none(format!("The conditional modes at α = {alpha} could not be found.")));
     }
-    let alpha_shift = alpha_shift::shift_by_mean_mode(data, (alpha, beta, sigma), &ranef);
+    let alpha_shift = alpha_shift::shift_by_mean_mode(data, &grouped.groups, (alpha, beta, sigma), &ranef);
     if g < 2 {
         return Ok(GlmmSurfaces {
             joint: None,
@@ -328,6 +329,14 @@ fn glmm_surfaces_inner(
 /// curves/surfaces out and the figures say why.
 pub fn build_scene(data: &Dataset, report: &FitReport, opts: &SceneOptions) -> Result<Scene> {
     check_data(data)?;
+    build_scene_grouped(&GroupedData::new(data), report, opts)
+}
+
+/// [`build_scene`] from the data already split by group (the split `fit_all_grouped` read): one split per
+/// refit.
+pub fn build_scene_grouped(grouped: &GroupedData, report: &FitReport, opts: &SceneOptions) -> Result<Scene> {
+    let data = grouped.data;
+    check_data(data)?;
     let g = data.n_groups();
     check_options(opts, g)?;
 
@@ -346,7 +355,7 @@ pub fn build_scene(data: &Dataset, report: &FitReport, opts: &SceneOptions) -> R
         zero_effect: report.glmm_agq.fit().and_then(|f| fitted_curves::zero_effect(&x, f)),
         x,
     };
-    let surf = glmm_surfaces(data, report, opts)?;
+    let surf = glmm_surfaces(grouped, report, opts)?;
     let figures = descriptions::describe_all(&descriptions::Inputs {
         data,
         report,
@@ -359,8 +368,8 @@ pub fn build_scene(data: &Dataset, report: &FitReport, opts: &SceneOptions) -> R
         glmm_unavailable: surf.unavailable.clone(),
         handle: None,
     });
-    let lesson = lesson_descriptions::build_lesson(data, report, opts.pair);
-    let shrink = shrinkage::shrinkage(data, report);
+    let lesson = lesson_descriptions::build_lesson(grouped, report, opts.pair);
+    let shrink = shrinkage::shrinkage(grouped, report);
     let mut shrink_claims = Vec::new();
     let mut f9 = shrinkage::describe_shrinkage(shrink.as_ref().map_err(|e| e.clone()), &mut shrink_claims);
     f9.claims = shrink_claims;
@@ -387,7 +396,8 @@ pub fn build_scene(data: &Dataset, report: &FitReport, opts: &SceneOptions) -> R
 pub fn redraw_joint_at(scene: &mut Scene, data: &Dataset, report: &FitReport, opts: &SceneOptions, alpha: f64) -> Result<()> {
     check_data(data)?;
     check_options(opts, data.n_groups())?;
-    let (surf, handle) = glmm_surfaces_at(data, report, opts, Some(alpha))?;
+    let grouped = GroupedData::new(data);
+    let (surf, handle) = glmm_surfaces_at(&grouped, report, opts, Some(alpha))?;
     let inputs = descriptions::Inputs {
         data,
         report,

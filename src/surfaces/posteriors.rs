@@ -14,7 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::Dataset;
-use crate::models::logistic::kernel::{penalised_deviance, penalised_deviance_slopes, split_by_group, GlmmParams, Group};
+use crate::models::logistic::kernel::{penalised_deviance, penalised_deviance_slopes, GlmmParams, Group};
 use crate::models::logistic::exact::exact_loglik;
 use crate::report::GlmmFit;
 
@@ -102,13 +102,13 @@ pub fn shown_groups(groups: usize, pair: (usize, usize)) -> Vec<usize> {
 
 /// The posteriors of the shown groups at the fit, or `None` when the fit does not define them (σ_b = 0, a
 /// mismatch with the data, a non-finite normalising integral).
-pub fn posteriors(data: &Dataset, fit: &GlmmFit, pair: (usize, usize)) -> Option<Posteriors> {
+/// `groups` is [`split_by_group`](crate::models::logistic::kernel::split_by_group) of `data`.
+pub fn posteriors(data: &Dataset, groups: &[Group], fit: &GlmmFit, pair: (usize, usize)) -> Option<Posteriors> {
     let g = data.n_groups();
     if fit.fixef.len() < 2 || fit.ranef.len() != g || fit.cond_means.len() != g || fit.sigma_b.is_nan() || fit.sigma_b <= 0.0 {
         return None;
     }
     let p = GlmmParams { alpha: fit.fixef[0], beta: fit.fixef[1], theta: fit.sigma_b };
-    let groups = split_by_group(data);
     let half_log_2pi = 0.5 * (2.0 * std::f64::consts::PI).ln();
     let mut out = Vec::new();
     for k in shown_groups(g, pair) {
@@ -188,7 +188,7 @@ pub(crate) mod tests {
     fn the_answer_s_posteriors_peak_at_the_modes_and_balance_at_the_means() {
         let (data, report) = fitted(serde_json::json!({}));
         let fit = report.glmm_agq.fit().unwrap();
-        let post = posteriors(&data, fit, (0, 1)).unwrap();
+        let post = posteriors(&data, &crate::models::logistic::kernel::split_by_group(&data), fit, (0, 1)).unwrap();
         assert_eq!(post.groups.len(), 2);
         assert!(post.all_groups);
         check_curves(&post, fit);
@@ -201,7 +201,7 @@ pub(crate) mod tests {
     fn an_all_ones_group_has_its_mean_far_above_its_mode() {
         let (data, report) = fitted(serde_json::json!({"thresholds": [0.5, 0.0]}));
         let fit = report.glmm_agq.fit().unwrap();
-        let post = posteriors(&data, fit, (0, 1)).unwrap();
+        let post = posteriors(&data, &crate::models::logistic::kernel::split_by_group(&data), fit, (0, 1)).unwrap();
         let g2 = &post.groups[1];
         assert_eq!(g2.ones, g2.n);
         // Far apart: mode 2.6130, mean 4.2803 (all 200 outcomes of group 2 are 1).
@@ -215,12 +215,12 @@ pub(crate) mod tests {
     fn many_groups_show_the_pair_and_few_show_all() {
         let (data, report) = fitted(serde_json::json!({"preset": "custom", "groups": 5}));
         let fit = report.glmm_agq.fit().unwrap();
-        let post = posteriors(&data, fit, (1, 3)).unwrap();
+        let post = posteriors(&data, &crate::models::logistic::kernel::split_by_group(&data), fit, (1, 3)).unwrap();
         assert_eq!(post.groups.iter().map(|g| g.group).collect::<Vec<_>>(), vec![0, 1, 2, 3, 4]);
         check_curves(&post, fit);
         assert_eq!(shown_groups(9, (5, 2)), vec![2, 5]);
         let mut singular = fit.clone();
         singular.sigma_b = 0.0;
-        assert!(posteriors(&data, &singular, (0, 1)).is_none());
+        assert!(posteriors(&data, &crate::models::logistic::kernel::split_by_group(&data), &singular, (0, 1)).is_none());
     }
 }

@@ -18,6 +18,7 @@ use super::descriptions::{failure, glmm_name, list, num, FigureInfo};
 use crate::claims::Claim;
 use crate::data::grouped_design::GroupedDesign;
 use crate::data::Dataset;
+use crate::models::logistic::kernel::GroupedData;
 use crate::models::glmm::{glm_group_for, FamilyLink};
 use crate::report::{FitReport, Outcome};
 
@@ -86,7 +87,8 @@ pub fn no_pooling_intercepts(data: &Dataset) -> Vec<Option<f64>> {
 }
 
 /// Figure 9's numbers from the data and glmer's fit, or the sentence saying why there are none.
-pub fn shrinkage(data: &Dataset, report: &FitReport) -> Result<Shrinkage, String> {
+pub fn shrinkage(grouped: &GroupedData, report: &FitReport) -> Result<Shrinkage, String> {
+    let data = grouped.data;
     let name = glmm_name(report);
     let fit = match &report.glmm_agq {
         Outcome::Fit(f) => f,
@@ -98,16 +100,15 @@ pub fn shrinkage(data: &Dataset, report: &FitReport) -> Result<Shrinkage, String
     }
     let alpha = fit.fixef[0];
     // A singular fit (σ_b = 0): every b_g is 0 for certain, its mode and its mean.
-    let singular = !(fit.sigma_b > 0.0);
+    let singular = fit.sigma_b.is_nan() || fit.sigma_b <= 0.0;
     let b = |v: f64| if singular { 0.0 } else { v };
     let no_pool = no_pooling_intercepts(data);
-    let members = data.group_members();
     let groups = (0..g)
         .map(|k| GroupShrinkage {
             group: k,
             label: data.group_labels[k].clone(),
-            n: members[k].len(),
-            ones: members[k].iter().filter(|&&i| data.y_bin[i] == 1.0).count(),
+            n: grouped.groups[k].y.len(),
+            ones: grouped.groups[k].y.iter().filter(|&&y| y == 1.0).count(),
             no_pooling: no_pool[k].filter(|v| v.is_finite()),
             mode: alpha + b(fit.ranef[k]),
             mean: alpha + b(fit.cond_means[k]),
@@ -258,7 +259,7 @@ mod tests {
     #[test]
     fn points_are_the_fits_numbers() {
         let (data, report) = fitted(serde_json::json!({}));
-        let sh = shrinkage(&data, &report).unwrap();
+        let sh = shrinkage(&GroupedData::new(&data), &report).unwrap();
         let glmm = report.glmm_agq.fit().unwrap();
         let glm_group = report.glm_group.fit().unwrap();
         let pooled = report.glm_pooled.fit().unwrap();
@@ -288,7 +289,7 @@ mod tests {
         let (data, report) = fitted(serde_json::json!({"preset": "custom", "groups": 3, "thresholds": [0.5, 0.0, 0.3]}));
         // The lesson's glm + group fails on the separated group; the figure still has the others'.
         assert!(report.glm_group.fit().is_none());
-        let sh = shrinkage(&data, &report).unwrap();
+        let sh = shrinkage(&GroupedData::new(&data), &report).unwrap();
         assert_eq!(sh.groups[1].all_equal(), Some(1.0));
         assert!(sh.groups[1].no_pooling.is_none());
         assert!(sh.groups[0].no_pooling.is_some() && sh.groups[2].no_pooling.is_some());

@@ -355,7 +355,7 @@ test('accessible: labelled controls, slider value texts, figure descriptions, a 
     assert.deepEqual(unlabelled, [], 'every control has a name');
     const ranges = await page.evaluate(() => [...document.querySelectorAll('input[type=range]')].map((r) => [r.id, r.getAttribute('aria-valuetext')]));
     for (const [id, text] of ranges) assert.ok(text, `${id} has aria-valuetext`);
-    const figs = await page.evaluate(() => [...document.querySelectorAll('figure.fig canvas')].map((c) => ({
+    const figs = await page.evaluate(() => [...document.querySelectorAll('figure.fig[data-figure] canvas')].map((c) => ({
       role: c.getAttribute('role'),
       label: c.getAttribute('aria-label'),
       desc: document.getElementById(c.getAttribute('aria-describedby'))?.textContent,
@@ -391,7 +391,8 @@ test('print keeps figures and text and hides the controls; reduced motion stops 
     const shown = await page.evaluate(() => ({
       panel: getComputedStyle(document.querySelector('#controls')).display,
       actions: getComputedStyle(document.querySelector('.actions')).display,
-      figures: [...document.querySelectorAll('figure.fig')].map((f) => getComputedStyle(f).display),
+      // The lesson's figures (the replications figure stays hidden until a run).
+      figures: [...document.querySelectorAll('figure.fig[data-figure]')].map((f) => getComputedStyle(f).display),
       prose: getComputedStyle(document.querySelector('.prose')).display,
     }));
     assert.equal(shown.panel, 'none');

@@ -105,7 +105,7 @@ test('the default page shows the answer’s numbers, in the API and in the table
     assert.match(words.ch1, /spacing 2/);
     assert.match(words.ch1, /glm’s slope 0\.680950 is further from zero than glmer’s 0\.236099/);
     assert.match(words.ch3, /interior local mode/);
-    assert.equal(words.math, 3, 'three formulas in MathML');
+    assert.equal(words.math, 4, 'four formulas in MathML: three displayed, and the joint mode’s equation');
 
     // Six figures, drawn at device resolution, none blank, each with a mapping for the hover read-out.
     for (const n of FIGURES) {
@@ -149,7 +149,7 @@ test('a singular fit says so, and never calls its 0.000000 “not zero”', asyn
 test('HiDPI: canvases are sized CSS × devicePixelRatio', async () => {
   const { page, context, log } = await openPage(browser, { deviceScaleFactor: 2, viewport: { width: 1200, height: 900 } });
   try {
-    const sizes = await page.evaluate(() => [...document.querySelectorAll('figure.fig canvas')]
+    const sizes = await page.evaluate(() => [...document.querySelectorAll('figure.fig[data-figure] canvas')]
       .map((c) => [c.width, c.height, c.clientWidth, c.clientHeight]));
     assert.equal(sizes.length, 8); // figures 1–6 and the lesson's 7–8
     for (const [w, h, cw, ch] of sizes) {

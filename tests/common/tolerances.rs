@@ -103,3 +103,16 @@ pub const REAL_PARAMS: f64 = TIGHT;
 /// Real-data fixtures: our log-likelihood (and lme4's convention of it) may differ from the fixture's
 /// tight optimum by at most this, absolute (never lower by more: we must optimise as well).
 pub const REAL_LOGLIK_FLOOR: f64 = 1e-7;
+
+/// The general engine's joint mode (`models::glmm::joint_mode`) vs the lesson's (`logistic::joint_mode`) on the
+/// answer's data with the logit link, scaled: the same definition, walk and Newton solve, with per-row
+/// arithmetic that differs only in rounding; both stop at relative gradient 1e-10 inside, |Δσ| ≤ 1e-14σ outside.
+pub const JOINT_MODE_VS_LESSON: f64 = 1e-9;
+
+/// At an interior joint mode Σ_g b̂_g = σ² Σ_i ℓ'_i = 0 and σ̂² = Σ b̂_g²/G (the scores of α, of each b_g and of
+/// σ vanish), absolute: the inner fit stops at relative gradient 1e-10.
+pub const JOINT_MODE_IDENTITY: f64 = 1e-8;
+
+/// The conditional modes at the exact maximum do not sum to zero: on every real fixture |Σ modes| exceeds
+/// this (absolute; the smallest measured is reported by `cargo test --test real_fixtures -- --nocapture`).
+pub const MODES_SUM_NONZERO: f64 = 1e-3;

@@ -4,16 +4,17 @@
 //! a least-squares fit). The aliased columns are found as R's `lm()` finds them: a column is aliased when
 //! what is left of it after removing its projection on the earlier (kept) columns is below
 //! [`ALIAS_TOL`] times its own norm (modified Gram–Schmidt, in column order, so the later of two dependent
-//! columns is the one named).
+//! columns is the one named); the check itself is the data layer's (`data::full_rank`).
 
 use nalgebra::{DMatrix, DVector};
 
+use crate::data::full_rank::{dependent_columns, COLLINEAR_TOL};
 use crate::data::grouped_design::GroupedDesign;
 use crate::error::{Error, Result};
 
 /// Relative size of a column's remainder below which it counts as a combination of the earlier columns
-/// (R's `lm()` uses 1e-7 on the pivoted QR's diagonal).
-pub const ALIAS_TOL: f64 = 1e-7;
+/// (R's `lm()` uses 1e-7 on the pivoted QR's diagonal): the data layer's [`COLLINEAR_TOL`].
+pub const ALIAS_TOL: f64 = COLLINEAR_TOL;
 
 /// The fixed-effect matrix X (n × p) and the response y, rows in group order, with each row's group.
 pub fn dense(design: &GroupedDesign) -> (DMatrix<f64>, DVector<f64>, Vec<usize>) {
@@ -36,26 +37,11 @@ pub fn dense(design: &GroupedDesign) -> (DMatrix<f64>, DVector<f64>, Vec<usize>)
     (x, y, group)
 }
 
-/// Indices of the columns of `x` that are (to [`ALIAS_TOL`]) linear combinations of earlier columns.
+/// Indices of the columns of `x` that are (to [`ALIAS_TOL`]) linear combinations of earlier columns: the data
+/// layer's check (`data::full_rank::dependent_columns`) on the columns of `x`.
 pub fn aliased_columns(x: &DMatrix<f64>) -> Vec<usize> {
-    let mut kept: Vec<DVector<f64>> = Vec::new();
-    let mut aliased = Vec::new();
-    for j in 0..x.ncols() {
-        let original = x.column(j).into_owned();
-        let norm = original.norm();
-        let mut rest = original;
-        for q in &kept {
-            let c = q.dot(&rest);
-            rest -= q * c;
-        }
-        let left = rest.norm();
-        if norm == 0.0 || left <= ALIAS_TOL * norm {
-            aliased.push(j);
-        } else {
-            kept.push(rest / left);
-        }
-    }
-    aliased
+    let columns: Vec<Vec<f64>> = x.column_iter().map(|c| c.iter().copied().collect()).collect();
+    dependent_columns(&columns, ALIAS_TOL)
 }
 
 /// The sentence for a design whose columns are not linearly independent, naming the aliased columns.

@@ -4,7 +4,7 @@
 //! Both minimise a −2 log-likelihood over x = (β, θ) by Newton's method with exact gradient and Hessian
 //! (dual numbers), stopping on a relative gradient below 1e−10 (`optimize::REL_GRADIENT_TOL`), not on a
 //! step count. The objective is even in θ (u ↦ −u), so θ is searched on ℝ and reported as |θ| = σ_b; a
-//! fit with σ_b < 1e−4 is singular (lme4's `isSingular`). Laplace starts from [`GlmmStarts`], nAGQ = K > 1
+//! fit with σ_b < 1e−4 is singular (lme4's `isSingular`). Laplace starts from [`DesignStarts`], nAGQ = K > 1
 //! and the exact maximum start from the Laplace optimum.
 
 use std::cell::RefCell;
@@ -14,12 +14,12 @@ use serde::{Deserialize, Serialize};
 
 use super::derivatives::{value_gradient_hessian, MAX_PARAMETERS};
 use super::exact::{exact_loglik, posteriors, ExactObjective};
-use super::family::{BinomialCloglog, BinomialLogit, BinomialProbit, Family, PoissonLog};
+use super::family::Family;
 use super::glm::{check_full_rank, check_responses, glm_pooled, GlmResult};
 use super::glm_group::{glm_group, GlmGroupResult};
 use super::kernel::Kernel;
 use super::objective::Objective;
-use super::starts::GlmmStarts;
+use super::starts::DesignStarts;
 use crate::data::grouped_design::GroupedDesign;
 use crate::error::{Error, Result};
 use crate::models::optimize::{newton_minimize_within, Derivatives, Search};
@@ -56,6 +56,33 @@ impl FamilyLink {
         }
     }
 }
+
+/// `for_family!(family, F => expr)`: `expr` with the type `F` set to the compiled [`Family`] of a
+/// [`FamilyLink`] chosen at run time. The one place a run-time family meets its type: a new family adds one
+/// arm here (and one variant with its names above), and every driver dispatches through it.
+macro_rules! for_family {
+    ($family:expr, $f:ident => $body:expr) => {
+        match $family {
+            $crate::models::glmm::fit::FamilyLink::BinomialLogit => {
+                type $f = $crate::models::glmm::family::BinomialLogit;
+                $body
+            }
+            $crate::models::glmm::fit::FamilyLink::BinomialProbit => {
+                type $f = $crate::models::glmm::family::BinomialProbit;
+                $body
+            }
+            $crate::models::glmm::fit::FamilyLink::BinomialCloglog => {
+                type $f = $crate::models::glmm::family::BinomialCloglog;
+                $body
+            }
+            $crate::models::glmm::fit::FamilyLink::PoissonLog => {
+                type $f = $crate::models::glmm::family::PoissonLog;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use for_family;
 
 /// Which likelihood a fit maximises.
 #[derive(Debug, Clone)]
@@ -101,8 +128,8 @@ pub struct GlmmResult {
     pub rel_gradient: f64,
 }
 
-/// Checks shared by every fit of the design.
-fn check_design<F: Family>(design: &GroupedDesign) -> Result<()> {
+/// Checks shared by every fit of the design (glmer, the exact maximum, the joint mode).
+pub(crate) fn check_design<F: Family>(design: &GroupedDesign) -> Result<()> {
     if design.n_groups() < 2 {
         return Err(Error::NotEstimable(format!(
             "A random intercept for {} needs at least two groups to have a variance, and the data have {}.",
@@ -246,7 +273,7 @@ pub fn glmer_typed<F: Family>(design: &GroupedDesign, nagq: usize, start: Option
     check_design::<F>(design)?;
     let start = match start {
         Some(s) if s.len() == design.p() + 1 => s.to_vec(),
-        _ => GlmmStarts::new::<F>(design)?.vector(),
+        _ => DesignStarts::new::<F>(design)?.vector(),
     };
     let laplace = minimise::<F>(design, &Approximation::Quadrature(gauss_hermite(1)), &start, "glmer (Laplace)")?;
     if nagq == 1 {
@@ -259,7 +286,7 @@ pub fn glmer_typed<F: Family>(design: &GroupedDesign, nagq: usize, start: Option
 /// The maximum of the exact marginal likelihood for one compiled family, from the Laplace optimum.
 pub fn marginal_exact_typed<F: Family>(design: &GroupedDesign) -> Result<GlmmResult> {
     check_design::<F>(design)?;
-    let start = GlmmStarts::new::<F>(design)?.vector();
+    let start = DesignStarts::new::<F>(design)?.vector();
     let laplace = minimise::<F>(design, &Approximation::Quadrature(gauss_hermite(1)), &start, "glmer (Laplace)")?;
     let opt = minimise::<F>(design, &Approximation::Exact, &laplace.x, "the exact marginal likelihood")?;
     Ok(report::<F>(design, &opt, None))
@@ -267,48 +294,29 @@ pub fn marginal_exact_typed<F: Family>(design: &GroupedDesign) -> Result<GlmmRes
 
 /// `glmer(response ~ terms + (1 | group), family, nAGQ = K)` at the true optimum of lme4's objective.
 pub fn glmer(design: &GroupedDesign, family: FamilyLink, nagq: usize) -> Result<GlmmResult> {
-    match family {
-        FamilyLink::BinomialLogit => glmer_typed::<BinomialLogit>(design, nagq, None),
-        FamilyLink::BinomialProbit => glmer_typed::<BinomialProbit>(design, nagq, None),
-        FamilyLink::BinomialCloglog => glmer_typed::<BinomialCloglog>(design, nagq, None),
-        FamilyLink::PoissonLog => glmer_typed::<PoissonLog>(design, nagq, None),
-    }
+    for_family!(family, F => glmer_typed::<F>(design, nagq, None))
 }
 
 /// The maximum of the exact marginal likelihood, with its conditional means (which sum to 0 there).
 pub fn marginal_exact(design: &GroupedDesign, family: FamilyLink) -> Result<GlmmResult> {
-    match family {
-        FamilyLink::BinomialLogit => marginal_exact_typed::<BinomialLogit>(design),
-        FamilyLink::BinomialProbit => marginal_exact_typed::<BinomialProbit>(design),
-        FamilyLink::BinomialCloglog => marginal_exact_typed::<BinomialCloglog>(design),
-        FamilyLink::PoissonLog => marginal_exact_typed::<PoissonLog>(design),
-    }
+    for_family!(family, F => marginal_exact_typed::<F>(design))
 }
 
 /// `glm(response ~ fixed terms, family)`, the pooled GLM, for a family chosen at run time.
 pub fn glm_pooled_for(design: &GroupedDesign, family: FamilyLink) -> Result<GlmResult> {
-    match family {
-        FamilyLink::BinomialLogit => glm_pooled::<BinomialLogit>(design),
-        FamilyLink::BinomialProbit => glm_pooled::<BinomialProbit>(design),
-        FamilyLink::BinomialCloglog => glm_pooled::<BinomialCloglog>(design),
-        FamilyLink::PoissonLog => glm_pooled::<PoissonLog>(design),
-    }
+    for_family!(family, F => glm_pooled::<F>(design))
 }
 
 /// `glm(response ~ fixed terms + group, family)`, the per-group GLM, for a family chosen at run time.
 pub fn glm_group_for(design: &GroupedDesign, family: FamilyLink) -> Result<GlmGroupResult> {
-    match family {
-        FamilyLink::BinomialLogit => glm_group::<BinomialLogit>(design),
-        FamilyLink::BinomialProbit => glm_group::<BinomialProbit>(design),
-        FamilyLink::BinomialCloglog => glm_group::<BinomialCloglog>(design),
-        FamilyLink::PoissonLog => glm_group::<PoissonLog>(design),
-    }
+    for_family!(family, F => glm_group::<F>(design))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::models::glmm::kernel::tests::small_design;
+    use crate::models::glmm::family::PoissonLog;
 
     fn answer_data() -> crate::data::Dataset {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/answer_seed1.csv");

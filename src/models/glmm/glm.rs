@@ -10,6 +10,7 @@ use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 
 use super::family::Family;
+use crate::data::full_rank::{self, COLLINEAR_TOL};
 use crate::data::grouped_design::GroupedDesign;
 use crate::error::{Error, Result};
 
@@ -43,43 +44,20 @@ pub(super) fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
+/// The design's fixed-effect columns (rows group by group), as the data layer's rank check reads them.
+pub fn design_columns(d: &GroupedDesign) -> Vec<Vec<f64>> {
+    (0..d.p()).map(|j| rows(d).map(|(x, _, _)| x[j]).collect()).collect()
+}
+
 /// The names of the fixed-effect columns that are linear combinations of the columns before them
-/// (Gram–Schmidt on the unweighted columns, relative tolerance 1e−10), empty for a full-rank design.
+/// (`data::full_rank`, R's `qr()` tolerance), empty for a full-rank design.
 pub fn dependent_columns(d: &GroupedDesign) -> Vec<String> {
-    dependent_column_indices(d, 1e-10).into_iter().map(|j| d.names[j].clone()).collect()
+    dependent_column_indices(d, COLLINEAR_TOL).into_iter().map(|j| d.names[j].clone()).collect()
 }
 
-/// The indices of the fixed-effect columns x_j whose residual r_j, after projecting x_j on the columns kept
-/// before it (modified Gram–Schmidt, twice), has ‖r_j‖ ≤ tol·‖x_j‖ (or x_j = 0): R's `qr(X, tol)` keeps the
-/// others in order and drops these (tol = 1e−7 in `lm` and `glm`).
+/// The indices of the fixed-effect columns R's `qr(X, tol)` drops (`data::full_rank::dependent_columns`).
 pub fn dependent_column_indices(d: &GroupedDesign, tol: f64) -> Vec<usize> {
-    let columns: Vec<Vec<f64>> = (0..d.p()).map(|j| rows(d).map(|(x, _, _)| x[j]).collect()).collect();
-    let mut basis: Vec<Vec<f64>> = Vec::new();
-    let mut dependent = Vec::new();
-    for (j, col) in columns.into_iter().enumerate() {
-        if orthonormalise_into(&mut basis, col, tol).is_none() {
-            dependent.push(j);
-        }
-    }
-    dependent
-}
-
-/// Projects `col` off the orthonormal `basis` (two passes of modified Gram–Schmidt); when its residual r has
-/// ‖r‖ > tol·‖col‖ pushes r/‖r‖ onto the basis and returns ‖r‖, else returns None (col is dependent).
-pub(super) fn orthonormalise_into(basis: &mut Vec<Vec<f64>>, mut col: Vec<f64>, tol: f64) -> Option<f64> {
-    let norm0 = dot(&col, &col).sqrt();
-    for _ in 0..2 {
-        for q in basis.iter() {
-            let c = dot(&col, q);
-            col.iter_mut().zip(q).for_each(|(v, w)| *v -= c * w);
-        }
-    }
-    let norm = dot(&col, &col).sqrt();
-    if norm0 == 0.0 || norm <= tol * norm0 {
-        return None;
-    }
-    basis.push(col.iter().map(|v| v / norm).collect());
-    Some(norm)
+    full_rank::dependent_columns(&design_columns(d), tol)
 }
 
 /// Checks every response against the family (one sentence naming the first bad row).
@@ -102,18 +80,10 @@ pub fn check_responses<F: Family>(d: &GroupedDesign) -> Result<()> {
     Ok(())
 }
 
-/// Checks the fixed-effect columns have full rank (one sentence naming the dependent ones).
+/// Checks the fixed-effect columns have full rank: the data layer's check and its sentence
+/// (`data::full_rank::check_full_rank`), which the model frame already ran on data read from a formula.
 pub fn check_full_rank(d: &GroupedDesign) -> Result<()> {
-    let dep = dependent_columns(d);
-    if dep.is_empty() {
-        return Ok(());
-    }
-    Err(Error::NotEstimable(format!(
-        "The fixed effects cannot all be estimated: {} {} a linear combination of the columns before {}.",
-        dep.join(", "),
-        if dep.len() == 1 { "is" } else { "are each" },
-        if dep.len() == 1 { "it" } else { "them" }
-    )))
+    full_rank::check_full_rank(&d.names, &design_columns(d))
 }
 
 /// `glm(response ~ fixed terms, family)` on the design's rows (groups ignored).

@@ -20,12 +20,14 @@ use nalgebra::{DMatrix, DVector};
 use serde::{Deserialize, Serialize};
 
 use super::family::Family;
-use super::glm::{check_responses, dependent_column_indices, dot, not_converged, orthonormalise_into};
+use super::glm::{check_responses, dependent_column_indices, dot, not_converged};
+use crate::data::full_rank::{orthonormalise_into, COLLINEAR_TOL};
 use crate::data::grouped_design::GroupedDesign;
 use crate::error::{Error, Result};
 
-/// R's tolerance for an aliased column in `glm` (`qr(X, tol = 1e-7)`), relative to the column's norm.
-pub const ALIAS_TOL: f64 = 1e-7;
+/// R's tolerance for an aliased column in `glm` (`qr(X, tol = 1e-7)`), relative to the column's norm: the
+/// data layer's [`COLLINEAR_TOL`].
+pub const ALIAS_TOL: f64 = COLLINEAR_TOL;
 
 const MAX_ITERATIONS: usize = 100;
 

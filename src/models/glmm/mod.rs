@@ -8,7 +8,8 @@
 //! - [`exact`]: the exact marginal likelihood, conditional means E[b_g | y];
 //! - [`glm`], [`starts`]: the pooled GLM by IRLS and the starting values;
 //! - [`glm_group`]: the per-group GLM (group as fixed effects; separated groups and aliased columns dropped);
-//! - [`fit`]: the drivers (glmer with nAGQ = K, the exact maximum) and the result.
+//! - [`fit`]: the drivers (glmer with nAGQ = K, the exact maximum) and the result;
+//! - [`joint_mode`]: the answer's opt1, the local maximum of the joint density of (y, b) over (β, σ_b, b).
 
 pub mod derivatives;
 pub mod family;
@@ -17,8 +18,10 @@ pub mod objective;
 pub mod taylor;
 pub mod exact;
 pub mod fit;
+pub mod joint_mode;
 pub mod glm;
 pub mod glm_group;
 pub mod starts;
 
 pub use fit::{glm_group_for, glm_pooled_for, glmer, marginal_exact, FamilyLink, GlmmResult};
+pub use joint_mode::{joint_mode, JointModeResult};

@@ -15,17 +15,18 @@ use crate::models::quadrature::gauss_hermite;
 /// θ values compared at the pooled β.
 pub const THETA_GRID: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 4.0];
 
-/// Starting values for (β, θ), with the pooled GLM they came from.
+/// Starting values for (β, θ) of a GLMM on a [`GroupedDesign`] (any family), with the pooled GLM they came
+/// from. The lesson's own chain of starts for its logit model is `logistic::starts::GlmmStarts`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct GlmmStarts {
+pub struct DesignStarts {
     pub pooled: GlmResult,
     pub beta: Vec<f64>,
     pub theta: f64,
 }
 
-impl GlmmStarts {
+impl DesignStarts {
     /// The pooled GLM and the best θ of [`THETA_GRID`] at its β.
-    pub fn new<F: Family>(design: &GroupedDesign) -> Result<GlmmStarts> {
+    pub fn new<F: Family>(design: &GroupedDesign) -> Result<DesignStarts> {
         let pooled = glm_pooled::<F>(design)?;
         let mut kernel = Kernel::<F>::new(design);
         kernel.set_beta(&pooled.coef);
@@ -39,7 +40,7 @@ impl GlmmStarts {
                 best = (v, theta);
             }
         }
-        Ok(GlmmStarts { beta: pooled.coef.clone(), theta: best.1, pooled })
+        Ok(DesignStarts { beta: pooled.coef.clone(), theta: best.1, pooled })
     }
 
     /// (β, θ) as one vector, θ last.
