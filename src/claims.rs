@@ -155,6 +155,13 @@ pub enum Claim {
     /// equal, and the others' are from the fit without such groups), glmm_agq's α̂ + b̂_g (`mode`) and
     /// α̂ + E[b_g | y] (`mean`).
     ShrinkageIntercepts { group: usize, no_pooling: Option<f64>, mode: f64, mean: f64, decimals: usize },
+    /// There is at least one group whose outcomes are not all equal, and within every such group x separates
+    /// them the same way: every 1 lies at an x at least as large as every 0's (`ones_above`), or at most as
+    /// large. So the no-pooling glm's slope runs off to ±∞ ([`crate::models::no_pooling`]).
+    SlopeSeparatesWithinGroups { ones_above: bool },
+    /// There is at least one group whose outcomes are not all equal, and x is constant within every such
+    /// group: the no-pooling glm's slope is not identified.
+    XConstantWithinGroups,
     /// The intercept of `glm(y_bin ~ x, binomial)` is `value`, printed with `decimals` decimals.
     PooledIntercept { value: f64, decimals: usize },
     /// Group `group`'s conditional mode α̂ + b̂_g lies closer to glmm_agq's α̂ than its own no-pooling

@@ -11,6 +11,7 @@ pub mod logistic;
 pub mod lesson;
 pub mod lm;
 pub mod lmm;
+pub mod no_pooling;
 pub mod normal;
 pub mod optimize;
 pub mod quadrature;

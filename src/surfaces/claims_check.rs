@@ -12,6 +12,8 @@
 
 use crate::claims::{AtParams, Claim, ModelKey, Summed};
 use crate::data::Dataset;
+use crate::models::logistic::kernel::split_by_group;
+use crate::models::no_pooling::own_estimates;
 use crate::report::{FitReport, GlmmFit};
 
 /// Simpson intervals of each posterior integral.
@@ -418,6 +420,33 @@ pub fn check(claim: &Claim, data: &Dataset, report: &FitReport) -> Result<(), St
             let m = if at.sigma > 0.0 { p.integrals().map(|(_, m)| at.alpha + m) } else { Some(at.alpha) };
             expect("α̂ + conditional mean", *mean, m, *decimals)
         }
+        // Read straight from the rows, without models::no_pooling's rule.
+        Claim::SlopeSeparatesWithinGroups { ones_above } => {
+            let mixed = mixed_groups(data);
+            if mixed.is_empty() {
+                return Err("no group has outcomes that are not all equal".into());
+            }
+            for (g, rows) in mixed {
+                let x_of = |v: f64| rows.iter().filter(move |&&i| data.y_bin[i] == v).map(|&i| data.x[i]);
+                let (zeros_max, zeros_min) = (x_of(0.0).fold(f64::NEG_INFINITY, f64::max), x_of(0.0).fold(f64::INFINITY, f64::min));
+                let (ones_max, ones_min) = (x_of(1.0).fold(f64::NEG_INFINITY, f64::max), x_of(1.0).fold(f64::INFINITY, f64::min));
+                let holds = if *ones_above { zeros_max <= ones_min } else { zeros_min >= ones_max };
+                if !holds {
+                    return Err(format!("group {g}: x does not separate its 0s and 1s with the 1s {}", if *ones_above { "above" } else { "below" }));
+                }
+            }
+            Ok(())
+        }
+        Claim::XConstantWithinGroups => {
+            let mixed = mixed_groups(data);
+            if mixed.is_empty() {
+                return Err("no group has outcomes that are not all equal".into());
+            }
+            match mixed.iter().find(|(_, rows)| rows.iter().any(|&i| data.x[i] != data.x[rows[0]])) {
+                Some((g, _)) => Err(format!("x varies within group {g}")),
+                None => Ok(()),
+            }
+        }
         Claim::PooledIntercept { value, decimals } => {
             let f = crate::models::glm::glm(data, false).map_err(|e| e.to_string())?;
             expect("pooled intercept", *value, f.coef.first().copied(), *decimals)
@@ -496,16 +525,28 @@ fn exact_loglik_at(data: &Dataset, at: &AtParams) -> Option<f64> {
     (0..data.n_groups()).try_fold(0.0, |t, g| Posterior::new(data, g, at).integrals().map(|(l, _)| t + l))
 }
 
-/// Each group's own intercept in `glm(y_bin ~ x + factor(group), binomial)` fitted (by the lesson's glm) to
-/// the groups whose outcomes are not all equal; None for those groups.
-fn own_intercepts(data: &Dataset) -> Result<Vec<Option<f64>>, String> {
-    let members = data.group_members();
-    let keep: Vec<usize> = (0..data.n_groups())
-        .filter(|&g| {
-            let ones = members[g].iter().filter(|&&i| data.y_bin[i] == 1.0).count();
-            ones > 0 && ones < members[g].len()
+/// The groups whose outcomes are not all equal, with their rows.
+fn mixed_groups(data: &Dataset) -> Vec<(usize, Vec<usize>)> {
+    data.group_members()
+        .into_iter()
+        .enumerate()
+        .filter(|(_, rows)| {
+            let ones = rows.iter().filter(|&&i| data.y_bin[i] == 1.0).count();
+            ones > 0 && ones < rows.len()
         })
-        .collect();
+        .collect()
+}
+
+/// Each group's own intercept in `glm(y_bin ~ x + factor(group), binomial)`: the groups that have one by
+/// [`own_estimates`] (the rule figure 9 reads), their values refitted by the lesson's glm to those groups
+/// alone (figure 9's come from the general engine's per-group GLM); None for the others.
+fn own_intercepts(data: &Dataset) -> Result<Vec<Option<f64>>, String> {
+    let own = own_estimates(&split_by_group(data));
+    let keep: Vec<usize> = (0..data.n_groups()).filter(|&g| own[g].is_finite()).collect();
+    let mut out = vec![None; data.n_groups()];
+    if keep.is_empty() {
+        return Ok(out);
+    }
     let rows: Vec<usize> = (0..data.n_obs()).filter(|&i| keep.contains(&data.group[i])).collect();
     let sub = Dataset {
         group: rows.iter().map(|&i| keep.iter().position(|&g| g == data.group[i]).unwrap_or(0)).collect(),
@@ -515,7 +556,6 @@ fn own_intercepts(data: &Dataset) -> Result<Vec<Option<f64>>, String> {
         y_bin: rows.iter().map(|&i| data.y_bin[i]).collect(),
     };
     let fit = crate::models::glm::glm(&sub, keep.len() > 1).map_err(|e| e.to_string())?;
-    let mut out = vec![None; data.n_groups()];
     for (k, &g) in keep.iter().enumerate() {
         out[g] = Some(fit.coef[0] + if k == 0 { 0.0 } else { fit.coef[1 + k] });
     }

@@ -17,9 +17,9 @@ use serde::{Deserialize, Serialize};
 use super::descriptions::{failure, glmm_name, list, num, FigureInfo};
 use crate::claims::Claim;
 use crate::data::grouped_design::GroupedDesign;
-use crate::data::Dataset;
 use crate::models::logistic::kernel::GroupedData;
 use crate::models::glmm::{glm_group_for, FamilyLink};
+use crate::models::no_pooling::{own_estimates, OwnEstimate};
 use crate::report::{FitReport, Outcome};
 
 /// Decimals of the intercepts in figure 9's sentences.
@@ -37,7 +37,9 @@ pub struct GroupShrinkage {
     pub n: usize,
     /// How many outcomes are 1.
     pub ones: usize,
-    /// The no-pooling intercept γ_g; None when the group is separated (or has no estimable column).
+    /// Whether the group has a no-pooling intercept ([`own_estimates`]).
+    pub own: OwnEstimate,
+    /// The no-pooling intercept γ_g; None without one.
     pub no_pooling: Option<f64>,
     /// α̂ + b̂_g, glmer's conditional mode.
     pub mode: f64,
@@ -48,7 +50,10 @@ pub struct GroupShrinkage {
 impl GroupShrinkage {
     /// Separated: every outcome 0 (`Some(0.0)`) or every outcome 1 (`Some(1.0)`).
     pub fn all_equal(&self) -> Option<f64> {
-        (self.n > 0 && self.ones == self.n).then_some(1.0).or((self.n > 0 && self.ones == 0).then_some(0.0))
+        match self.own {
+            OwnEstimate::AllEqual { value } => Some(f64::from(value)),
+            _ => None,
+        }
     }
 }
 
@@ -64,18 +69,24 @@ pub struct Shrinkage {
     pub nagq: usize,
 }
 
-/// Each group's no-pooling intercept γ_g from the per-group GLM (separated groups left out, as R's limit);
-/// None for a group without one.
-pub fn no_pooling_intercepts(data: &Dataset) -> Vec<Option<f64>> {
-    let design = GroupedDesign::from_dataset(data);
+/// Each group's no-pooling intercept γ_g: [`own_estimates`] decides which groups have one, the general
+/// engine's per-group GLM fitted to those groups gives its value (None for the others, or if that fit fails).
+pub fn no_pooling_intercepts(grouped: &GroupedData, own: &[OwnEstimate]) -> Vec<Option<f64>> {
+    let data = grouped.data;
     let g = data.n_groups();
+    let keep: Vec<bool> = own.iter().map(|e| e.is_finite()).collect();
+    if !keep.iter().any(|&k| k) {
+        return vec![None; g];
+    }
+    let design = GroupedDesign::from_dataset(data).with_groups_kept(&keep);
     let Ok(fit) = glm_group_for(&design, FamilyLink::BinomialLogit) else { return vec![None; g] };
     let coef = |name: &str| fit.coef_named.iter().find(|(n, _)| n == name).map(|(_, v)| *v);
     let Some(intercept) = coef("(Intercept)") else { return vec![None; g] };
     data.group_labels
         .iter()
-        .map(|label| {
-            if fit.separated_groups.contains(label) {
+        .zip(&keep)
+        .map(|(label, &kept)| {
+            if !kept {
                 None
             } else if *label == fit.reference_group {
                 Some(intercept)
@@ -102,13 +113,15 @@ pub fn shrinkage(grouped: &GroupedData, report: &FitReport) -> Result<Shrinkage,
     // A singular fit (σ_b = 0): every b_g is 0 for certain, its mode and its mean.
     let singular = fit.sigma_b.is_nan() || fit.sigma_b <= 0.0;
     let b = |v: f64| if singular { 0.0 } else { v };
-    let no_pool = no_pooling_intercepts(data);
+    let own = own_estimates(&grouped.groups);
+    let no_pool = no_pooling_intercepts(grouped, &own);
     let groups = (0..g)
         .map(|k| GroupShrinkage {
             group: k,
             label: data.group_labels[k].clone(),
             n: grouped.groups[k].y.len(),
             ones: grouped.groups[k].y.iter().filter(|&&y| y == 1.0).count(),
+            own: own[k],
             no_pooling: no_pool[k].filter(|v| v.is_finite()),
             mode: alpha + b(fit.ranef[k]),
             mean: alpha + b(fit.cond_means[k]),
@@ -201,16 +214,16 @@ pub(crate) fn describe_shrinkage(sh: Result<&Shrinkage, String>, claims: &mut Ve
     }
     let with_own = shrunk.len() + not_shrunk.len();
     let arrows = if with_own == 0 {
-        "No group has an estimate of its own here, so there are no arrows.".to_string()
+        "No group has an estimate of its own here, so there are no solid arrows.".to_string()
     } else if not_shrunk.is_empty() {
         format!(
-            "{} of the {with_own} arrows point{} toward glmer’s α̂: the random intercept pulls each group’s estimate toward the others, the more so the fewer and the less telling its outcomes.",
-            if with_own == 1 { "The one".to_string() } else { "All".to_string() },
+            "{} of the {with_own} solid arrows point{} toward glmer’s α̂: the random intercept pulls each group’s estimate toward the others, the more so the fewer and the less telling its outcomes.",
+            if with_own == 1 { "The one" } else { "All" },
             if with_own == 1 { "s" } else { "" }
         )
     } else {
         format!(
-            "{} of the {with_own} arrows end closer to glmer’s α̂ than they start; for group{} {} the mode is not closer (each model has its own slope, so the intercepts at x = 0 also absorb the slopes’ difference).",
+            "{} of the {with_own} solid arrows end closer to glmer’s α̂ than they start; for group{} {} the mode is not closer (each model has its own slope, so the intercepts at x = 0 also absorb the slopes’ difference).",
             shrunk.len(),
             if not_shrunk.len() == 1 { "" } else { "s" },
             list(&not_shrunk)
@@ -225,20 +238,46 @@ pub(crate) fn describe_shrinkage(sh: Result<&Shrinkage, String>, claims: &mut Ve
             claims.push(Claim::AllOutcomesEqual { group: s.group, value });
             names.push(format!("{} (all {})", s.label, value));
         }
+        let one = separated.len() == 1;
+        let any_own = sh.groups.iter().any(|s| s.no_pooling.is_some());
         sep_text = format!(
-            " Group{} {} {} no estimate of {} own: all {} outcomes are equal, so glm’s intercept for {} runs off to infinity (R prints a huge number and a warning). {} drawn as a hollow triangle at the top (all 1) or bottom (all 0) edge, and the other groups’ own estimates are those of the fit without {}, the limit R’s fit approaches.",
-            if separated.len() == 1 { "" } else { "s" },
+            " Group{} {} {} no estimate of {} own: all {} outcomes are equal, so glm’s intercept for {} runs off to infinity (R prints a huge number and a warning). {} drawn as a hollow triangle at the top (all 1) or bottom (all 0) edge, with a dotted arrow to {} mode{}.",
+            if one { "" } else { "s" },
             list(&names),
-            if separated.len() == 1 { "has" } else { "have" },
-            if separated.len() == 1 { "its" } else { "their" },
-            if separated.len() == 1 { "its" } else { "their" },
-            if separated.len() == 1 { "it" } else { "them" },
-            if separated.len() == 1 { "It is" } else { "They are" },
-            if separated.len() == 1 { "it" } else { "them" },
+            if one { "has" } else { "have" },
+            if one { "its" } else { "their" },
+            if one { "its" } else { "their" },
+            if one { "it" } else { "them" },
+            if one { "It is" } else { "They are" },
+            if one { "its" } else { "their" },
+            if any_own {
+                format!("; the other groups’ own estimates are those of the fit without {}, the limit R’s fit approaches", if one { "it" } else { "them" })
+            } else {
+                String::new()
+            },
         );
     }
+    // The groups with mixed outcomes have no estimate either: the slope diverges or is not identified.
+    let mixed = sh.groups.iter().filter(|s| matches!(s.own, OwnEstimate::SlopeDiverges { .. } | OwnEstimate::SlopeNotIdentified)).count();
+    let within = if mixed == 1 { "In the one group whose outcomes are not all equal" } else { "In every group whose outcomes are not all equal" };
+    let slope_text = match sh.groups.iter().map(|s| s.own).find(|e| matches!(e, OwnEstimate::SlopeDiverges { .. } | OwnEstimate::SlopeNotIdentified)) {
+        Some(OwnEstimate::SlopeDiverges { ones_above }) => {
+            claims.push(Claim::SlopeSeparatesWithinGroups { ones_above });
+            format!(
+                " {within}, x separates the 0s from the 1s{}: every 1 lies at an x at least as {} as every 0’s. So glm’s slope runs off to {}∞ and its likelihood has no maximum (R prints huge numbers and a warning): no group has an estimate of its own, and none is drawn.",
+                if mixed == 1 { "" } else { " the same way" },
+                if ones_above { "large" } else { "small" },
+                if ones_above { "+" } else { "−" }
+            )
+        }
+        Some(OwnEstimate::SlopeNotIdentified) => {
+            claims.push(Claim::XConstantWithinGroups);
+            format!(" {within}, x takes one value only, so glm cannot tell the slope from the groups’ intercepts: no group has an intercept at x = 0 of its own, and none is drawn.")
+        }
+        _ => String::new(),
+    };
     info.explanation = format!(
-        "Hollow circles: each group’s own intercept from glm(y_bin ~ x + factor(group), binomial), no pooling. Filled circles: glmer’s conditional modes α̂ + b̂_g (what coef() prints); diamonds: the conditional means α̂ + E[b_g | y]; each arrow runs from a group’s own estimate to its mode. Dashed line: the intercept of glm(y_bin ~ x, binomial), complete pooling; grey line: glmer’s α̂. All are intercepts at x = 0. {arrows}{sep_text}"
+        "Hollow circles: each group’s own intercept from glm(y_bin ~ x + factor(group), binomial), no pooling. Filled circles: glmer’s conditional modes α̂ + b̂_g (what coef() prints); diamonds: the conditional means α̂ + E[b_g | y]; each solid arrow runs from a group’s own estimate to its mode. Dashed line: the intercept of glm(y_bin ~ x, binomial), complete pooling; grey line: glmer’s α̂. All are intercepts at x = 0. {arrows}{sep_text}{slope_text}"
     );
     info
 }
@@ -300,5 +339,30 @@ mod tests {
         for c in &claims {
             crate::surfaces::claims_check::check(c, &data, &report).unwrap_or_else(|e| panic!("{e}: {c:?}"));
         }
+    }
+
+    #[test]
+    fn x_separating_the_mixed_group_leaves_no_group_an_estimate_and_the_caption_says_why() {
+        // tests/claims.rs's configuration: group 2 all 0, group 1's two rows 1000 apart from it; within
+        // group 1 x puts the 1 above the 0, so glm's slope diverges (the general engine stopped at ≈ −40,000).
+        let (data, report) = fitted(serde_json::json!({
+            "preset": "custom", "seed": 95, "groups": 2, "n": 2, "thresholds": [0.5016008706874255, 1.0],
+            "y_coef": 1.0, "spacing": 1000.0, "center": true, "nagq": 26
+        }));
+        let sh = shrinkage(&GroupedData::new(&data), &report).unwrap();
+        assert_eq!(sh.groups[1].own, OwnEstimate::AllEqual { value: 0 });
+        assert!(matches!(sh.groups[0].own, OwnEstimate::SlopeDiverges { .. }), "{:?}", sh.groups[0].own);
+        assert!(sh.groups.iter().all(|s| s.no_pooling.is_none()));
+        let mut claims = Vec::new();
+        let info = describe_shrinkage(Ok(&sh), &mut claims);
+        assert!(info.explanation.contains("In the one group whose outcomes are not all equal, x separates the 0s from the 1s"), "{}", info.explanation);
+        assert!(!info.explanation.contains("the fit without"), "{}", info.explanation);
+        assert!(claims.iter().any(|c| matches!(c, Claim::SlopeSeparatesWithinGroups { .. })));
+        for c in &claims {
+            crate::surfaces::claims_check::check(c, &data, &report).unwrap_or_else(|e| panic!("{e}: {c:?}"));
+        }
+        // The opposite direction is false for these rows.
+        let Some(Claim::SlopeSeparatesWithinGroups { ones_above }) = claims.iter().find(|c| matches!(c, Claim::SlopeSeparatesWithinGroups { .. })).cloned() else { unreachable!() };
+        assert!(crate::surfaces::claims_check::check(&Claim::SlopeSeparatesWithinGroups { ones_above: !ones_above }, &data, &report).is_err());
     }
 }
