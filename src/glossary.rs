@@ -90,7 +90,7 @@ pub const GLOSSARY: &[Term] = &[
     Term {
         term: "ICC",
         id: "icc",
-        definition: "The latent-scale intraclass correlation σ_b² / (σ_b² + c), the share of the variance on the link's scale that lies between groups, where c is the variance of the observations around their group on that scale: π²/3 for the logit link, 1 for probit, π²/6 for cloglog and, for a Poisson count with the log link, ln(1 + 1/λ) with λ = exp(β₀ + σ_b²/2) (the lognormal approximation of Nakagawa, Johnson and Schielzeth, 2017).",
+        definition: "The latent-scale intraclass correlation σ_b² / (σ_b² + c), the share of the variance on the link's scale that lies between groups, where c is the variance of the observations around their group on that scale: π²/3 for the logit link, 1 for probit, π²/6 for cloglog and, for a Poisson count with the log link, ln(1 + 1/λ), where λ = exp(α + σ_b²/2) is the mean count over groups at x = 0 and α the fixed intercept (the lognormal approximation of Nakagawa, Johnson and Schielzeth, 2017).",
     },
     Term {
         term: "singular fit",

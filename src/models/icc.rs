@@ -47,11 +47,18 @@ mod tests {
     fn icc_matches_r() {
         let s = 1.055193;
         let close = |a: Option<f64>, b: f64| (a.unwrap() - b).abs() < 1e-14;
-        assert!(close(latent_icc(FamilyLink::BinomialLogit, s, 0.0), 0.25286311763102282));
-        assert!(close(latent_icc(FamilyLink::BinomialProbit, s, 0.0), 0.52683603089789377));
-        assert!(close(latent_icc(FamilyLink::BinomialCloglog, s, 0.0), 0.40365641556940274));
-        assert!(close(latent_icc(FamilyLink::PoissonLog, 0.8, 0.4), 0.61740659408997134));
-        assert!(close(latent_icc(FamilyLink::PoissonLog, 1.3, -1.2), 0.65597485267373179));
+        assert!(close(latent_icc(FamilyLink::BinomialLogit, s, 0.0), 0.252_863_117_631_022_8));
+        assert!(close(latent_icc(FamilyLink::BinomialProbit, s, 0.0), 0.526_836_030_897_893_8));
+        assert!(close(latent_icc(FamilyLink::BinomialCloglog, s, 0.0), 0.403_656_415_569_402_7));
+        assert!(close(latent_icc(FamilyLink::PoissonLog, 0.8, 0.4), 0.617_406_594_089_971_3));
+        assert!(close(latent_icc(FamilyLink::PoissonLog, 1.3, -1.2), 0.655_974_852_673_731_8));
+        // The observation-level variances c themselves (R: pi^2/3, pi^2/6, log(1 + 1/exp(b0 + s^2/2))).
+        let c = |f, s, b0| latent_residual_variance(f, s, b0);
+        assert!((c(FamilyLink::BinomialLogit, s, 0.0) - 3.289_868_133_696_453).abs() < 1e-15);
+        assert_eq!(c(FamilyLink::BinomialProbit, s, 0.0), 1.0);
+        assert!((c(FamilyLink::BinomialCloglog, s, 0.0) - 1.644_934_066_848_226_4).abs() < 1e-15);
+        assert!((c(FamilyLink::PoissonLog, 0.8, 0.4) - 0.396_594_046_980_224_4).abs() < 1e-15);
+        assert!((c(FamilyLink::PoissonLog, 1.3, -1.2) - 0.886_318_273_652_741_3).abs() < 1e-15);
         // A singular fit: no variance between groups.
         assert_eq!(latent_icc(FamilyLink::BinomialLogit, 0.0, 0.0), Some(0.0));
         assert_eq!(latent_icc(FamilyLink::BinomialLogit, f64::NAN, 0.0), None);

@@ -539,7 +539,8 @@ fn mixed_groups(data: &Dataset) -> Vec<(usize, Vec<usize>)> {
 
 /// Each group's own intercept in `glm(y_bin ~ x + factor(group), binomial)`: the groups that have one by
 /// [`own_estimates`] (the rule figure 9 reads), their values refitted by the lesson's glm to those groups
-/// alone (figure 9's come from the general engine's per-group GLM); None for the others.
+/// alone, with x centred within each group (figure 9's come from the general engine's per-group GLM on the
+/// raw x); None for the others.
 fn own_intercepts(data: &Dataset) -> Result<Vec<Option<f64>>, String> {
     let own = own_estimates(&split_by_group(data));
     let keep: Vec<usize> = (0..data.n_groups()).filter(|&g| own[g].is_finite()).collect();
@@ -547,17 +548,22 @@ fn own_intercepts(data: &Dataset) -> Result<Vec<Option<f64>>, String> {
     if keep.is_empty() {
         return Ok(out);
     }
+    // x centred within each group, x_i − x̄_g: the same model (γ_g = γ'_g − β·x̄_g), and a well-scaled one
+    // when the groups' x lie thousands apart (spacing ±1000).
+    let members = data.group_members();
+    let centre: Vec<f64> = members.iter().map(|r| r.iter().map(|&i| data.x[i]).sum::<f64>() / r.len().max(1) as f64).collect();
     let rows: Vec<usize> = (0..data.n_obs()).filter(|&i| keep.contains(&data.group[i])).collect();
     let sub = Dataset {
         group: rows.iter().map(|&i| keep.iter().position(|&g| g == data.group[i]).unwrap_or(0)).collect(),
         group_labels: keep.iter().map(|&g| data.group_labels[g].clone()).collect(),
-        x: rows.iter().map(|&i| data.x[i]).collect(),
+        x: rows.iter().map(|&i| data.x[i] - centre[data.group[i]]).collect(),
         y: None,
         y_bin: rows.iter().map(|&i| data.y_bin[i]).collect(),
     };
     let fit = crate::models::glm::glm(&sub, keep.len() > 1).map_err(|e| e.to_string())?;
+    let beta = fit.coef[1];
     for (k, &g) in keep.iter().enumerate() {
-        out[g] = Some(fit.coef[0] + if k == 0 { 0.0 } else { fit.coef[1 + k] });
+        out[g] = Some(fit.coef[0] + if k == 0 { 0.0 } else { fit.coef[1 + k] } - beta * centre[g]);
     }
     Ok(out)
 }
