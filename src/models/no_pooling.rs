@@ -25,7 +25,8 @@ use super::logistic::kernel::Group;
 
 /// Whether a group has a finite no-pooling intercept, and if not, why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+/// Externally tagged (serde's default): the scene travels through postcard, which has no internal tags.
+#[serde(rename_all = "snake_case")]
 pub enum OwnEstimate {
     /// The group's outcomes are mixed and the fit on such groups has a maximum: γ_g is finite.
     Finite,

@@ -217,9 +217,12 @@ pub(crate) fn describe_shrinkage(sh: Result<&Shrinkage, String>, claims: &mut Ve
         "No group has an estimate of its own here, so there are no solid arrows.".to_string()
     } else if not_shrunk.is_empty() {
         format!(
-            "{} of the {with_own} solid arrows point{} toward glmer’s α̂: the random intercept pulls each group’s estimate toward the others, the more so the fewer and the less telling its outcomes.",
-            if with_own == 1 { "The one" } else { "All" },
-            if with_own == 1 { "s" } else { "" }
+            "{} toward glmer’s α̂: the random intercept pulls each group’s estimate toward the others, the more so the fewer and the less telling its outcomes.",
+            match with_own {
+                1 => "The one solid arrow points".to_string(),
+                2 => "Both solid arrows point".to_string(),
+                n => format!("All {n} solid arrows point"),
+            }
         )
     } else {
         format!(
