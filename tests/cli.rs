@@ -209,7 +209,7 @@ fn r_code_prints_the_script() {
 #[test]
 fn bad_render_and_r_code_options_are_one_line_and_exit_code_2() {
     for args in [
-        vec!["render", "--figure", "9"],
+        vec!["render", "--figure", "10"],
         vec!["render", "--figure", "x"],
         vec!["render"],
         vec!["render", "--figure", "1", "--format", "gif"],
