@@ -163,6 +163,27 @@ pub enum Claim {
         modes_zero: usize,
         modes_above: usize,
     },
+    // Figure 9 (shrinkage) and the ICC card.
+    /// Group `group`'s intercepts at x = 0, printed with `decimals` decimals: its own in
+    /// `glm(y_bin ~ x + factor(group), binomial)` (`no_pooling`; None: it has none, its outcomes being all
+    /// equal, and the others' are from the fit without such groups), glmm_agq's α̂ + b̂_g (`mode`) and
+    /// α̂ + E[b_g | y] (`mean`).
+    ShrinkageIntercepts { group: usize, no_pooling: Option<f64>, mode: f64, mean: f64, decimals: usize },
+    /// There is at least one group whose outcomes are not all equal, and within every such group x separates
+    /// them the same way: every 1 lies at an x at least as large as every 0's (`ones_above`), or at most as
+    /// large. So the no-pooling glm's slope runs off to ±∞ ([`crate::models::no_pooling`]).
+    SlopeSeparatesWithinGroups { ones_above: bool },
+    /// There is at least one group whose outcomes are not all equal, and x is constant within every such
+    /// group: the no-pooling glm's slope is not identified.
+    XConstantWithinGroups,
+    /// The intercept of `glm(y_bin ~ x, binomial)` is `value`, printed with `decimals` decimals.
+    PooledIntercept { value: f64, decimals: usize },
+    /// Group `group`'s conditional mode α̂ + b̂_g lies closer to glmm_agq's α̂ than its own no-pooling
+    /// intercept (`closer`), or not.
+    ModeCloserToAlpha { group: usize, closer: bool },
+    /// The latent-scale ICC of `model`, σ_b² / (σ_b² + π²/3) for the logit link, printed with `decimals`
+    /// decimals, is `value`.
+    LatentIcc { model: ModelKey, value: f64, decimals: usize },
 }
 
 /// Parameters (α, β, σ) at which a figure's claim about the random effects' posterior is made.

@@ -88,6 +88,11 @@ pub const GLOSSARY: &[Term] = &[
         definition: "Averaged over the distribution of the groups: the probability for a randomly chosen group, ∫ logistic(α + βx + b) N(b; 0, σ_b²) db, whose curve is flatter than that of a typical group (b_g = 0).",
     },
     Term {
+        term: "ICC",
+        id: "icc",
+        definition: "The latent-scale intraclass correlation σ_b² / (σ_b² + c), the share of the variance on the link's scale that lies between groups, where c is the variance of the observations around their group on that scale: π²/3 for the logit link, 1 for probit, π²/6 for cloglog and, for a Poisson count with the log link, ln(1 + 1/λ), where λ = exp(α + σ_b²/2) is the mean count over groups at x = 0 and α the fixed intercept (the lognormal approximation of Nakagawa, Johnson and Schielzeth, 2017).",
+    },
+    Term {
         term: "singular fit",
         id: "singular-fit",
         definition: "A fit whose σ_b is estimated as 0: the data show no variation between groups beyond chance, so every b_g is 0.",

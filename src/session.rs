@@ -303,9 +303,10 @@ mod tests {
         assert_eq!(figure_id(1).unwrap(), FigureId::LinearFits);
         assert_eq!(figure_id(6).unwrap(), FigureId::BernoulliPart);
         assert_eq!(
-            figure_id(9).unwrap_err().to_string(),
-            "figure must be a figure number from 1 to 8, but it is 9."
+            figure_id(10).unwrap_err().to_string(),
+            "figure must be a figure number from 1 to 9, but it is 10."
         );
+        assert_eq!(figure_id(9).unwrap(), FigureId::Shrinkage);
         assert!(figure_id(0).is_err());
     }
 

@@ -61,7 +61,7 @@ pub const MAX_NOTICE_CHARS: usize = 240;
 /// Longest piece of the link quoted in a notice, in characters.
 const MAX_ECHO_CHARS: usize = 40;
 
-/// One panel of the page: a figure (1–8, figure 8 with its α handle), the results table, or the guided
+/// One panel of the page: a figure (1–9, figure 8 with its α handle), the results table, or the guided
 /// tour (its steps, each setting the embedded view's own state).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Panel {
@@ -71,13 +71,13 @@ pub enum Panel {
 }
 
 /// How a notice names the panels a link may list.
-const PANEL_NAMES: &str = "panels are 1 to 8, table and tour";
+const PANEL_NAMES: &str = "panels are 1 to 9, table and tour";
 
 impl Panel {
     /// Every panel: figures 1–6 and the table (the embed view's panels before the lesson's path was
     /// added, in their order, so an old link without `panels` shows them first), then figures 7–8 and
     /// the tour.
-    pub const ALL: [Panel; 10] = [
+    pub const ALL: [Panel; 11] = [
         Panel::Figure(FigureId::LinearFits),
         Panel::Figure(FigureId::LogisticFits),
         Panel::Figure(FigureId::JointContour),
@@ -87,6 +87,7 @@ impl Panel {
         Panel::Table,
         Panel::Figure(FigureId::Posteriors),
         Panel::Figure(FigureId::AlphaProfile),
+        Panel::Figure(FigureId::Shrinkage),
         Panel::Tour,
     ];
 
@@ -637,14 +638,14 @@ mod tests {
 
     #[test]
     fn view_keys() {
-        let s = parse_hash("?embed&panels=2,3,table,2,9,x&pair=2,1&dark=1");
+        let s = parse_hash("?embed&panels=2,3,table,2,0,x&pair=2,1&dark=1");
         assert!(s.view.embed);
         assert_eq!(s.view.panels, vec![Panel::Figure(FigureId::LogisticFits), Panel::Figure(FigureId::JointContour), Panel::Table]);
         assert_eq!(s.view.pair, Some((1, 0)));
         assert_eq!(s.view.theme, Some(Theme::Dark));
         assert_eq!(s.notices.len(), 1, "{:?}", s.notices);
-        assert!(s.notices[0].contains("\"9\", \"x\""), "{}", s.notices[0]);
-        assert!(s.notices[0].contains("1 to 8, table and tour"), "{}", s.notices[0]);
+        assert!(s.notices[0].contains("\"0\", \"x\""), "{}", s.notices[0]);
+        assert!(s.notices[0].contains("1 to 9, table and tour"), "{}", s.notices[0]);
 
         // The lesson's panels: figures 7 and 8 and the tour, in the link's order, and back.
         let s = parse_hash("?embed=1&panels=TOUR,8,7");
@@ -655,7 +656,7 @@ mod tests {
         assert!(s.notices.is_empty(), "{:?}", s.notices);
         assert!(to_hash_with_view(&s.params, &s.view).ends_with("&embed=1&panels=tour,8,7"));
 
-        let s = parse_hash("#groups=3&pair=1,4&panels=9&embed=2&dark=auto");
+        let s = parse_hash("#groups=3&pair=1,4&panels=0&embed=2&dark=auto");
         assert_eq!(s.view, ViewState::default());
         assert_eq!(s.notices.len(), 3, "{:?}", s.notices);
         let s = parse_hash("#groups=1&pair=1,2");

@@ -209,7 +209,7 @@ fn r_code_prints_the_script() {
 #[test]
 fn bad_render_and_r_code_options_are_one_line_and_exit_code_2() {
     for args in [
-        vec!["render", "--figure", "9"],
+        vec!["render", "--figure", "10"],
         vec!["render", "--figure", "x"],
         vec!["render"],
         vec!["render", "--figure", "1", "--format", "gif"],
@@ -227,8 +227,8 @@ fn bad_render_and_r_code_options_are_one_line_and_exit_code_2() {
         assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
         assert!(stderr.starts_with("glmm-demo: ") && !stderr.contains("panicked"), "{stderr}");
     }
-    let (_, _, stderr) = glmm_demo(&["render", "--figure", "9"]);
-    assert!(stderr.contains("--figure") && stderr.contains("1 to 8") && stderr.contains('9'), "{stderr}");
+    let (_, _, stderr) = glmm_demo(&["render", "--figure", "10"]);
+    assert!(stderr.contains("--figure") && stderr.contains("1 to 9") && stderr.contains("10"), "{stderr}");
 }
 
 /// Every subcommand explains itself: a one-line description, then each option with its range and default.
@@ -288,7 +288,7 @@ fn usage_errors_are_one_sentence() {
         ),
         (&[], "glmm-demo: a command is needed: simulate, fit, text, render, r-code, bench or replicate (glmm-demo --help)."),
         (&["render"], "glmm-demo: render needs --figure <N> (glmm-demo render --help)."),
-        (&["render", "--figure", "9"], "glmm-demo: --figure takes a figure number from 1 to 8, but it is \"9\"."),
+        (&["render", "--figure", "10"], "glmm-demo: --figure takes a figure number from 1 to 9, but it is \"10\"."),
         (&["render", "--figure", "1", "--format", "gif"], "glmm-demo: --format takes svg or png, but it is \"gif\"."),
         (&["render", "--figure", "1", "--width", "-5"], "glmm-demo: --width takes a whole number of pixels, but it is \"-5\"."),
         (&["bench", "--runs", "x"], "glmm-demo: --runs takes a whole number of repetitions (0: automatic), but it is \"x\"."),

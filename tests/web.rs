@@ -132,7 +132,7 @@ fn draw_sizes_the_canvas_by_the_pixel_ratio_and_returns_the_mapping() {
         assert_eq!(Array::from(&get(&m, "data")).length(), 4);
     }
     let e = d.draw(0, canvas, 1.0).unwrap_err();
-    assert_eq!(message(e), "figure must be a figure number from 1 to 8, but it is 0.");
+    assert_eq!(message(e), "figure must be a figure number from 1 to 9, but it is 0.");
 }
 
 #[wasm_bindgen_test]

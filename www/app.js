@@ -36,7 +36,7 @@ import { Replications } from './replications.js';
 const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
 
-const PANELS = ['1', '2', '3', '4', '5', '6', 'table', '7', '8', 'tour'];
+const PANELS = ['1', '2', '3', '4', '5', '6', 'table', '7', '8', '9', 'tour'];
 
 // ---------------------------------------------------------------------------------------------------------
 // State

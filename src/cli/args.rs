@@ -203,7 +203,7 @@ pub enum ImageFormat {
 /// `glmm-demo render`.
 #[derive(Debug, Clone, PartialEq, Args)]
 pub struct RenderArgs {
-    /// The figure, by its number on the page [1–8]
+    /// The figure, by its number on the page [1–9]
     #[arg(long, value_name = "N", value_parser = figure)]
     pub figure: FigureId,
     /// The image format

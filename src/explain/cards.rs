@@ -19,7 +19,28 @@ fn failed_card(w: &mut Writer, id: &str, label: String, model: ModelKey) -> Card
 
 /// The cards, in the page's order.
 pub fn cards(w: &mut Writer) -> Vec<Card> {
-    vec![modes_card(w), means_card(w), lmm_card(w)]
+    vec![modes_card(w), means_card(w), lmm_card(w), icc_card(w)]
+}
+
+/// Decimals of the ICC card.
+pub const ICC_DECIMALS: usize = 3;
+
+/// The latent-scale ICC of glmer's fit, σ_b² / (σ_b² + π²/3) for the logit link ([`crate::models::icc`]).
+fn icc_card(w: &mut Writer) -> Card {
+    let label = format!("{}: latent-scale <strong>ICC</strong>", w.agq_name());
+    let Some(fit) = w.report.glmm_agq.fit() else { return failed_card(w, "icc", label, ModelKey::GlmmAgq) };
+    let (sigma, intercept) = (fit.sigma_b, fit.fixef.first().copied().unwrap_or(0.0));
+    let Some(icc) = crate::models::icc::latent_icc(crate::models::glmm::FamilyLink::BinomialLogit, sigma, intercept) else {
+        return Card { id: "icc".into(), label, value: "—".into(), exact: None, foot: "σ_b is not a number.".into(), tone: Tone::Neutral };
+    };
+    w.claims.push(crate::claims::Claim::LatentIcc { model: ModelKey::GlmmAgq, value: icc, decimals: ICC_DECIMALS });
+    let foot = format!(
+        "the latent-scale ICC, <var>σ</var><sub>b</sub>² / (<var>σ</var><sub>b</sub>² + π²/3) with <var>σ</var><sub>b</sub> = {}: the share of \
+         the variance on the log-odds scale that lies between groups (π²/3 is the variance of the logistic \
+         distribution behind the logit link)",
+        fixed(sigma, 4)
+    );
+    Card { id: "icc".into(), label, value: fixed(icc, ICC_DECIMALS), exact: Some(icc), foot, tone: Tone::Neutral }
 }
 
 fn modes_card(w: &mut Writer) -> Card {

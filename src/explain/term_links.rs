@@ -17,6 +17,7 @@ pub const TERM_WORDS: &[(&str, &str)] = &[
     ("singular", "singular-fit"),
     ("opt1", "opt1"),
     ("opt2", "opt2"),
+    ("latent-scale ICC", "icc"),
 ];
 
 /// Elements whose text is never linked.

@@ -66,6 +66,14 @@ pub(crate) fn draw_marker_px<DB: DrawingBackend>(
 ) -> Result<()> {
     match shape {
         Shape::Circle => area.draw(&Circle::new((x, y), r, style))?,
+        // plotters' TriangleMarker is always filled: a hollow one is drawn as its outline.
+        Shape::Triangle if !style.filled => {
+            let q = f64::from(r + 1);
+            let (cx, cy) = (f64::from(x), f64::from(y));
+            let pt = |dx: f64, dy: f64| ((cx + dx * q).round() as i32, (cy + dy * q).round() as i32);
+            let (a, b, c) = (pt(0.0, -1.0), pt(0.866, 0.5), pt(-0.866, 0.5));
+            area.draw(&PathElement::new(vec![a, b, c, a], style))?
+        }
         Shape::Triangle => area.draw(&TriangleMarker::new((x, y), r + 1, style))?,
         Shape::Square => {
             let q = (r as f64 * 0.85).round() as i32;

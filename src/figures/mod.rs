@@ -21,6 +21,7 @@ mod png;
 mod posteriors;
 mod random_effects_part;
 pub mod replications;
+mod shrinkage;
 mod style;
 
 use plotters::drawing::DrawingAreaErrorKind;
@@ -49,6 +50,8 @@ pub enum FigureId {
     Posteriors = 7,
     /// 8. The log marginal likelihood and the log height of the joint peak against α.
     AlphaProfile = 8,
+    /// 9. Each group's intercept alone (glm + group), glmer's mode and mean, and the complete-pooling line.
+    Shrinkage = 9,
 }
 
 impl FigureId {
@@ -63,10 +66,10 @@ impl FigureId {
     ];
 
     /// The figures of the lesson's path (issue 11), after the six.
-    pub const LESSON: [FigureId; 2] = [FigureId::Posteriors, FigureId::AlphaProfile];
+    pub const LESSON: [FigureId; 3] = [FigureId::Posteriors, FigureId::AlphaProfile, FigureId::Shrinkage];
 
     /// The highest figure number.
-    pub const LAST: u8 = 8;
+    pub const LAST: u8 = 9;
 
     /// 1–8.
     pub fn number(self) -> u8 {
@@ -131,6 +134,7 @@ pub fn draw<DB: DrawingBackend>(
         FigureId::BernoulliPart => bernoulli_part::draw(root, scene),
         FigureId::Posteriors => posteriors::draw(root, scene),
         FigureId::AlphaProfile => alpha_profile::draw(root, scene),
+        FigureId::Shrinkage => shrinkage::draw(root, scene),
     }
 }
 

@@ -12,6 +12,8 @@
 
 use crate::claims::{AtParams, Claim, ModelKey, Summed};
 use crate::data::Dataset;
+use crate::models::logistic::kernel::split_by_group;
+use crate::models::no_pooling::own_estimates;
 use crate::report::{FitReport, GlmmFit};
 
 /// Simpson intervals of each posterior integral.
@@ -401,6 +403,72 @@ pub fn check(claim: &Claim, data: &Dataset, report: &FitReport) -> Result<(), St
                 .then_some(())
                 .ok_or_else(|| format!("at α = {alpha} the {summed:?} sum to {total:e}, not zero"))
         }
+        // Figure 9: shrinkage. The no-pooling intercepts by the lesson's own glm on the groups whose outcomes
+        // are not all equal (the figure's come from the general engine's per-group GLM).
+        Claim::ShrinkageIntercepts { group, no_pooling, mode, mean, decimals } => {
+            group_ok(data, *group)?;
+            let own = own_intercepts(data)?;
+            match (no_pooling, own[*group]) {
+                (Some(v), r @ Some(_)) => expect("no-pooling intercept", *v, r, *decimals)?,
+                (None, None) => {}
+                (said, r) => return Err(format!("group {group}: the sentence says {said:?} of its own, recomputed {r:?}")),
+            }
+            let at = glmm_at(report)?;
+            let p = Posterior::new(data, *group, &at);
+            expect("α̂ + conditional mode", *mode, p.mode().map(|m| at.alpha + m), *decimals)?;
+            // σ_b = 0 (singular): b_g is 0 for certain, its mean too.
+            let m = if at.sigma > 0.0 { p.integrals().map(|(_, m)| at.alpha + m) } else { Some(at.alpha) };
+            expect("α̂ + conditional mean", *mean, m, *decimals)
+        }
+        // Read straight from the rows, without models::no_pooling's rule.
+        Claim::SlopeSeparatesWithinGroups { ones_above } => {
+            let mixed = mixed_groups(data);
+            if mixed.is_empty() {
+                return Err("no group has outcomes that are not all equal".into());
+            }
+            for (g, rows) in mixed {
+                let x_of = |v: f64| rows.iter().filter(move |&&i| data.y_bin[i] == v).map(|&i| data.x[i]);
+                let (zeros_max, zeros_min) = (x_of(0.0).fold(f64::NEG_INFINITY, f64::max), x_of(0.0).fold(f64::INFINITY, f64::min));
+                let (ones_max, ones_min) = (x_of(1.0).fold(f64::NEG_INFINITY, f64::max), x_of(1.0).fold(f64::INFINITY, f64::min));
+                let holds = if *ones_above { zeros_max <= ones_min } else { zeros_min >= ones_max };
+                if !holds {
+                    return Err(format!("group {g}: x does not separate its 0s and 1s with the 1s {}", if *ones_above { "above" } else { "below" }));
+                }
+            }
+            Ok(())
+        }
+        Claim::XConstantWithinGroups => {
+            let mixed = mixed_groups(data);
+            if mixed.is_empty() {
+                return Err("no group has outcomes that are not all equal".into());
+            }
+            match mixed.iter().find(|(_, rows)| rows.iter().any(|&i| data.x[i] != data.x[rows[0]])) {
+                Some((g, _)) => Err(format!("x varies within group {g}")),
+                None => Ok(()),
+            }
+        }
+        Claim::PooledIntercept { value, decimals } => {
+            let f = crate::models::glm::glm(data, false).map_err(|e| e.to_string())?;
+            expect("pooled intercept", *value, f.coef.first().copied(), *decimals)
+        }
+        Claim::ModeCloserToAlpha { group, closer } => {
+            group_ok(data, *group)?;
+            let own = own_intercepts(data)?[*group].ok_or("the group has no intercept of its own")?;
+            let at = glmm_at(report)?;
+            let mode = Posterior::new(data, *group, &at).mode().ok_or("the mode could not be recomputed")?;
+            ((mode.abs() < (own - at.alpha).abs()) == *closer)
+                .then_some(())
+                .ok_or_else(|| format!("group {group}: b̂ = {mode}, own − α̂ = {}, the text says closer = {closer}", own - at.alpha))
+        }
+        Claim::LatentIcc { model, value, decimals } => {
+            let s = match model {
+                ModelKey::GlmmAgq => glmm(report)?.sigma_b,
+                ModelKey::GlmmLaplace => report.glmm_laplace.fit().ok_or("glmer (Laplace) was not fitted")?.sigma_b,
+                _ => return Err(format!("{model:?} has no latent-scale ICC")),
+            };
+            let v = s * s / (s * s + std::f64::consts::PI.powi(2) / 3.0);
+            expect("latent-scale ICC", *value, Some(v), *decimals)
+        }
         Claim::JointModeInterior { .. } | Claim::JointModeAtBound { .. } => {
             let fit = report.joint_mode.fit().ok_or("the joint mode was not fitted")?;
             crate::models::logistic::joint_mode_check::check_joint_mode_claim(data, fit, claim)
@@ -460,6 +528,49 @@ fn glmm_at(report: &FitReport) -> Result<AtParams, String> {
 /// Σ_g log ∫ e^{f_g(z)} dz at `at`, by this file's own integrals.
 fn exact_loglik_at(data: &Dataset, at: &AtParams) -> Option<f64> {
     (0..data.n_groups()).try_fold(0.0, |t, g| Posterior::new(data, g, at).integrals().map(|(l, _)| t + l))
+}
+
+/// The groups whose outcomes are not all equal, with their rows.
+fn mixed_groups(data: &Dataset) -> Vec<(usize, Vec<usize>)> {
+    data.group_members()
+        .into_iter()
+        .enumerate()
+        .filter(|(_, rows)| {
+            let ones = rows.iter().filter(|&&i| data.y_bin[i] == 1.0).count();
+            ones > 0 && ones < rows.len()
+        })
+        .collect()
+}
+
+/// Each group's own intercept in `glm(y_bin ~ x + factor(group), binomial)`: the groups that have one by
+/// [`own_estimates`] (the rule figure 9 reads), their values refitted by the lesson's glm to those groups
+/// alone, with x centred within each group (figure 9's come from the general engine's per-group GLM on the
+/// raw x); None for the others.
+fn own_intercepts(data: &Dataset) -> Result<Vec<Option<f64>>, String> {
+    let own = own_estimates(&split_by_group(data));
+    let keep: Vec<usize> = (0..data.n_groups()).filter(|&g| own[g].is_finite()).collect();
+    let mut out = vec![None; data.n_groups()];
+    if keep.is_empty() {
+        return Ok(out);
+    }
+    // x centred within each group, x_i − x̄_g: the same model (γ_g = γ'_g − β·x̄_g), and a well-scaled one
+    // when the groups' x lie thousands apart (spacing ±1000).
+    let members = data.group_members();
+    let centre: Vec<f64> = members.iter().map(|r| r.iter().map(|&i| data.x[i]).sum::<f64>() / r.len().max(1) as f64).collect();
+    let rows: Vec<usize> = (0..data.n_obs()).filter(|&i| keep.contains(&data.group[i])).collect();
+    let sub = Dataset {
+        group: rows.iter().map(|&i| keep.iter().position(|&g| g == data.group[i]).unwrap_or(0)).collect(),
+        group_labels: keep.iter().map(|&g| data.group_labels[g].clone()).collect(),
+        x: rows.iter().map(|&i| data.x[i] - centre[data.group[i]]).collect(),
+        y: None,
+        y_bin: rows.iter().map(|&i| data.y_bin[i]).collect(),
+    };
+    let fit = crate::models::glm::glm(&sub, keep.len() > 1).map_err(|e| e.to_string())?;
+    let beta = fit.coef[1];
+    for (k, &g) in keep.iter().enumerate() {
+        out[g] = Some(fit.coef[0] + if k == 0 { 0.0 } else { fit.coef[1 + k] } - beta * centre[g]);
+    }
+    Ok(out)
 }
 
 /// Every figure claim of `claims` checked; the first failure, with its claim.

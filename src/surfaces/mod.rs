@@ -30,6 +30,7 @@ pub mod points;
 pub mod posteriors;
 pub mod own_descriptions;
 pub mod own_posteriors;
+pub mod shrinkage;
 
 use serde::{Deserialize, Serialize};
 
@@ -98,6 +99,9 @@ pub struct Scene {
     pub posteriors: Option<Posteriors>,
     /// Figure 8: ℓ(α) and the log height of the joint peak against α.
     pub alpha_profile: Option<alpha_profile::AlphaProfile>,
+    /// Figure 9: each group's intercept with no, partial and complete pooling.
+    #[serde(default)]
+    pub shrinkage: Option<shrinkage::Shrinkage>,
 }
 
 impl Scene {
@@ -367,8 +371,13 @@ pub fn build_scene_grouped(grouped: &GroupedData, report: &FitReport, opts: &Sce
         handle: None,
     });
     let lesson = lesson_descriptions::build_lesson(grouped, report, opts.pair);
-    let figures = figures.into_iter().chain(lesson.figures).collect();
+    let shrink = shrinkage::shrinkage(grouped, report);
+    let mut shrink_claims = Vec::new();
+    let mut f9 = shrinkage::describe_shrinkage(shrink.as_ref().map_err(|e| e.clone()), &mut shrink_claims);
+    f9.claims = shrink_claims;
+    let figures = figures.into_iter().chain(lesson.figures).chain([f9]).collect();
     Ok(Scene {
+        shrinkage: shrink.ok(),
         posteriors: lesson.posteriors,
         alpha_profile: lesson.alpha_profile,
         group_labels: data.group_labels.clone(),

@@ -498,7 +498,7 @@ fn fitted_curves_follow_the_fits() {
 #[test]
 fn figure_texts_carry_the_numbers() {
     let s = answer_scene();
-    assert_eq!(s.figures.len(), 8);
+    assert_eq!(s.figures.len(), 9);
     for (k, f) in s.figures.iter().enumerate() {
         assert_eq!(f.number as usize, k + 1);
         assert!(f.unavailable.is_none(), "figure {}: {:?}", f.number, f.unavailable);

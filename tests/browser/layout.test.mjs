@@ -131,7 +131,7 @@ test('the page at 360–1,400 px: nothing cut, canvases fill their panels, the l
       const r = await page.evaluate(inspect, 'main');
       assert.deepEqual(r.problems, [], `page at ${width}px`);
       checkFigures(r.figs, `page at ${width}px`);
-      assert.equal(r.figs.length, 8);
+      assert.equal(r.figs.length, 9);
       const twoUp = r.figs[0].top === r.figs[1].top;
       assert.equal(twoUp, r.figs[0].row >= TWO_UP, `page at ${width}px: figures 1 and 2 ${twoUp ? 'side by side' : 'stacked'} in ${r.figs[0].row}px`);
       const order = await page.evaluate(() => {

@@ -151,7 +151,7 @@ test('HiDPI: canvases are sized CSS × devicePixelRatio', async () => {
   try {
     const sizes = await page.evaluate(() => [...document.querySelectorAll('figure.fig[data-figure] canvas')]
       .map((c) => [c.width, c.height, c.clientWidth, c.clientHeight]));
-    assert.equal(sizes.length, 8); // figures 1–6 and the lesson's 7–8
+    assert.equal(sizes.length, 9); // figures 1–6 and the lesson's 7–9
     for (const [w, h, cw, ch] of sizes) {
       assert.equal(w, Math.round(cw * 2));
       assert.equal(h, Math.round(ch * 2));
