@@ -219,6 +219,13 @@ pub fn preset_hint(preset: &str) -> std::result::Result<String, JsError> {
     Ok(crate::explain::presets::preset_hint(p))
 }
 
+/// What a screen reader says for a slider's value ([`Params::slider_text`]): `param` the parameter's name,
+/// `group` (0-based) for a group's threshold.
+#[wasm_bindgen]
+pub fn slider_text(param: &str, value: f64, group: Option<usize>) -> String {
+    Params::slider_text(param, value, group)
+}
+
 /// The table's models in order, `[{key, label}]`, for the "Rows in the table" switches
 /// ([`crate::explain::table::model_toggles`]).
 #[wasm_bindgen]
@@ -255,6 +262,11 @@ impl Demo {
     /// The current parameters.
     pub fn params(&self) -> std::result::Result<JsValue, JsError> {
         to_js(self.session.current_params())
+    }
+
+    /// The stem of a downloaded file's name for the current parameters ([`Params::file_stem`]).
+    pub fn file_stem(&self) -> String {
+        self.session.current_params().file_stem()
     }
 
     /// Every model's fit (the JSON of `glmm-demo fit`), or null before the first `set()`.

@@ -282,11 +282,7 @@ pub fn r_script(params: &Params) -> String {
 }
 
 fn preset_name(p: &Params) -> &'static str {
-    match p.preset {
-        crate::data::Preset::Answer => "answer",
-        crate::data::Preset::Question => "question",
-        crate::data::Preset::Custom => "custom",
-    }
+    crate::params::table::preset_token(p.preset)
 }
 
 /// The shortest decimal that reads back as `x` in Rust (for comments only: R may misread some of them).

@@ -74,7 +74,6 @@ const engine = new Engine({
 
 const figures = new Figures(document, {
   getDemo: () => engine.demo,
-  getParams: () => app.params,
   onNotice: (text, kind) => showNotice(text, kind),
 });
 
@@ -463,15 +462,12 @@ function setValue(input, value) {
   if (input.type === 'range') input.setAttribute('aria-valuetext', valueText(input, value));
 }
 
-/** What a screen reader says for a slider's value. */
+/** What a screen reader says for a slider's value (Rust's sentence; the bare number before the core loads). */
 function valueText(input, value) {
-  const p = input.dataset.param;
-  if (input.dataset.group !== undefined) return `threshold ${Number(value).toFixed(2)} for group ${Number(input.dataset.group) + 1}`;
-  if (p === 'groups') return `${value} group${Number(value) === 1 ? '' : 's'}`;
-  if (p === 'n') return `${value} observations per group`;
-  if (p === 'nagq') return Number(value) === 1 ? '1 node, the Laplace approximation' : `${value} quadrature nodes`;
-  if (p === 'seed') return `seed ${value}`;
-  return String(value);
+  const core = engine.core;
+  if (!core) return String(value);
+  const group = input.dataset.group === undefined ? undefined : Number(input.dataset.group);
+  return core.slider_text(group === undefined ? input.dataset.param : 'threshold', Number(value), group);
 }
 
 function syncControls(p) {
@@ -709,11 +705,11 @@ function wire() {
   $('#open-rcode').addEventListener('click', openRCode);
   $('#export-csv').addEventListener('click', () => {
     try {
-      download(`${stem(app.params)}-data.csv`, new Blob([api.csv()], { type: 'text/csv' }));
+      download(`${stem(engine.demo)}-data.csv`, new Blob([api.csv()], { type: 'text/csv' }));
     } catch (e) { showNotice(messageOf(e), 'error'); }
   });
   $('#export-json').addEventListener('click', () => {
-    download(`${stem(app.params)}-results.json`, new Blob([api.json()], { type: 'application/json' }));
+    download(`${stem(engine.demo)}-results.json`, new Blob([api.json()], { type: 'application/json' }));
   });
   $('#embed-panels').addEventListener('change', updateEmbedDialog);
   for (const [button, field] of [['#copy-iframe', '#embed-iframe'], ['#copy-element', '#embed-element'], ['#copy-embed-link', '#embed-link']]) {
@@ -724,7 +720,7 @@ function wire() {
   }
   $('#copy-rcode').addEventListener('click', (ev) => copyText($('#rcode-text').textContent, ev.currentTarget));
   $('#download-rcode').addEventListener('click', () => {
-    download(`${stem(app.params)}.R`, new Blob([$('#rcode-text').textContent], { type: 'text/plain' }));
+    download(`${stem(engine.demo)}.R`, new Blob([$('#rcode-text').textContent], { type: 'text/plain' }));
   });
   for (const d of $$('dialog')) {
     for (const b of $$('[data-close]', d)) b.addEventListener('click', () => d.close());

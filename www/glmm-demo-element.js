@@ -129,7 +129,6 @@ class GlmmDemoElement extends HTMLElement {
     layoutPanels(this.grid, panels, figureFor, sections);
     this.figures = new Figures(this.shadowRoot, {
       getDemo: () => this.engine.demo,
-      getParams: () => this._params,
       onNotice: (t) => this.showNotice(t),
       idPrefix: `gd${this.uid}`,
     });

@@ -108,25 +108,25 @@ export function download(name, blob) {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-/** A short file-name stem for the current parameters, e.g. "glmm-demo-answer-seed1". */
-export function stem(params) {
-  if (!params) return 'glmm-demo';
-  const base = params.preset === 'custom' ? `g${params.groups}-n${params.n}` : params.preset;
-  return `glmm-demo-${base}-seed${params.seed}`;
+/** The file-name stem Rust writes for the Demo's parameters, e.g. "glmm-demo-answer-seed1". */
+export function stem(demo) {
+  try {
+    return demo.file_stem();
+  } catch {
+    return 'glmm-demo'; // no Demo yet (or one being recovered)
+  }
 }
 
 /**
  * The figures under `root` (elements `figure.fig[data-figure]`): builds their contents once, draws them
  * with a Demo, keeps their text descriptions current.
  *   getDemo()         the Demo to draw with (may change after a recovery)
- *   getParams()       the current parameters (for file names)
  *   onNotice(text, kind)
  */
 export class Figures {
-  constructor(root, { getDemo, getParams, onNotice, idPrefix = 'fig' }) {
+  constructor(root, { getDemo, onNotice, idPrefix = 'fig' }) {
     this.root = root;
     this.getDemo = getDemo;
-    this.getParams = getParams;
     this.onNotice = onNotice || (() => {});
     this.idPrefix = idPrefix;
     this.mappings = new Map();
@@ -346,7 +346,7 @@ export class Figures {
   /** The download's name without extension, e.g. "glmm-demo-answer-seed1-figure2-logistic-fits". */
   fileName(n) {
     const name = this.infos.get(n)?.file_name;
-    return `${stem(this.getParams())}-figure${n}${name ? `-${name}` : ''}`;
+    return `${stem(this.getDemo())}-figure${n}${name ? `-${name}` : ''}`;
   }
 
   exportSvg(n) {

@@ -131,6 +131,31 @@ impl Params {
         FitOptions { nagq: self.nagq, ..FitOptions::default() }
     }
 
+    /// The stem of a downloaded file's name: `glmm-demo-answer-seed1`, or `glmm-demo-g5-n200-seed3` for
+    /// custom settings.
+    pub fn file_stem(&self) -> String {
+        let base = match self.sim.preset {
+            Preset::Custom => format!("g{}-n{}", self.sim.groups, self.sim.n),
+            p => table::preset_token(p).to_string(),
+        };
+        format!("glmm-demo-{base}-seed{}", self.sim.seed)
+    }
+
+    /// What a screen reader says for a slider's value: `param` the parameter's name (`threshold` with
+    /// `group`, 0-based, for a group's threshold).
+    pub fn slider_text(param: &str, value: f64, group: Option<usize>) -> String {
+        let whole = value.round() as i64;
+        match (param, group) {
+            (_, Some(g)) => format!("threshold {value:.2} for group {}", g + 1),
+            ("groups", _) => format!("{whole} group{}", if whole == 1 { "" } else { "s" }),
+            ("n", _) => format!("{whole} observations per group"),
+            ("nagq", _) if whole == 1 => "1 node, the Laplace approximation".into(),
+            ("nagq", _) => format!("{whole} quadrature nodes"),
+            ("seed", _) => format!("seed {whole}"),
+            _ => table::shortest(value),
+        }
+    }
+
     /// Whether the data parameters equal those of `preset` (the label itself is not compared).
     pub fn matches_preset(&self, preset: Preset) -> bool {
         preset != Preset::Custom && SimConfig { preset, ..self.sim.clone() } == SimConfig::preset(preset)
@@ -295,6 +320,21 @@ fn parse_thresholds(v: &Value, groups: usize) -> Result<Vec<f64>> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn file_stems_and_slider_texts() {
+        assert_eq!(Params::default().file_stem(), "glmm-demo-answer-seed1");
+        let p = Params::default().merge(&json!({"groups": 5, "n": 40, "seed": 7})).unwrap();
+        assert_eq!(p.file_stem(), "glmm-demo-g5-n40-seed7");
+        assert_eq!(Params::slider_text("threshold", 0.5, Some(1)), "threshold 0.50 for group 2");
+        assert_eq!(Params::slider_text("groups", 1.0, None), "1 group");
+        assert_eq!(Params::slider_text("groups", 5.0, None), "5 groups");
+        assert_eq!(Params::slider_text("n", 200.0, None), "200 observations per group");
+        assert_eq!(Params::slider_text("nagq", 1.0, None), "1 node, the Laplace approximation");
+        assert_eq!(Params::slider_text("nagq", 25.0, None), "25 quadrature nodes");
+        assert_eq!(Params::slider_text("seed", 3.0, None), "seed 3");
+        assert_eq!(Params::slider_text("y_coef", 0.5, None), "0.5");
+    }
 
     #[test]
     fn default_is_the_answer_with_nagq_100() {
