@@ -41,7 +41,12 @@ const JOINT_MODE_SUM: &str = "<math><mrow><munder><mo>∑</mo><mi>g</mi></munder
 
 /// The chapters; `pair` is the two groups (0-based) of figures 3 and 4.
 pub fn chapters(w: &mut Writer, pair: (usize, usize)) -> Vec<Chapter> {
-    vec![chapter1(w), chapter2(w, pair), chapter3(w)]
+    vec![chapter1(w), chapter2(w, pair), chapter3(w), chapter4()]
+}
+
+/// Chapter 4 is its figures (7–9), each with the caption its surface writes: only the title is text here.
+fn chapter4() -> Chapter {
+    Chapter { id: "ch4".into(), title: "Each group’s posterior, and the intercept that balances them".into(), paragraphs: Vec::new() }
 }
 
 /// A slope as printed, or "not fitted".

@@ -1,7 +1,8 @@
-//! The page's explanation, written from the fit: the hero's summary, the three key-number cards, the table's
-//! labels, cells and note, and the three chapters. Every sentence that depends on the data is chosen from the
-//! numbers it describes and records the [`Claim`] it makes, so `tests/claims.rs` can check what a student
-//! reads against an independent computation.
+//! The page's explanation, written from the fit: the hero's summary, the key-number cards, the table's
+//! labels, cells and note, and the four chapters (the fourth only a title: its figures carry their
+//! captions). Every sentence that depends on the data is chosen from the numbers it describes and records
+//! the [`Claim`] it makes, so `tests/claims.rs` can check what a student reads against an independent
+//! computation.
 //!
 //! Paragraphs are small HTML strings: only `<p>`, `<strong>`, `<em>`, `<code>`, `<var>`, `<sub>`, `<sup>`
 //! and MathML `<math>` for formulas; every interpolated text is escaped ([`format::esc`]). No inline styles

@@ -180,3 +180,18 @@ fn every_formula_is_well_formed_mathml_and_the_html_around_it_nests() {
         assert!(std::panic::catch_unwind(|| assert_well_formed(bad)).is_err(), "{bad} passed");
     }
 }
+
+#[test]
+fn the_page_s_placeholder_chapter_titles_are_rust_s() {
+    // index.html shows each chapter's title before the first fit; Rust's title replaces it. They must agree,
+    // so a page without its script (or still loading) says nothing Rust would not.
+    let html = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/www/index.html")).unwrap();
+    let t = text_for(serde_json::json!({}));
+    assert_eq!(t.chapters.len(), 4);
+    for ch in &t.chapters {
+        let key = format!("data-chapter-title=\"{}\">", ch.id);
+        let start = html.find(&key).unwrap_or_else(|| panic!("index.html has no title for {}", ch.id)) + key.len();
+        let end = start + html[start..].find('<').unwrap();
+        assert_eq!(&html[start..end], ch.title, "{}", ch.id);
+    }
+}
