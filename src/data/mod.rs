@@ -3,6 +3,7 @@
 
 pub mod collation;
 pub mod csv;
+pub mod examples;
 pub mod factor;
 pub mod formula;
 pub mod frame;

@@ -65,6 +65,17 @@ pub fn check_nagq(nagq: usize) -> Result<()> {
     Ok(())
 }
 
+/// nAGQ as glmer takes it: a whole number from 1 to [`MAX_NODES`].
+pub fn nagq_from(k: f64) -> Result<usize> {
+    if k.fract() == 0.0 && k >= 1.0 && k <= MAX_NODES as f64 {
+        let k = k as usize;
+        check_nagq(k)?;
+        Ok(k)
+    } else {
+        Err(Error::InvalidParameter { name: "nAGQ", expected: format!("a whole number from 1 to {MAX_NODES}"), got: k.to_string() })
+    }
+}
+
 /// The K-node rule (1 ≤ K ≤ [`MAX_NODES`]; K is clamped into that range), computed once per thread.
 pub fn gauss_hermite(k: usize) -> GaussHermite {
     let k = k.clamp(1, MAX_NODES);

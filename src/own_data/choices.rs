@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
-use crate::models::quadrature::{check_nagq, MAX_NODES};
+pub use crate::models::quadrature::nagq_from;
+use crate::models::quadrature::MAX_NODES;
 
 /// A family and the links the general engine fits it with (the first is R's default).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -44,16 +44,6 @@ impl Choices {
     }
 }
 
-/// nAGQ as glmer takes it: a whole number from 1 to [`MAX_NODES`].
-pub fn nagq_from(k: f64) -> Result<usize> {
-    if k.fract() == 0.0 && k >= 1.0 && k <= MAX_NODES as f64 {
-        let k = k as usize;
-        check_nagq(k)?;
-        Ok(k)
-    } else {
-        Err(Error::InvalidParameter { name: "nAGQ", expected: format!("a whole number from 1 to {MAX_NODES}"), got: k.to_string() })
-    }
-}
 
 #[cfg(test)]
 mod tests {

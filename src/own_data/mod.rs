@@ -12,7 +12,8 @@
 //! - [`figures`]: a fit kept with its design, and the figures of a chosen pair of groups.
 
 pub mod columns;
-pub mod examples;
+/// The example data sets live with the data ([`crate::data::examples`]): the permalink's grammar reads them too.
+pub use crate::data::examples;
 pub mod lesson;
 pub mod kept;
 pub mod choices;

@@ -21,8 +21,8 @@ use serde::{Deserialize, Serialize};
 use super::{Notices, Setting};
 use crate::data::formula::Formula;
 use crate::models::design_fit::ModelFamily;
-use crate::own_data::choices::nagq_from;
-use crate::own_data::examples::EXAMPLES;
+use crate::data::examples::EXAMPLES;
+use crate::models::quadrature::nagq_from;
 
 /// `data=` for a file of the user's: the link keeps its settings, the page asks for the file again.
 pub const FILE: &str = "file";

@@ -1,5 +1,5 @@
 //! The example data sets a class can load with one click: the lesson's current data (made from its settings,
-//! [`super::lesson`]), the answer's and the question's simulated data
+//! [`crate::own_data::lesson`]), the answer's and the question's simulated data
 //! (made here, as `glmm-demo simulate --preset …` writes them) and two of lme4's data sets, `cbpp` and
 //! `VerbAgg` (the CSVs of the core's tests, served beside the page as `data/<file>` and fetched only when
 //! chosen). Each carries the formula, factor columns, family, link and nAGQ to fit it with.
@@ -19,9 +19,9 @@ pub struct Example {
     /// One sentence: what the data are.
     pub about: &'static str,
     /// Where the page fetches the CSV from (relative to the page), or None when [`example_csv`] (or, for
-    /// the lesson's data, [`super::lesson::lesson_data`]) makes it.
+    /// the lesson's data, [`crate::own_data::lesson::lesson_data`]) makes it.
     pub path: Option<&'static str>,
-    /// The data of the lesson's current settings, made by [`super::lesson::lesson_data`] from them.
+    /// The data of the lesson's current settings, made by [`crate::own_data::lesson::lesson_data`] from them.
     pub from_lesson: bool,
     /// The file name the R code reads.
     pub file_name: &'static str,
