@@ -1,9 +1,6 @@
 //! The latent-scale intraclass correlation (ICC) of a random-intercept GLMM: the share of the variance on
-//! the link (latent) scale that lies between groups,
-//!
-//!     ICC = σ_b² / (σ_b² + c),
-//!
-//! with c the variance of the observation-level distribution on that scale:
+//! the link (latent) scale that lies between groups, ICC = σ_b² / (σ_b² + c), with c the variance of the
+//! observation-level distribution on that scale:
 //! - binomial, logit link: c = π²/3 (the variance of the standard logistic distribution);
 //! - binomial, probit link: c = 1 (the standard normal);
 //! - binomial, cloglog link: c = π²/6 (the standard Gumbel);
