@@ -123,19 +123,22 @@ impl<F: Family> ExactObjective<'_, '_, F> {
     /// None unless x has p + 1 entries, at most [`MAX_PARAMETERS`](super::derivatives::MAX_PARAMETERS).
     pub fn value_gradient_hessian(&self, x: &[f64]) -> Option<(f64, DVector<f64>, DMatrix<f64>)> {
         macro_rules! sized {
-            ($($m:literal)*) => {
-                match x.len() {
-                    $($m if $m == self.kernel.p() + 1 => Some(self.jet::<$m>(x[$m - 1])),)*
+            ($($m:literal)*) => {{
+                // Jets of the smallest listed size ≥ p + 1 (the rest padding): a few sizes compiled, not 16.
+                let m = self.kernel.p() + 1;
+                match m {
+                    _ if x.len() != m => None,
+                    $(_ if m <= $m => Some(self.jet::<$m>(x[m - 1])),)*
                     _ => None,
                 }
-            };
+            }};
         }
-        sized!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)
+        sized!(3 5 7 10 16)
     }
 
     fn jet<const M: usize>(&self, theta: f64) -> (f64, DVector<f64>, DMatrix<f64>) {
         let k = self.kernel;
-        let mut sums = TaylorSums::new(M);
+        let mut sums = TaylorSums::new(self.kernel.p() + 1);
         let mut total = Jet::<M>::constant(self.normaliser_term);
         for (g, post) in self.posteriors.iter().enumerate() {
             let reference = -0.5 * k.penalised(g, theta, post.mode_u);
@@ -144,14 +147,14 @@ impl<F: Family> ExactObjective<'_, '_, F> {
                 let u = post.mode_u + post.scale * post.step * j as f64;
                 sums.clear();
                 k.add_kernel_jets(g, theta * u, &mut sums);
-                let da = Jet::<M>::variable(0.0, M - 1) * u;
+                let da = Jet::<M>::variable(0.0, self.kernel.p()) * u;
                 let log_f = sums.lift_jet(&da) + (-0.5 * u * u - reference);
                 acc += log_f.exp();
             }
             let log_l = acc.ln() + (reference + (post.scale * post.step).ln() - 0.5 * (2.0 * std::f64::consts::PI).ln());
             total = total - log_l * 2.0;
         }
-        (total.v, total.gradient(), total.hessian())
+        total.leading(self.kernel.p() + 1)
     }
 }
 

@@ -91,6 +91,12 @@ impl<const M: usize> Jet<M> {
         DVector::from_column_slice(&self.g)
     }
 
+    /// Value, gradient and (symmetric) Hessian in the first n parameters (the rest are padding).
+    pub fn leading(&self, n: usize) -> (f64, DVector<f64>, DMatrix<f64>) {
+        let n = n.min(M);
+        (self.v, DVector::from_fn(n, |j, _| self.g[j]), DMatrix::from_fn(n, n, |j, k| if j <= k { self.h[j][k] } else { self.h[k][j] }))
+    }
+
     /// The full (symmetric) Hessian.
     pub fn hessian(&self) -> DMatrix<f64> {
         DMatrix::from_fn(M, M, |j, k| if j <= k { self.h[j][k] } else { self.h[k][j] })

@@ -170,24 +170,28 @@ impl<F: Family> Objective<'_, '_, F> {
     /// None unless x has p + 1 entries, at most [`MAX_PARAMETERS`](super::derivatives::MAX_PARAMETERS).
     pub fn value_gradient_hessian(&self, x: &[f64]) -> Option<(f64, DVector<f64>, DMatrix<f64>)> {
         macro_rules! sized {
-            ($($m:literal)*) => {
-                match x.len() {
-                    $($m if $m == self.kernel.p() + 1 => Some(self.jet::<$m>(x[$m - 1])),)*
+            ($($m:literal)*) => {{
+                // Jets of the smallest listed size ≥ p + 1 (the rest padding): a few sizes compiled, not 16.
+                let m = self.kernel.p() + 1;
+                match m {
+                    _ if x.len() != m => None,
+                    $(_ if m <= $m => Some(self.jet::<$m>(x[m - 1])),)*
                     _ => None,
                 }
-            };
+            }};
         }
-        sized!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)
+        sized!(3 5 7 10 16)
     }
 
     fn jet<const M: usize>(&self, theta: f64) -> (f64, DVector<f64>, DMatrix<f64>) {
-        let theta = Jet::<M>::variable(theta, M - 1);
-        let mut sums = [TaylorSums::new(M), TaylorSums::new(M), TaylorSums::new(M)];
+        let theta = Jet::<M>::variable(theta, self.kernel.p());
+        let m = self.kernel.p() + 1;
+        let mut sums = [TaylorSums::new(m), TaylorSums::new(m), TaylorSums::new(m)];
         let mut total = Jet::constant(self.normaliser_term);
         for g in 0..self.kernel.n_groups() {
             total += self.group_jet(g, &theta, &mut sums);
         }
-        (total.v, total.gradient(), total.hessian())
+        total.leading(self.kernel.p() + 1)
     }
 
     /// One group's −2 log L_g (without normalisers) as a [`Jet`] in (β, θ): [`Self::group_dual`] step by step.
@@ -346,6 +350,49 @@ mod tests {
                     }
                 }
                 assert!(h[(0, 2)] != 0.0, "{what}: the test point has a θ–β cross term");
+            }
+        }
+    }
+
+    /// `small_design` with its columns cut to the intercept (`extra` = 0) or widened by `extra` covariates.
+    fn with_columns(kind: &str, extra: usize) -> crate::data::grouped_design::GroupedDesign {
+        let mut d = small_design(kind);
+        let p = 1 + extra;
+        for grp in &mut d.groups {
+            let rows = grp.y.len();
+            let old = grp.x.clone();
+            grp.x = (0..rows)
+                .flat_map(|r| (0..p).map(move |j| (r, j)))
+                .map(|(r, j)| match j {
+                    0 => 1.0,
+                    1 => old[2 * r + 1],
+                    _ => ((r * (j + 2) + j) % 5) as f64 * 0.2 - 0.4 + 0.05 * j as f64,
+                })
+                .collect();
+        }
+        d.names = (0..p).map(|j| if j == 0 { "(Intercept)".to_string() } else { format!("x{j}") }).collect();
+        d
+    }
+
+    #[test]
+    fn padded_jets_equal_dual_numbers() {
+        // p + 1 = 2 and 4 run in jets of sizes 3 and 5: the padding must not change a digit that matters.
+        for extra in [0usize, 2] {
+            let d = with_columns("trials", extra);
+            let m = d.p() + 1;
+            for nagq in [1usize, 9] {
+                let mut k = Kernel::<BinomialLogit>::new(&d);
+                let x: Vec<f64> = (0..m).map(|j| if j + 1 == m { 0.9 } else { 0.3 - 0.25 * j as f64 }).collect();
+                k.set_beta(&x[..m - 1]);
+                let modes = k.modes(x[m - 1], &[]);
+                let rule = gauss_hermite(nagq);
+                let obj = Objective { kernel: &k, rule: &rule, modes: &modes, normaliser_term: -2.0 * k.log_normaliser_sum() };
+                let (v, g, h) = value_gradient_hessian(&obj, &x).unwrap();
+                let (vj, gj, hj) = obj.value_gradient_hessian(&x).unwrap();
+                assert_eq!((gj.len(), hj.nrows(), hj.ncols()), (m, m, m));
+                assert!((v - vj).abs() <= 1e-12 * v.abs().max(1.0), "p+1={m} K={nagq}: value {vj} vs {v}");
+                assert!((&g - &gj).amax() <= 1e-12 * g.amax().max(1.0), "p+1={m} K={nagq}: gradient {gj} vs {g}");
+                assert!((&h - &hj).amax() <= 1e-12 * h.amax().max(1.0), "p+1={m} K={nagq}: Hessian {hj} vs {h}");
             }
         }
     }

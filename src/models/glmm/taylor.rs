@@ -85,7 +85,8 @@ impl TaylorSums {
 }
 
 impl TaylorSums {
-    /// The sum as a [`Jet`] in x = (β, θ) (M = m): δβ = β − re(β) and δa = `delta_a`, a's infinitesimal
+    /// The sum as a [`Jet`] in x = (β, θ) (M ≥ m: coordinates past θ, at index m − 1, are padding and stay
+    /// zero): δβ = β − re(β) and δa = `delta_a`, a's infinitesimal
     /// part (value 0, its gradient ∇a and Hessian ∇²a in x). With J = ∂δ/∂x (rows e_j for δβ_j, ∇a' for
     /// δa), the chain rule gives
     ///   value S0,   gradient J'S1 = (S1_β, 0) + S1_a ∇a,
@@ -93,26 +94,31 @@ impl TaylorSums {
     /// what [`TaylorSums::lift`] gives in dual numbers, in O(M²) operations on reals.
     #[inline]
     pub fn lift_jet<const M: usize>(&self, delta_a: &Jet<M>) -> Jet<M> {
-        let p = M - 1;
+        let m = self.m;
+        let p = m - 1;
         let da = &delta_a.g;
         let s_a = self.s1[p];
-        // v_j = S2[j][a] (j < p, 0 for θ) + ½ S2[a][a] ∇a_j; S2[j][a] is the last entry of row j of the packing
+        // `start`: where row j of the packed upper triangle of S2 (m × m) begins, Σ_{i<j} (m − i); S2[j][a] ends it.
         let d = self.s2[self.s2.len() - 1];
         let mut v = [0.0; M];
-        let mut row_start = 0;
+        let mut start = 0;
         for (j, vj) in v.iter_mut().enumerate() {
-            let cross = if j < p { self.s2[row_start + (M - 1 - j)] } else { 0.0 };
+            let cross = if j < p { self.s2[start + (m - 1 - j)] } else { 0.0 };
             *vj = cross + 0.5 * d * da[j];
-            row_start += M - j;
+            if j < p {
+                start += m - j;
+            }
         }
         let mut r = Jet::constant(self.s0);
-        let mut idx = 0;
+        let mut start = 0;
         for j in 0..M {
             r.g[j] = if j < p { self.s1[j] } else { 0.0 } + s_a * da[j];
             for k in j..M {
-                let beta_block = if k < p { self.s2[idx] } else { 0.0 };
+                let beta_block = if k < p { self.s2[start + (k - j)] } else { 0.0 };
                 r.h[j][k] = beta_block + v[j] * da[k] + v[k] * da[j] + s_a * delta_a.h[j][k];
-                idx += 1;
+            }
+            if j < p {
+                start += m - j;
             }
         }
         r
