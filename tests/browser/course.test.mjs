@@ -360,7 +360,7 @@ test('accessible: labelled controls, slider value texts, figure descriptions, a 
       label: c.getAttribute('aria-label'),
       desc: document.getElementById(c.getAttribute('aria-describedby'))?.textContent,
     })));
-    assert.equal(figs.length, 8); // figures 1–6 and the lesson's 7–8
+    assert.equal(figs.length, 9); // figures 1–6 and the lesson's 7–9
     for (const f of figs) {
       assert.equal(f.role, 'img');
       assert.ok(f.label.length > 40, `a description: ${f.label}`);
