@@ -109,7 +109,7 @@ fn a_bad_parameter_is_an_error_not_a_panic() {
     assert_eq!(JSON::stringify(&d.params().unwrap()).unwrap(), before, "nothing changed");
     let e = d.set_pair(1, 1).unwrap_err();
     assert!(message(e).starts_with("pair must be two different groups"));
-    assert!(d.svg(9, 100, 100).is_err());
+    assert!(d.svg(10, 100, 100).is_err());
     assert_eq!(last_panic(), "");
 }
 
@@ -178,7 +178,7 @@ fn permalinks_r_code_and_descriptions() {
     assert!(notice.contains("groups") && !notice.contains('<'), "{notice}");
     assert!(d.r_code().contains("set.seed(9)"));
     let figs = Array::from(&d.figures().unwrap());
-    assert_eq!(figs.length(), 8);
+    assert_eq!(figs.length(), 9);
     assert!(get(&figs.get(0), "alt").as_string().unwrap().len() > 20);
     let merged = merge_params(d.params().unwrap(), json(r#"{"nagq": 5}"#)).unwrap();
     assert_eq!(num(&merged, &["nagq"]), 5.0);
