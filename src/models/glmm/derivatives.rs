@@ -7,8 +7,7 @@
 use nalgebra::{DMatrix, DVector, SVector};
 use num_dual::{Dual2SVec64, DualNum};
 
-/// The most parameters (fixed effects + θ) whose derivatives are exact.
-pub const MAX_PARAMETERS: usize = 16;
+pub use super::jet::MAX_PARAMETERS;
 
 /// A function of m parameters, written once for every dual number type.
 pub trait DualFunction {

@@ -13,12 +13,16 @@
 //! and b_g enter only through α + b_g, so ∂ log L_g/∂α = E[∂ log p(y_g | b)/∂b | y_g] = E[b_g | y_g]/θ²
 //! (integration by parts against the prior), and the score for α is Σ_g E[b_g | y]/θ².
 
+#[cfg(test)]
 use super::derivatives::DualFunction;
 use super::family::Family;
 use super::kernel::Kernel;
-use super::jet::Jet;
-use super::taylor::{infinitesimal, Infinitesimals, TaylorSums};
+use super::jet::{jet_value_gradient_hessian, Jet, JetFunction};
+#[cfg(test)]
+use super::taylor::{infinitesimal, Infinitesimals};
+use super::taylor::TaylorSums;
 use nalgebra::{DMatrix, DVector};
+#[cfg(test)]
 use num_dual::DualNum;
 
 /// Relative change of ∫f and ∫tf at which halving h stops.
@@ -120,23 +124,12 @@ impl<F: Family> ExactObjective<'_, '_, F> {
     /// Value, gradient and Hessian in x = (β, θ) (β the kernel's) by [`Jet`]s: the dual-number
     /// [`DualFunction`] below step by step, each node's sum lifted by the explicit chain rule
     /// ([`TaylorSums::lift_jet`]; a = θu with u fixed on the grid, so ∇a = u e_θ and ∇²a = 0).
-    /// None unless x has p + 1 entries, at most [`MAX_PARAMETERS`](super::derivatives::MAX_PARAMETERS).
+    /// None unless x has p + 1 entries, at most [`MAX_PARAMETERS`](super::jet::MAX_PARAMETERS).
     pub fn value_gradient_hessian(&self, x: &[f64]) -> Option<(f64, DVector<f64>, DMatrix<f64>)> {
-        macro_rules! sized {
-            ($($m:literal)*) => {{
-                // Jets of the smallest listed size ≥ p + 1 (the rest padding): a few sizes compiled, not 16.
-                let m = self.kernel.p() + 1;
-                match m {
-                    _ if x.len() != m => None,
-                    $(_ if m <= $m => Some(self.jet::<$m>(x[m - 1])),)*
-                    _ => None,
-                }
-            }};
-        }
-        sized!(3 5 7 10 16)
+        jet_value_gradient_hessian(self, x)
     }
 
-    fn jet<const M: usize>(&self, theta: f64) -> (f64, DVector<f64>, DMatrix<f64>) {
+    fn jet<const M: usize>(&self, theta: f64) -> Jet<M> {
         let k = self.kernel;
         let mut sums = TaylorSums::new(self.kernel.p() + 1);
         let mut total = Jet::<M>::constant(self.normaliser_term);
@@ -154,10 +147,21 @@ impl<F: Family> ExactObjective<'_, '_, F> {
             let log_l = acc.ln() + (reference + (post.scale * post.step).ln() - 0.5 * (2.0 * std::f64::consts::PI).ln());
             total = total - log_l * 2.0;
         }
-        total.leading(self.kernel.p() + 1)
+        total
     }
 }
 
+impl<F: Family> JetFunction for ExactObjective<'_, '_, F> {
+    fn parameters(&self) -> usize {
+        self.kernel.p() + 1
+    }
+
+    fn jet_at<const M: usize>(&self, theta: f64) -> Jet<M> {
+        self.jet::<M>(theta)
+    }
+}
+
+#[cfg(test)]
 impl<F: Family> DualFunction for ExactObjective<'_, '_, F> {
     fn eval<D: DualNum<Primitive = f64> + Copy>(&self, x: &[D]) -> D {
         let k = self.kernel;

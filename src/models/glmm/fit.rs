@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use nalgebra::DVector;
 use serde::{Deserialize, Serialize};
 
-use super::derivatives::MAX_PARAMETERS;
+use super::jet::MAX_PARAMETERS;
 use super::exact::{exact_loglik, posteriors, ExactObjective};
 use super::family::Family;
 use super::glm::{check_full_rank, check_responses, glm_pooled, GlmResult};

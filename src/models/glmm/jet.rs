@@ -103,6 +103,37 @@ impl<const M: usize> Jet<M> {
     }
 }
 
+/// The most parameters (fixed effects + θ) whose derivatives are exact: the largest jet compiled.
+pub const MAX_PARAMETERS: usize = 16;
+
+/// A function of (β, θ) whose value, gradient and Hessian come from one [`Jet`] of any size M ≥ its
+/// parameter count (the parameters first, padding after them).
+pub trait JetFunction {
+    /// p + 1: the fixed effects and θ.
+    fn parameters(&self) -> usize;
+    /// The jet at the current β (real parts), θ = `theta` as parameter p.
+    fn jet_at<const M: usize>(&self, theta: f64) -> Jet<M>;
+}
+
+/// Value, gradient and Hessian of `f` at x = (β, θ) by jets of the smallest compiled size ≥ p + 1 (3, 5, 7,
+/// 10 or 16: a few sizes compiled, not one per parameter count). None unless x has p + 1 ≤ 16 entries.
+pub fn jet_value_gradient_hessian<T: JetFunction>(f: &T, x: &[f64]) -> Option<(f64, DVector<f64>, DMatrix<f64>)> {
+    let m = f.parameters();
+    if x.len() != m {
+        return None;
+    }
+    let theta = x[m - 1];
+    match m {
+        0 => None,
+        1..=3 => Some(f.jet_at::<3>(theta).leading(m)),
+        4..=5 => Some(f.jet_at::<5>(theta).leading(m)),
+        6..=7 => Some(f.jet_at::<7>(theta).leading(m)),
+        8..=10 => Some(f.jet_at::<10>(theta).leading(m)),
+        11..=MAX_PARAMETERS => Some(f.jet_at::<MAX_PARAMETERS>(theta).leading(m)),
+        _ => None,
+    }
+}
+
 impl<const M: usize> Add for Jet<M> {
     type Output = Jet<M>;
     #[inline]

@@ -12,6 +12,7 @@
 //! - [`fit`]: the drivers (glmer with nAGQ = K, the exact maximum) and the result;
 //! - [`joint_mode`]: the answer's opt1, the local maximum of the joint density of (y, b) over (β, σ_b, b).
 
+#[cfg(test)]
 pub mod derivatives;
 pub mod family;
 pub mod jet;

@@ -17,13 +17,17 @@
 //! steps in dual arithmetic (on the score θΣℓ'(o + θu) − u, divided by its real derivative: two steps
 //! make the mode's jet exact to second order), then every group sum is a lifted [`TaylorSums`].
 
+#[cfg(test)]
 use super::derivatives::DualFunction;
 use super::family::Family;
-use super::jet::Jet;
+use super::jet::{jet_value_gradient_hessian, Jet, JetFunction};
 use super::kernel::Kernel;
-use super::taylor::{infinitesimal, Infinitesimals, TaylorSums};
+#[cfg(test)]
+use super::taylor::{infinitesimal, Infinitesimals};
+use super::taylor::TaylorSums;
 use crate::models::quadrature::GaussHermite;
 use nalgebra::{DMatrix, DVector};
+#[cfg(test)]
 use num_dual::DualNum;
 
 /// A node whose term w_k·exp(z_k²/2 − Δ_k/2) is below e^−45 of the central one, and every node further
@@ -102,6 +106,7 @@ impl<F: Family> Objective<'_, '_, F> {
 
     /// One group's −2 log L_g (without normalisers) in dual numbers; `beta` and `theta` have the real
     /// parts of the kernel's β and the modes' θ.
+    #[cfg(test)]
     fn group_dual<D: DualNum<Primitive = f64> + Copy>(&self, g: usize, inf: &Infinitesimals<D>, theta: D, sums: &mut [TaylorSums; 3]) -> D {
         let k = self.kernel;
         let grp = &k.design.groups[g];
@@ -167,23 +172,12 @@ impl<F: Family> Objective<'_, '_, F> {
     /// the explicit chain rule ([`TaylorSums::lift_jet`]), and over the nodes
     ///   −2 log Σ_k w_k e^{E_k}:  gradient −2 Σ_k p_k ∇E_k,  Hessian −2[Σ_k p_k (∇²E_k + ∇E_k ∇E_k') − ḡḡ'],
     /// p_k = w_k e^{E_k} / Σ_j w_j e^{E_j}, ḡ = Σ_k p_k ∇E_k (what the jets' exp and ln compose to).
-    /// None unless x has p + 1 entries, at most [`MAX_PARAMETERS`](super::derivatives::MAX_PARAMETERS).
+    /// None unless x has p + 1 entries, at most [`MAX_PARAMETERS`](super::jet::MAX_PARAMETERS).
     pub fn value_gradient_hessian(&self, x: &[f64]) -> Option<(f64, DVector<f64>, DMatrix<f64>)> {
-        macro_rules! sized {
-            ($($m:literal)*) => {{
-                // Jets of the smallest listed size ≥ p + 1 (the rest padding): a few sizes compiled, not 16.
-                let m = self.kernel.p() + 1;
-                match m {
-                    _ if x.len() != m => None,
-                    $(_ if m <= $m => Some(self.jet::<$m>(x[m - 1])),)*
-                    _ => None,
-                }
-            }};
-        }
-        sized!(3 5 7 10 16)
+        jet_value_gradient_hessian(self, x)
     }
 
-    fn jet<const M: usize>(&self, theta: f64) -> (f64, DVector<f64>, DMatrix<f64>) {
+    fn jet<const M: usize>(&self, theta: f64) -> Jet<M> {
         let theta = Jet::<M>::variable(theta, self.kernel.p());
         let m = self.kernel.p() + 1;
         let mut sums = [TaylorSums::new(m), TaylorSums::new(m), TaylorSums::new(m)];
@@ -191,7 +185,7 @@ impl<F: Family> Objective<'_, '_, F> {
         for g in 0..self.kernel.n_groups() {
             total += self.group_jet(g, &theta, &mut sums);
         }
-        total.leading(self.kernel.p() + 1)
+        total
     }
 
     /// One group's −2 log L_g (without normalisers) as a [`Jet`] in (β, θ): [`Self::group_dual`] step by step.
@@ -249,6 +243,17 @@ impl<F: Family> Objective<'_, '_, F> {
     }
 }
 
+impl<F: Family> JetFunction for Objective<'_, '_, F> {
+    fn parameters(&self) -> usize {
+        self.kernel.p() + 1
+    }
+
+    fn jet_at<const M: usize>(&self, theta: f64) -> Jet<M> {
+        self.jet::<M>(theta)
+    }
+}
+
+#[cfg(test)]
 impl<F: Family> DualFunction for Objective<'_, '_, F> {
     /// x = (β_1..β_p, θ) in dual numbers, real parts those of the kernel and the modes.
     fn eval<D: DualNum<Primitive = f64> + Copy>(&self, x: &[D]) -> D {

@@ -7,9 +7,11 @@
 //!   S0 = Σ F(η_i),  S1 = Σ F'(η_i) x̃_i,  S2 = Σ F''(η_i) x̃_i x̃_i'.
 //! One pass over the rows at the real point gives (S0, S1, S2); evaluating the polynomial at the
 //! infinitesimal parts of dual numbers (β, a) then gives the sum as a dual number, exact to second order:
-//! the gradient and Hessian of the objective without a dual number per row.
+//! the gradient and Hessian of the objective without a dual number per row. The library lifts by explicit
+//! chain rule into [`Jet`]s ([`TaylorSums::lift_jet`]); the dual-number lift is the tests' oracle.
 
 use super::jet::Jet;
+#[cfg(test)]
 use num_dual::DualNum;
 
 /// (S0, S1, S2) of one row function over one group; S2 packed by rows of its upper triangle.
@@ -58,8 +60,9 @@ impl TaylorSums {
         self.s1[self.m - 1]
     }
 
-    /// The sum as a dual number at β + δβ, a + δa, from the infinitesimal parts prepared in `inf` (δβ,
+    /// The test oracle's lift: the sum as a dual number at β + δβ, a + δa, from the infinitesimal parts prepared in `inf` (δβ,
     /// and their products, shared by every lift of one evaluation) and δa.
+    #[cfg(test)]
     pub fn lift<D: DualNum<Primitive = f64> + Copy>(&self, inf: &Infinitesimals<D>, delta_a: D) -> D {
         let p = self.m - 1;
         let mut r = D::from(self.s0);
@@ -126,12 +129,14 @@ impl TaylorSums {
 }
 
 /// The infinitesimal parts δβ_j = β_j − re(β_j) and their products δβ_j δβ_k (j ≤ k, packed).
+#[cfg(test)]
 #[derive(Debug, Clone)]
 pub struct Infinitesimals<D> {
     pub delta: Vec<D>,
     pub products: Vec<D>,
 }
 
+#[cfg(test)]
 impl<D: DualNum<Primitive = f64> + Copy> Infinitesimals<D> {
     pub fn new(beta: &[D]) -> Infinitesimals<D> {
         let delta: Vec<D> = beta.iter().map(|b| *b - b.re()).collect();
@@ -146,6 +151,7 @@ impl<D: DualNum<Primitive = f64> + Copy> Infinitesimals<D> {
 }
 
 /// The infinitesimal part of a dual number: d − re(d).
+#[cfg(test)]
 #[inline]
 pub fn infinitesimal<D: DualNum<Primitive = f64> + Copy>(d: D) -> D {
     d - d.re()
