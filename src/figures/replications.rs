@@ -25,16 +25,7 @@ pub const NUMBER: u8 = 9;
 
 /// `10⁻⁶` for 1e-6: a power of ten with a superscript exponent.
 fn power_of_ten(x: f64) -> String {
-    let e = x.log10().round() as i64;
-    let sup: String = e
-        .to_string()
-        .chars()
-        .map(|c| match c {
-            '-' => '⁻',
-            d => ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'][d.to_digit(10).unwrap_or(0) as usize],
-        })
-        .collect();
-    format!("10{sup}")
+    crate::models::notation::power_of_ten(x.log10().round() as i64)
 }
 
 /// "on all 200", "on 187 of 200".

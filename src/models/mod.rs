@@ -13,6 +13,7 @@ pub mod lm;
 pub mod lmm;
 pub mod no_pooling;
 pub mod normal;
+pub mod notation;
 pub mod optimize;
 pub mod quadrature;
 pub mod replications;

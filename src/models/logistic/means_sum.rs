@@ -62,14 +62,7 @@ pub fn difference(x: f64) -> String {
     }
     let e = a.log10().floor();
     let m = a / 10f64.powf(e);
-    let sup: String = format!("{}", e as i64)
-        .chars()
-        .map(|c| match c {
-            '-' => '⁻',
-            d => ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'][d.to_digit(10).unwrap_or(0) as usize],
-        })
-        .collect();
-    format!("{m:.1} × 10{sup}")
+    format!("{m:.1} × {}", crate::models::notation::power_of_ten(e as i64))
 }
 
 /// A signed number with a typographic minus, `decimals` decimals.
