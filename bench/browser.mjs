@@ -18,7 +18,7 @@
 //       * next_frame: the next requestAnimationFrame callback after the promise resolved (one vsync later:
 //         never below ~16.7 ms at 60 Hz, whatever the work);
 //     and the page's own glmmDemo.timings() split (refit = simulate + every model + every surface; draw =
-//     the six canvases; where = main thread or worker);
+//     every figure shown (nine on the default page); where = main thread or worker);
 //   - 100,000 rows × 50 groups (nAGQ = 25): set() → resolved, the page's refit time, the longest gap
 //     between animation frames meanwhile (how long the page stops responding), the longest input delay
 //     meanwhile (a zero-delay timer probed every 50 ms), and the longest frame while the result is taken
@@ -485,7 +485,7 @@ async function main() {
   t.push(line('  input → promise resolved', s.input_to_resolved));
   t.push(line('  input → next animation frame', s.input_to_next_frame));
   t.push(line('  refit (page timings: every model + surface)', s.refit, 'median < 4 ms'));
-  t.push(line('  draw (page timings: six canvases)', s.draw));
+  t.push(line('  draw (page timings: every figure shown)', s.draw));
   t.push(line('  refit + draw', s.refit_plus_draw));
   t.push(line('  main-thread work per update', s.main_thread, '< 1 frame'));
   t.push(`  refits ran on: ${JSON.stringify(s.where)}`);
