@@ -493,6 +493,18 @@ pub struct OwnFit {
     fit: crate::own_data::figures::OwnFit,
 }
 
+fn own_options(options: JsValue) -> std::result::Result<crate::own_data::OwnDataOptions, JsError> {
+    serde_wasm_bindgen::from_value(options)
+        .map_err(|e| JsError::new(&format!("The options must be {{formula, family, link, nagq, factors}} ({e}).")))
+}
+
+/// Every model of your data, fitted (in the page's worker) for [`OwnFit::from_models`]: the same file and
+/// options give the same fits as `new OwnFit(csv, options)`.
+#[wasm_bindgen]
+pub fn own_data_models(csv: &str, options: JsValue) -> std::result::Result<JsValue, JsError> {
+    to_js(&crate::own_data::report::fit_csv_models(csv, &own_options(options)?).map_err(js_err)?)
+}
+
 fn own_pair_of(a: i32, b: i32) -> Option<(usize, usize)> {
     Some((usize::try_from(a).ok()?, usize::try_from(b).ok()?))
 }
@@ -501,9 +513,16 @@ fn own_pair_of(a: i32, b: i32) -> Option<(usize, usize)> {
 impl OwnFit {
     #[wasm_bindgen(constructor)]
     pub fn new(csv: &str, options: JsValue) -> std::result::Result<OwnFit, JsError> {
-        let opts = serde_wasm_bindgen::from_value(options)
-            .map_err(|e| JsError::new(&format!("The options must be {{formula, family, link, nagq, factors}} ({e}).")))?;
+        let opts = own_options(options)?;
         Ok(OwnFit { fit: crate::own_data::figures::OwnFit::new(csv, &opts).map_err(js_err)? })
+    }
+
+    /// The fit of `models` (what [`own_data_models`] returned in a worker for the same file and options): the
+    /// models are not fitted again unless they do not belong to these data.
+    pub fn from_models(csv: &str, options: JsValue, models: JsValue) -> std::result::Result<OwnFit, JsError> {
+        let opts = own_options(options)?;
+        let fitted = serde_wasm_bindgen::from_value(models).ok();
+        Ok(OwnFit { fit: crate::own_data::figures::OwnFit::with_models(csv, &opts, fitted).map_err(js_err)? })
     }
 
     pub fn report(&self) -> std::result::Result<JsValue, JsError> {

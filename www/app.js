@@ -104,8 +104,11 @@ class GlmmDemo extends EventTarget {
   permalink() { return new URL(currentPath(false), location.href).href; }
   /** An iframe snippet for the current state showing `panels` (e.g. "2,3,table"). */
   embedSnippet(panels = '2,3,table') { return iframeSnippet(panels); }
-  /** Timings of the last refit and redraw in milliseconds; `where` is 'main' or 'worker'. */
-  timings() { return { ...app.timings }; }
+  /**
+   * Timings of the last refit and redraw in milliseconds; `where` is 'main' or 'worker'; `own`: Your data's
+   * last fit of every model, {ms, where}.
+   */
+  timings() { return { ...app.timings, own: own ? { ...own.fitter.last } : null }; }
   /** Bytes of WebAssembly memory, {main, worker}: it grows to the largest data set used, then stays. */
   memory() { return engine.memory(); }
   /** Figure 7's marks, [{group, label, mode, mean}] (0-based group), as drawn. */

@@ -4,6 +4,7 @@
 // (src/own_data/, through src/bindings.rs). The file never leaves the page: it is read with File.text().
 import { h } from './view.js';
 import { OwnFigures } from './ownfigures.js';
+import { OwnFitter } from './ownfitter.js';
 
 const $ = (sel, root = document) => root.querySelector(sel);
 
@@ -27,6 +28,23 @@ export class OwnData {
     this.choices = call((core) => core.own_data_choices());
     this.seq = 0;
     this.pending = Promise.resolve();
+    this.fitter = new OwnFitter();
+  }
+
+  /**
+   * The core's OwnFit of `csv` with `options`: the models fitted in a worker (the page keeps answering), the
+   * table, sentences and figures made here from them; on the main thread where there is no worker. Throws
+   * the core's sentence, or `{superseded: true}` when a later fit replaced this one.
+   */
+  async ownFit(csv, options) {
+    const models = await this.fitter.models(csv, options);
+    if (models === null) {
+      const t0 = performance.now();
+      const fitted = this.call((core) => new core.OwnFit(csv, options));
+      this.fitter.last = { ms: performance.now() - t0, where: 'main' };
+      return fitted;
+    }
+    return this.call((core) => core.OwnFit.from_models(csv, options, models));
   }
 
   el(id) { return $(`#${id}`, this.doc); }
@@ -194,7 +212,7 @@ export class OwnData {
   async setCsv(o) {
     if (typeof o.csv !== 'string') throw new TypeError('glmmDemo.set({csv}) expects the CSV text as a string.');
     const fileName = typeof o.file_name === 'string' ? o.file_name : '';
-    this.seq += 1; // a fit started from the controls and not yet shown is dropped
+    const seq = ++this.seq; // a fit started from the controls and not yet shown is dropped
     let cols;
     let report;
     let fitted;
@@ -204,13 +222,20 @@ export class OwnData {
         formula: o.formula ?? cols.suggested_formula ?? '', family: o.family ?? 'binomial', link: o.link ?? '',
         nagq: o.nagq ?? null, factors: o.factors ?? [], file_name: fileName,
       };
-      fitted = this.call((core) => new core.OwnFit(o.csv, options));
+      this.status('fitting…');
+      fitted = await this.ownFit(o.csv, options);
       report = fitted.report();
     } catch (e) {
       const message = e.message || String(e);
-      this.error(message);
-      this.status('');
+      if (seq === this.seq) {
+        this.error(message);
+        this.status('');
+      }
       throw new Error(message);
+    }
+    if (seq !== this.seq) {
+      try { fitted.free(); } catch { /* gone */ }
+      throw new Error('A later fit replaced this one.');
     }
     this.csv = o.csv;
     this.fileName = fileName;
@@ -299,11 +324,16 @@ export class OwnData {
     let report;
     let fitted;
     try {
-      fitted = this.call((core) => new core.OwnFit(this.csv, options));
+      fitted = await this.ownFit(this.csv, options);
       report = fitted.report();
     } catch (e) {
+      if (seq !== this.seq) return;
       this.error(e.message || String(e));
       this.status('');
+      return;
+    }
+    if (seq !== this.seq) {
+      try { fitted.free(); } catch { /* gone */ }
       return;
     }
     this.error('');

@@ -2,10 +2,11 @@
 // WebAssembly.Module once ({type: 'init'}), then full parameters ({type: 'fit', seq, params, pair});
 // the worker answers with the Demo's state (parameters and scene as bytes, the fits as an object — not the
 // data), which the page's Demo takes over with load_state_bytes() and draws. A {type: 'replicate', id, params,
-// first, count} message (www/replications.js) is answered with {type: 'replicated', id, first, records}.
+// first, count} message (www/replications.js) is answered with {type: 'replicated', id, first, records}, and
+// {type: 'own', id, csv, options} (www/ownfitter.js) with {type: 'own-fitted', id, models}.
 // No numerics here either.
 
-import init, { Demo, last_panic as lastPanic, replicate_seeds as replicateSeeds } from './pkg/glmm_demo.js';
+import init, { Demo, last_panic as lastPanic, replicate_seeds as replicateSeeds, own_data_models as ownDataModels } from './pkg/glmm_demo.js';
 
 let demo = null;
 let broken = false;
@@ -39,6 +40,19 @@ function replicate(m) {
   }
 }
 
+/** "Your data" (www/ownfitter.js): every model of m.csv with m.options, answered with the models. */
+function ownModels(m) {
+  const t0 = performance.now();
+  try {
+    const models = ownDataModels(m.csv, m.options);
+    post({ type: 'own-fitted', id: m.id, models, ms: performance.now() - t0 });
+  } catch (e) {
+    const fatal = e instanceof WebAssembly.RuntimeError;
+    if (fatal) broken = true;
+    post({ type: 'error', id: m.id, message: messageOf(e), fatal });
+  }
+}
+
 self.onmessage = async (ev) => {
   const m = ev.data || {};
   if (m.type === 'init') {
@@ -51,6 +65,11 @@ self.onmessage = async (ev) => {
   if (m.type === 'replicate') {
     await starting;
     replicate(m);
+    return;
+  }
+  if (m.type === 'own') {
+    await starting;
+    ownModels(m);
     return;
   }
   if (m.type !== 'fit') return;

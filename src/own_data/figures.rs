@@ -6,12 +6,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::Serialize;
 
-use super::report::{fit_csv_design, OwnDataOptions, OwnDataReport};
+use super::report::{fit_csv_design, fit_csv_design_given, OwnDataOptions, OwnDataReport};
 use crate::data::grouped_design::GroupedDesign;
 use crate::error::Result;
 use crate::figures::own::{draw_own, OwnDrawing};
 use crate::figures::PlotMapping;
-use crate::models::design_fit::{DesignModels, ModelFamily};
+use crate::models::design_fit::{DesignFit, DesignModels, ModelFamily};
 use crate::models::glmm::fit::FamilyLink;
 use crate::models::glmm::GlmmResult;
 use crate::report::Outcome;
@@ -62,6 +62,13 @@ impl OwnFit {
     /// Fits every model of `opts` to `csv` (as [`super::fit_csv`]) and keeps the design.
     pub fn new(csv: &str, opts: &OwnDataOptions) -> Result<OwnFit> {
         let (report, design) = fit_csv_design(csv, opts)?;
+        Ok(OwnFit { report, design })
+    }
+
+    /// [`OwnFit::new`] with the models fitted elsewhere (the page's worker, [`super::report::fit_csv_models`])
+    /// from the same file and options; models that do not belong to them are fitted again here.
+    pub fn with_models(csv: &str, opts: &OwnDataOptions, fitted: Option<DesignFit>) -> Result<OwnFit> {
+        let (report, design) = fit_csv_design_given(csv, opts, fitted)?;
         Ok(OwnFit { report, design })
     }
 

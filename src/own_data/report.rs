@@ -14,7 +14,7 @@ use crate::data::grouped_design::GroupedDesign;
 use crate::data::frame::Frame;
 use crate::data::model_frame::ModelFrame;
 use crate::error::Result;
-use crate::models::design_fit::{check_response, fit_design, DesignFit, DesignFitOptions, ModelFamily};
+use crate::models::design_fit::{check_response, fit_design, DesignFit, DesignFitOptions, DesignModels, ModelFamily};
 
 /// The file name the R code reads when the page does not know one.
 pub const DEFAULT_FILE_NAME: &str = "yourfile.csv";
@@ -68,6 +68,22 @@ pub fn fit_csv(csv: &str, opts: &OwnDataOptions) -> Result<OwnDataReport> {
 
 /// [`fit_csv`], with the design the models were fitted to (what the figures read).
 pub fn fit_csv_design(csv: &str, opts: &OwnDataOptions) -> Result<(OwnDataReport, GroupedDesign)> {
+    fit_csv_design_given(csv, opts, None)
+}
+
+/// Every model of `opts` fitted to `csv`, and nothing else: what the page's worker hands over.
+pub fn fit_csv_models(csv: &str, opts: &OwnDataOptions) -> Result<DesignFit> {
+    fit_csv_design(csv, opts).map(|(report, _)| report.fit)
+}
+
+/// [`fit_csv_design`] with the models already fitted to the same file and options (by the page's worker):
+/// the rest (columns, table, explanation, R code) is made again from the file. A `fitted` that does not
+/// belong to these data and options is not used: the models are fitted afresh.
+pub fn fit_csv_design_given(
+    csv: &str,
+    opts: &OwnDataOptions,
+    fitted: Option<DesignFit>,
+) -> Result<(OwnDataReport, GroupedDesign)> {
     let family_name = if opts.family.is_empty() { "binomial" } else { opts.family.as_str() };
     let family = ModelFamily::from_names(family_name, &opts.link)?;
     let nagq = match (family, opts.nagq) {
@@ -79,10 +95,13 @@ pub fn fit_csv_design(csv: &str, opts: &OwnDataOptions) -> Result<(OwnDataReport
     let mf = ModelFrame::build(&frame, &formula, &opts.factors)?;
     check_response(&mf.design, family)?;
     let shown = formula.to_string();
-    let fit = fit_design(&mf.design, &shown, mf.rows_dropped, &DesignFitOptions { family, nagq, reml: !opts.ml });
+    let (family_name, link) = family.names();
+    let fit = match fitted {
+        Some(f) if belongs(&f, &mf.design, &shown, mf.rows_dropped, (family_name, link), nagq) => f,
+        _ => fit_design(&mf.design, &shown, mf.rows_dropped, &DesignFitOptions { family, nagq, reml: !opts.ml }),
+    };
     let columns = column_infos(&frame);
     let group_is_numeric = columns.iter().any(|c| c.name == formula.group && c.kind == ColumnKind::Numeric);
-    let (family_name, link) = family.names();
     let file_name = if opts.file_name.trim().is_empty() { DEFAULT_FILE_NAME } else { opts.file_name.trim() };
     let r_code = r_script(&RCodeInput {
         file_name,
@@ -108,4 +127,20 @@ pub fn fit_csv_design(csv: &str, opts: &OwnDataOptions) -> Result<(OwnDataReport
         fit,
     };
     Ok((report, mf.design))
+}
+
+/// Whether `fit` was made from this design, formula, family, link and nAGQ (as far as its fields tell).
+fn belongs(fit: &DesignFit, design: &GroupedDesign, formula: &str, rows_dropped: usize, names: (&str, &str), nagq: usize) -> bool {
+    let agq_as_asked = match &fit.models {
+        DesignModels::Glmm { glmm_agq, .. } => glmm_agq.is_some() == (nagq > 1),
+        DesignModels::Gaussian { .. } => true,
+    };
+    fit.formula == formula
+        && fit.family == names.0
+        && fit.link == names.1
+        && fit.n_obs == design.n_obs()
+        && fit.groups == design.n_groups()
+        && fit.group_labels == design.group_labels
+        && fit.rows_dropped == rows_dropped
+        && agq_as_asked
 }

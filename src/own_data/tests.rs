@@ -240,3 +240,30 @@ fn a_skew_claim_that_is_false_does_not_hold() {
     assert_eq!(holds(&Claim::ModeIsNotMean { model, group, mode: mean, mean, decimals }, &r.fit), Some(false));
     assert_eq!(holds(&Claim::ModeIsNotMean { model, group: 99, mode, mean, decimals }, &r.fit), None);
 }
+
+/// The page's worker fits the models and the page makes the rest from the file: the hand-over is used as it
+/// is when it belongs to the same data and options (a mark put in it shows through), and refitted when not.
+#[test]
+fn models_fitted_elsewhere_are_used_only_for_their_own_data() {
+    use super::report::{fit_csv_design_given, fit_csv_models};
+    use crate::models::design_fit::DesignModels;
+    use crate::report::Outcome;
+    let csv = read("tests/data/cbpp.csv");
+    let o = opts(CBPP, "binomial", "logit", 25.0, &["herd", "period"]);
+    let direct = fit_csv(&csv, &o).unwrap();
+    let models = fit_csv_models(&csv, &o).unwrap();
+    assert_eq!(models, direct.fit, "the worker's models are the page's");
+    let mut marked = models.clone();
+    let DesignModels::Glmm { glmm_laplace: Outcome::Fit(f), .. } = &mut marked.models else { panic!("cbpp is a GLMM") };
+    f.sigma_b = 0.123_456;
+    let (given, _) = fit_csv_design_given(&csv, &o, Some(marked.clone())).unwrap();
+    assert_eq!(given.fit, marked, "a hand-over that belongs is used as it is");
+    assert_eq!(given.rows, super::table::rows(&marked), "and the table is made from it");
+    // Another nAGQ, another formula: the hand-over does not belong, the models are fitted again.
+    let laplace_only = opts(CBPP, "binomial", "logit", 1.0, &["herd", "period"]);
+    let (refit, _) = fit_csv_design_given(&csv, &laplace_only, Some(marked.clone())).unwrap();
+    assert_eq!(refit.fit, fit_csv(&csv, &laplace_only).unwrap().fit);
+    let probit = opts(CBPP, "binomial", "probit", 25.0, &["herd", "period"]);
+    let (refit, _) = fit_csv_design_given(&csv, &probit, Some(marked)).unwrap();
+    assert_eq!(refit.fit, fit_csv(&csv, &probit).unwrap().fit);
+}
