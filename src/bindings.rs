@@ -491,6 +491,8 @@ impl Replications {
 #[wasm_bindgen]
 pub struct OwnFit {
     fit: crate::own_data::figures::OwnFit,
+    /// Made from a worker's models (`from_models`) without fitting them again.
+    reused: bool,
 }
 
 fn own_options(options: JsValue) -> std::result::Result<crate::own_data::OwnDataOptions, JsError> {
@@ -514,7 +516,7 @@ impl OwnFit {
     #[wasm_bindgen(constructor)]
     pub fn new(csv: &str, options: JsValue) -> std::result::Result<OwnFit, JsError> {
         let opts = own_options(options)?;
-        Ok(OwnFit { fit: crate::own_data::figures::OwnFit::new(csv, &opts).map_err(js_err)? })
+        Ok(OwnFit { fit: crate::own_data::figures::OwnFit::new(csv, &opts).map_err(js_err)?, reused: false })
     }
 
     /// The fit of `models` (what [`own_data_models`] returned in a worker for the same file and options): the
@@ -522,7 +524,13 @@ impl OwnFit {
     pub fn from_models(csv: &str, options: JsValue, models: JsValue) -> std::result::Result<OwnFit, JsError> {
         let opts = own_options(options)?;
         let fitted = serde_wasm_bindgen::from_value(models).ok();
-        Ok(OwnFit { fit: crate::own_data::figures::OwnFit::with_models(csv, &opts, fitted).map_err(js_err)? })
+        let (fit, reused) = crate::own_data::figures::OwnFit::with_models(csv, &opts, fitted).map_err(js_err)?;
+        Ok(OwnFit { fit, reused })
+    }
+
+    /// Whether this fit was made from a worker's models without fitting them again.
+    pub fn reused(&self) -> bool {
+        self.reused
     }
 
     pub fn report(&self) -> std::result::Result<JsValue, JsError> {

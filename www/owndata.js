@@ -44,7 +44,9 @@ export class OwnData {
       this.fitter.last = { ms: performance.now() - t0, where: 'main' };
       return fitted;
     }
-    return this.call((core) => core.OwnFit.from_models(csv, options, models));
+    const fitted = this.call((core) => core.OwnFit.from_models(csv, options, models));
+    this.fitter.last.reused = fitted.reused();
+    return fitted;
   }
 
   el(id) { return $(`#${id}`, this.doc); }

@@ -66,10 +66,11 @@ impl OwnFit {
     }
 
     /// [`OwnFit::new`] with the models fitted elsewhere (the page's worker, [`super::report::fit_csv_models`])
-    /// from the same file and options; models that do not belong to them are fitted again here.
-    pub fn with_models(csv: &str, opts: &OwnDataOptions, fitted: Option<DesignFit>) -> Result<OwnFit> {
-        let (report, design) = fit_csv_design_given(csv, opts, fitted)?;
-        Ok(OwnFit { report, design })
+    /// from the same file and options; models that do not belong to them are fitted again here (the flag:
+    /// whether `fitted` was used).
+    pub fn with_models(csv: &str, opts: &OwnDataOptions, fitted: Option<DesignFit>) -> Result<(OwnFit, bool)> {
+        let (report, design, reused) = fit_csv_design_given(csv, opts, fitted)?;
+        Ok((OwnFit { report, design }, reused))
     }
 
     /// The page's glmer fit, or the sentence saying why the figures have nothing to draw.

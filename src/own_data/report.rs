@@ -68,7 +68,7 @@ pub fn fit_csv(csv: &str, opts: &OwnDataOptions) -> Result<OwnDataReport> {
 
 /// [`fit_csv`], with the design the models were fitted to (what the figures read).
 pub fn fit_csv_design(csv: &str, opts: &OwnDataOptions) -> Result<(OwnDataReport, GroupedDesign)> {
-    fit_csv_design_given(csv, opts, None)
+    fit_csv_design_given(csv, opts, None).map(|(report, design, _)| (report, design))
 }
 
 /// Every model of `opts` fitted to `csv`, and nothing else: what the page's worker hands over.
@@ -78,12 +78,13 @@ pub fn fit_csv_models(csv: &str, opts: &OwnDataOptions) -> Result<DesignFit> {
 
 /// [`fit_csv_design`] with the models already fitted to the same file and options (by the page's worker):
 /// the rest (columns, table, explanation, R code) is made again from the file. A `fitted` that does not
-/// belong to these data and options is not used: the models are fitted afresh.
+/// belong to these data and options is not used: the models are fitted afresh. The flag says whether
+/// `fitted` was used.
 pub fn fit_csv_design_given(
     csv: &str,
     opts: &OwnDataOptions,
     fitted: Option<DesignFit>,
-) -> Result<(OwnDataReport, GroupedDesign)> {
+) -> Result<(OwnDataReport, GroupedDesign, bool)> {
     let family_name = if opts.family.is_empty() { "binomial" } else { opts.family.as_str() };
     let family = ModelFamily::from_names(family_name, &opts.link)?;
     let nagq = match (family, opts.nagq) {
@@ -96,9 +97,9 @@ pub fn fit_csv_design_given(
     check_response(&mf.design, family)?;
     let shown = formula.to_string();
     let (family_name, link) = family.names();
-    let fit = match fitted {
-        Some(f) if belongs(&f, &mf.design, &shown, mf.rows_dropped, (family_name, link), nagq) => f,
-        _ => fit_design(&mf.design, &shown, mf.rows_dropped, &DesignFitOptions { family, nagq, reml: !opts.ml }),
+    let (fit, reused) = match fitted {
+        Some(f) if belongs(&f, &mf.design, &shown, mf.rows_dropped, (family_name, link), nagq) => (f, true),
+        _ => (fit_design(&mf.design, &shown, mf.rows_dropped, &DesignFitOptions { family, nagq, reml: !opts.ml }), false),
     };
     let columns = column_infos(&frame);
     let group_is_numeric = columns.iter().any(|c| c.name == formula.group && c.kind == ColumnKind::Numeric);
@@ -126,7 +127,7 @@ pub fn fit_csv_design_given(
         r_code,
         fit,
     };
-    Ok((report, mf.design))
+    Ok((report, mf.design, reused))
 }
 
 /// Whether `fit` was made from this design, formula, family, link and nAGQ (as far as its fields tell).

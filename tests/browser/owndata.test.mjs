@@ -60,7 +60,10 @@ test('each example fits with the CLI’s numbers; a malformed CSV is a sentence 
       assert.ok((await page.locator('#own-explanation p').count()) >= 3, `${id}: the explanation`);
     }
     // Every model was fitted in the worker (the page's core made the table from its models).
-    assert.equal((await page.evaluate(() => glmmDemo.timings().own)).where, 'worker');
+    assert.deepEqual(await page.evaluate(() => {
+      const { where, reused } = glmmDemo.timings().own;
+      return { where, reused };
+    }), { where: 'worker', reused: true });
     // VerbAgg is the last one shown; a malformed paste keeps it.
     const before = await ownTable(page);
     await page.fill('#own-paste', 'a,b\n1,2,3\n');
