@@ -283,22 +283,11 @@ pub(crate) mod tests {
         ModelFrame::from_csv(&text, "cbind(incidence, size - incidence) ~ period + (1 | herd)", &["herd", "period"]).unwrap()
     }
 
-    fn trapezoid(x: &[f64], y: &[f64]) -> f64 {
-        x.windows(2).zip(y.windows(2)).map(|(x, y)| 0.5 * (x[1] - x[0]) * (y[0] + y[1])).sum()
-    }
-
     /// The drawn curve has area 1, peaks at the fit's conditional mode and balances at its conditional mean.
     pub(crate) fn check_curve(gp: &GroupPosterior, fit: &GlmmResult) {
         assert_eq!(gp.mode, fit.ranef[gp.group], "the mode mark is ranef()");
         assert_eq!(gp.mean, fit.cond_means[gp.group], "the mean mark is the conditional mean");
-        let h = gp.b[1] - gp.b[0];
-        let area = trapezoid(&gp.b, &gp.density);
-        assert!((area - 1.0).abs() < 2e-4, "group {}: area {area}", gp.label);
-        let top = gp.density.iter().enumerate().fold(0, |m, (i, &v)| if v > gp.density[m] { i } else { m });
-        assert!((gp.b[top] - gp.mode).abs() <= h, "group {}: peak {} vs mode {}", gp.label, gp.b[top], gp.mode);
-        let xy: Vec<f64> = gp.b.iter().zip(&gp.density).map(|(b, d)| b * d).collect();
-        let mean = trapezoid(&gp.b, &xy) / area;
-        assert!((mean - gp.mean).abs() < 1e-3 * (1.0 + gp.mean.abs()), "group {}: {mean} vs {}", gp.label, gp.mean);
+        crate::surfaces::posteriors::tests::check_curve_shape(gp);
     }
 
     #[test]

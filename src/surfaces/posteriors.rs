@@ -166,21 +166,26 @@ pub(crate) mod tests {
         x.windows(2).zip(y.windows(2)).map(|(x, y)| 0.5 * (x[1] - x[0]) * (y[0] + y[1])).sum()
     }
 
-    /// The drawn curve has area 1, peaks at the fit's conditional mode and balances at its mean.
+    /// The drawn curve has area 1, peaks at its mode mark and balances at its mean mark (any family).
+    pub(crate) fn check_curve_shape(gp: &GroupPosterior) {
+        let h = gp.b[1] - gp.b[0];
+        let area = trapezoid(&gp.b, &gp.density);
+        assert!((area - 1.0).abs() < 2e-4, "group {}: area {area}", gp.label);
+        let top = gp.density.iter().enumerate().fold(0, |m, (i, &v)| if v > gp.density[m] { i } else { m });
+        assert!((gp.b[top] - gp.mode).abs() <= h, "group {}: peak {} vs mode {}", gp.label, gp.b[top], gp.mode);
+        let xy: Vec<f64> = gp.b.iter().zip(&gp.density).map(|(b, d)| b * d).collect();
+        let mean = trapezoid(&gp.b, &xy) / area;
+        let tol = 1e-3 * (1.0 + gp.mean.abs());
+        assert!((mean - gp.mean).abs() < tol, "group {}: curve mean {mean} vs E[b|y] {}", gp.label, gp.mean);
+    }
+
+    /// The marks are the fit's conditional modes and means, and the curves are shaped as they say.
     fn check_curves(post: &Posteriors, fit: &GlmmFit) {
         for gp in &post.groups {
             assert_eq!(gp.mode, fit.ranef[gp.group], "the mode mark is ranef()");
             assert_eq!(gp.mean, fit.cond_means[gp.group], "the mean mark is the conditional mean");
-            let h = gp.b[1] - gp.b[0];
-            let area = trapezoid(&gp.b, &gp.density);
-            assert!((area - 1.0).abs() < 2e-4, "group {}: area {area}", gp.label);
-            let top = gp.density.iter().enumerate().fold(0, |m, (i, &v)| if v > gp.density[m] { i } else { m });
-            assert!((gp.b[top] - gp.mode).abs() <= h, "group {}: peak {} vs mode {}", gp.label, gp.b[top], gp.mode);
             assert!(gp.density_at_mode >= gp.density.iter().copied().fold(0.0, f64::max) - 1e-12);
-            let xy: Vec<f64> = gp.b.iter().zip(&gp.density).map(|(b, d)| b * d).collect();
-            let mean = trapezoid(&gp.b, &xy) / area;
-            let tol = 1e-3 * (1.0 + gp.mean.abs());
-            assert!((mean - gp.mean).abs() < tol, "group {}: curve mean {mean} vs E[b|y] {}", gp.label, gp.mean);
+            check_curve_shape(gp);
         }
     }
 
