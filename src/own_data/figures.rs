@@ -7,6 +7,7 @@ use plotters::prelude::*;
 use serde::Serialize;
 
 use super::report::{fit_csv_design, OwnDataOptions, OwnDataReport};
+use super::shift_figures::ShiftFigures;
 use crate::data::grouped_design::GroupedDesign;
 use crate::error::Result;
 use crate::figures::own::{draw_own, OwnDrawing};
@@ -56,6 +57,8 @@ struct Built {
     pair: Option<OwnPair>,
     headings: Vec<String>,
     sigma_b: f64,
+    /// Figures 4–6.
+    shift: ShiftFigures,
 }
 
 impl OwnFit {
@@ -101,6 +104,7 @@ impl OwnFit {
         let default_pair = self.default_pair();
         let pair = pair.unwrap_or(default_pair);
         let unavailable = |why: String| Built {
+            shift: ShiftFigures::unavailable(&why),
             posteriors: own_posteriors_unavailable(why.clone()),
             joint: own_joint_unavailable(why),
             pair: None,
@@ -141,7 +145,8 @@ impl OwnFit {
         let joint = describe_own_joint(&own, &ctx).unwrap_or_else(|| {
             own_joint_unavailable("The joint posterior of these two groups could not be drawn for this fit.".into())
         });
-        (Built { posteriors, joint, pair: Some(own), headings, sigma_b: page.fit.sigma_b }, pair)
+        let shift = ShiftFigures::build(d, page.family, page.fit, pair, own.joint.as_ref(), &ctx, OWN_JOINT_GRID);
+        (Built { posteriors, joint, pair: Some(own), headings, sigma_b: page.fit.sigma_b, shift }, pair)
     }
 
     /// The figures' descriptions for `pair` (None: the default pair).
@@ -152,7 +157,7 @@ impl OwnFit {
             group_labels: self.design.group_labels.clone(),
             pair,
             default_pair: self.default_pair(),
-            figures: vec![built.posteriors, built.joint],
+            figures: [vec![built.joint], built.shift.infos.to_vec(), vec![built.posteriors]].concat(),
         }
     }
 
@@ -164,6 +169,9 @@ impl OwnFit {
         root: &DrawingArea<DB, Shift>,
     ) -> Result<PlotMapping> {
         let (built, _) = self.build(pair);
+        if let Some(drawn) = built.shift.draw(number, root) {
+            return drawn;
+        }
         match (number, &built.pair) {
             (OWN_POSTERIORS, Some(own)) => draw_own(
                 root,
@@ -177,7 +185,7 @@ impl OwnFit {
             (OWN_JOINT, _) => draw_own(root, &built.joint, &OwnDrawing::Message),
             _ => Err(crate::error::Error::InvalidParameter {
                 name: "figure",
-                expected: format!("{OWN_POSTERIORS} (the posteriors) or {OWN_JOINT} (the joint posterior)"),
+                expected: format!("{OWN_JOINT} to 6 or {OWN_POSTERIORS}"),
                 got: number.to_string(),
             }),
         }

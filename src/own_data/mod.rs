@@ -22,6 +22,7 @@ pub mod explain;
 pub mod r_code;
 pub mod report;
 pub mod figures;
+pub mod shift_figures;
 #[cfg(test)]
 mod figure_claims;
 #[cfg(test)]

@@ -32,6 +32,7 @@ pub mod own_descriptions;
 pub mod own_decomposition;
 pub mod own_posteriors;
 pub mod own_shift;
+pub mod own_shift_descriptions;
 pub mod shrinkage;
 
 use serde::{Deserialize, Serialize};
