@@ -50,6 +50,13 @@ struct Page<'a> {
     fit: &'a GlmmResult,
 }
 
+impl OwnFigures {
+    /// The description of figure `number`.
+    pub fn figure(&self, number: u8) -> Option<&FigureInfo> {
+        self.figures.iter().find(|f| f.number == number)
+    }
+}
+
 /// Everything one pair's figures need.
 struct Built {
     posteriors: FigureInfo,
@@ -150,6 +157,8 @@ impl OwnFit {
     }
 
     /// The figures' descriptions for `pair` (None: the default pair).
+    ///
+    /// In the page's order; find one by its number with [`OwnFigures::figure`].
     pub fn figures(&self, pair: Option<(usize, usize)>) -> OwnFigures {
         let (built, pair) = self.build(pair);
         OwnFigures {

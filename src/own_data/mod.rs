@@ -28,6 +28,8 @@ mod figure_claims;
 #[cfg(test)]
 mod figure_tests;
 #[cfg(test)]
+mod shift_figure_tests;
+#[cfg(test)]
 mod tests;
 
 pub use report::{fit_csv, OwnDataOptions, OwnDataReport};

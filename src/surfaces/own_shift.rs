@@ -12,7 +12,7 @@
 //!   maximises the integral, as glmer computes it, not the peak).
 //!
 //! The pair's surface is the product of its two groups' e^{f_g}, drawn relative to its peak, on figure 3's
-//! window when that also holds the new peak's hill (as the lesson's figure 4).
+//! window when that also holds the new peak (so that the two compare, as the lesson's figures 3 and 4).
 
 use super::own_decomposition::intercept_index;
 use super::own_posteriors::{joint, joint_extent, PairMarks};
@@ -85,12 +85,19 @@ fn own_shift_for<F: Family>(
     let ld = |h: usize| move |b: f64| -0.5 * kr.penalised(h, theta, b / theta);
     let (fa, fb) = (ld(pair.0), ld(pair.1));
     let lds: [&dyn Fn(f64) -> f64; 2] = [&fa, &fb];
-    // Figure 3's window when it is at most twice as wide as this surface's own (as the lesson's figure 4).
+    // Figure 3's window, so that the two compare, when it holds the new peak at least two posterior SDs from
+    // its edges and is at most twice as wide as this surface's own; else the union of both (as the lesson's
+    // figure 4), or this surface's own window when even that is more than twice as wide.
     let own = [joint_extent(lds[0], modes[0], sds[0]), joint_extent(lds[1], modes[1], sds[1])];
+    let width = |w: &[(f64, f64); 2]| (w[0].1 - w[0].0).max(w[1].1 - w[1].0);
     let window = match window3 {
+        Some(w3) if (0..2).all(|k| modes[k] - 2.0 * sds[k] >= w3[k].0 && modes[k] + 2.0 * sds[k] <= w3[k].1)
+            && width(&w3) <= 2.0 * width(&own) =>
+        {
+            w3
+        }
         Some(w3) => {
             let union = [(w3[0].0.min(own[0].0), w3[0].1.max(own[0].1)), (w3[1].0.min(own[1].0), w3[1].1.max(own[1].1))];
-            let width = |w: &[(f64, f64); 2]| (w[0].1 - w[0].0).max(w[1].1 - w[1].0);
             if width(&union) <= 2.0 * width(&w3).min(width(&own)) { union } else { own }
         }
         None => own,
