@@ -107,7 +107,8 @@ impl OwnFit {
         self.page().map(|p| widest_pair(p.fit)).unwrap_or((0, 1))
     }
 
-    fn build(&self, pair: Option<(usize, usize)>) -> (Built, (usize, usize)) {
+    /// The pair's figures; figures 4–6 only `with_shift` (drawing figure 3 or 7 needs none of them).
+    fn build(&self, pair: Option<(usize, usize)>, with_shift: bool) -> (Built, (usize, usize)) {
         let default_pair = self.default_pair();
         let pair = pair.unwrap_or(default_pair);
         let unavailable = |why: String| Built {
@@ -152,7 +153,11 @@ impl OwnFit {
         let joint = describe_own_joint(&own, &ctx).unwrap_or_else(|| {
             own_joint_unavailable("The joint posterior of these two groups could not be drawn for this fit.".into())
         });
-        let shift = ShiftFigures::build(d, page.family, page.fit, pair, own.joint.as_ref(), &ctx, OWN_JOINT_GRID);
+        let shift = if with_shift {
+            ShiftFigures::build(d, page.family, page.fit, pair, own.joint.as_ref(), &ctx, OWN_JOINT_GRID)
+        } else {
+            ShiftFigures::unavailable("Not computed.")
+        };
         (Built { posteriors, joint, pair: Some(own), headings, sigma_b: page.fit.sigma_b, shift }, pair)
     }
 
@@ -160,7 +165,7 @@ impl OwnFit {
     ///
     /// In the page's order; find one by its number with [`OwnFigures::figure`].
     pub fn figures(&self, pair: Option<(usize, usize)>) -> OwnFigures {
-        let (built, pair) = self.build(pair);
+        let (built, pair) = self.build(pair, true);
         OwnFigures {
             group_name: self.design.group_name.clone(),
             group_labels: self.design.group_labels.clone(),
@@ -177,7 +182,7 @@ impl OwnFit {
         pair: Option<(usize, usize)>,
         root: &DrawingArea<DB, Shift>,
     ) -> Result<PlotMapping> {
-        let (built, _) = self.build(pair);
+        let (built, _) = self.build(pair, ShiftFigures::draws(number));
         if let Some(drawn) = built.shift.draw(number, root) {
             return drawn;
         }

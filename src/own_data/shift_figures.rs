@@ -79,6 +79,11 @@ impl ShiftFigures {
         ShiftFigures { infos, shift, decomposition, names, sigma_b: fit.sigma_b }
     }
 
+    /// Whether figure `number` is one of these (4, 5 or 6).
+    pub fn draws(number: u8) -> bool {
+        [OWN_SHIFTED, OWN_RANDOM_PART, OWN_INTEGRAND].contains(&number)
+    }
+
     /// Draws figure `number` (4, 5 or 6); None for another number.
     pub fn draw<DB: DrawingBackend>(&self, number: u8, root: &DrawingArea<DB, Shift>) -> Option<Result<PlotMapping>> {
         let k = [OWN_SHIFTED, OWN_RANDOM_PART, OWN_INTEGRAND].iter().position(|&n| n == number)?;

@@ -185,7 +185,7 @@ pub fn describe_own_shifted(sh: &OwnShift, ctx: &ShiftContext) -> FigureInfo {
 /// The x axis of figures 5–6.
 fn u_label(g: usize) -> String {
     if g == 2 {
-        "u = b_a + b_b (b_a − b_b fixed)".into()
+        "u = sum of both random intercepts (difference fixed)".into()
     } else {
         format!("u = sum of all {g} random effects (differences fixed)")
     }
@@ -234,13 +234,14 @@ pub fn describe_own_random_part(dec: &Decomposition, ctx: &ShiftContext) -> Figu
     info
 }
 
-/// The two curves' names in figure 6's legend: with an intercept "highest total integral: fitted
-/// intercept = a" and "highest peak: intercept + b̄ = a′", without one "as fitted" and "every prediction + b̄".
+/// The two curves' names in figure 6's legend (short: each is followed by its peak, and the caption says
+/// which has the highest total integral and which the highest peak): with an intercept "fitted intercept = a"
+/// and "intercept + b̄ = a′", without one "as fitted" and "every prediction + b̄ = m".
 pub fn integrand_names(dec: &Decomposition, intercept: Option<f64>) -> [String; 2] {
     match intercept {
         Some(_) => [
-            format!("highest total integral: fitted intercept = {}", num(dec.optimal.alpha, 4)),
-            format!("highest peak: intercept + b̄ = {}", num(dec.adjusted.alpha, 4)),
+            format!("fitted intercept = {}", num(dec.optimal.alpha, 4)),
+            format!("intercept + b̄ = {}", num(dec.adjusted.alpha, 4)),
         ],
         None => ["as fitted".into(), format!("every prediction + b̄ = {}", num(dec.mode_mean, 4))],
     }
