@@ -205,3 +205,37 @@ fn without_an_intercept_figure_4_says_why_and_5_6_still_draw() {
     assert!(own.svg(OWN_INTEGRAND, None, 400, 300).unwrap().contains("every prediction + b̄"));
 }
 
+
+/// The logistic Bernoulli part of the lesson and the general family part agree to rounding.
+const SAME_PART_TOL: f64 = 1e-9;
+
+#[test]
+fn the_answer_with_logit_gives_the_lessons_decomposition() {
+    let own = fit_of("answer_seed1.csv", "y_bin ~ x + (1 | group)", "binomial", "logit", &["group"]);
+    let fit = page_fit(&own);
+    let csv = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/answer_seed1.csv")).unwrap();
+    let (mut x, mut y, mut group) = (Vec::new(), Vec::new(), Vec::new());
+    for line in csv.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        group.push(f[0].parse::<usize>().unwrap() - 1);
+        x.push(f[1].parse::<f64>().unwrap());
+        y.push(f[2].parse::<f64>().unwrap());
+    }
+    let data = crate::data::Dataset::binary(x, y, group);
+    let lesson = crate::surfaces::decomposition::decompose(&data, fit.fixef[0], fit.fixef[1], fit.sigma_b, &fit.ranef).unwrap();
+    let ours = own_decomposition(own.design(), FamilyLink::BinomialLogit, fit).unwrap();
+    assert_eq!(ours.u, lesson.u, "the same u grid");
+    let close = |a: f64, b: f64| (a - b).abs() <= SAME_PART_TOL * (1.0 + b.abs());
+    for (a, b) in ours.optimal.log_total.iter().zip(&lesson.optimal.log_total).chain(ours.adjusted.log_total.iter().zip(&lesson.adjusted.log_total)) {
+        assert!(close(*a, *b), "{a} vs {b}");
+    }
+    for (a, b) in [
+        (ours.optimal.argmax_total, lesson.optimal.argmax_total),
+        (ours.adjusted.argmax_total, lesson.adjusted.argmax_total),
+        (ours.optimal.argmax_bernoulli, lesson.optimal.argmax_bernoulli),
+        (ours.skew_difference, lesson.skew_difference),
+    ] {
+        assert!(close(a.unwrap(), b.unwrap()), "{a:?} vs {b:?}");
+    }
+    assert_eq!(ours.rel_random_effects, lesson.rel_random_effects, "R(u) is one function");
+}
