@@ -487,7 +487,8 @@ impl Replications {
 /// Your data fitted and kept for its figures ([`crate::own_data::figures::OwnFit`]): `report()` is what
 /// [`fit_csv`] returns; `figures(a, b)` the figures' `{group_name, group_labels, pair, default_pair, figures}`
 /// for groups a and b (0-based; a negative index: the pair Rust suggests); `draw(figure, a, b, canvas, dpr)`
-/// draws figure 7 (the posteriors) or 3 (the joint posterior) and returns its mapping.
+/// draws figure 3 (the joint posterior), 4 (the same with the intercept moved by the mean mode), 5 or 6 (the
+/// decomposition along u) or 7 (the posteriors) and returns its mapping.
 #[wasm_bindgen]
 pub struct OwnFit {
     fit: crate::own_data::figures::OwnFit,

@@ -142,6 +142,20 @@ pub enum Claim {
     /// On the line b_a = −b_b, the highest value of log p(b_a | y) + log p(b_b | y) is `gap` below its
     /// maximum (gap ≥ 0), printed with `decimals` decimals.
     PairZeroSumLineGap { groups: (usize, usize), gap: f64, decimals: usize },
+    // Your data's figures 4–6 (src/surfaces/own_shift_descriptions.rs), about the page's glmer of the user's data
+    // with its other fixed effects and σ_b held; checked by `own_data::figure_claims`. RandomPartRatio, LinePeak,
+    // LinePeakGain and LineSkew above are used there too, with `alpha` the intercept (0 when the design has
+    // none: the constant added to every prediction x'β̂) and the family's own log density.
+    /// The page's glmer has intercept `fitted`, and `shifted` − `fitted` is the mean of its G conditional modes.
+    InterceptShiftedByMeanMode { fitted: f64, shifted: f64, decimals: usize },
+    /// At intercept `intercept` the conditional modes of all G groups sum to `value`.
+    ModeSumAtIntercept { intercept: f64, value: f64, decimals: usize },
+    /// At intercept `intercept` groups `groups`' conditional modes are `modes`, summing to `sum`.
+    PairModesAtIntercept { groups: (usize, usize), intercept: f64, modes: [f64; 2], sum: f64, decimals: usize },
+    /// max_b Σ_g f_g(b_g) over all G random effects is `gain` higher at intercept `to` than at `from`.
+    JointPeakGainAtIntercept { from: f64, to: f64, gain: f64, decimals: usize },
+    /// The exact marginal log-likelihood Σ_g log ∫ e^{f_g(b)} db at intercept `intercept` is `value`.
+    ExactLogLikAtIntercept { intercept: f64, value: f64, decimals: usize },
     // The replications figure ("Is it this seed?", src/figures/replications.rs).
     /// The caption counts glmer's fits with `nagq` nodes on seeds `first_seed..=last_seed` of the page's other
     /// settings (`seeds` of them with a record): `fitted` with σ_b > 0, `singular` with σ_b = 0 and

@@ -1,12 +1,13 @@
-// "Your data"'s figures (issue 13): the posteriors of a chosen pair of groups and their joint posterior at the
+// "Your data"'s figures (issue 13): for a chosen pair of groups their joint posterior (3), the same with the
+// intercept moved by the mean mode (4), the decomposition along u (5, 6) and their posteriors (7) at the
 // page's glmer fit, drawn by Rust (src/own_data/figures.rs through the core's OwnFit) on canvases. The titles,
 // captions, group names and the suggested pair all come from Rust; this module builds the figures in
 // #own-figures, wires the two group choosers and redraws when a canvas changes size. No numerics here.
 import { h } from './view.js';
 import { isFatal } from './core.js';
 
-/** The figures' numbers, as Rust's OwnFit draws them: 7 the posteriors, 3 the joint posterior. */
-const FIGURES = [7, 3];
+/** The figures' numbers, as Rust's OwnFit draws them, in the page's order (each figure's info is found by its number). */
+const FIGURES = [3, 4, 5, 6, 7];
 
 export class OwnFigures {
   /** @param {HTMLElement} root  the #own-figures container */
@@ -81,8 +82,10 @@ export class OwnFigures {
     }
     this.info = info;
     [this.select(0).value, this.select(1).value] = info.pair.map(String);
-    for (const [k, f] of this.figs.entries()) {
-      const fi = info.figures[k];
+    for (const f of this.figs) {
+      const fi = info.figures.find((x) => x.number === f.n);
+      f.fig.hidden = !fi;
+      if (!fi) continue;
       f.fig.querySelector('.fig-title').textContent = `${fi.title}.`;
       f.fig.querySelector('.fig-explanation').textContent = fi.unavailable || fi.explanation;
       f.canvas.setAttribute('aria-label', fi.unavailable ? `${fi.title}. ${fi.unavailable}` : `${fi.title}. ${fi.alt}`);
@@ -95,6 +98,7 @@ export class OwnFigures {
     const dpr = window.devicePixelRatio || 1;
     const [a, b] = this.info.pair;
     for (const f of this.figs) {
+      if (f.fig.hidden) continue;
       const err = f.fig.querySelector('.fig-error');
       try {
         this.fit.draw(f.n, a, b, f.canvas, dpr);

@@ -15,8 +15,8 @@ use super::style::{frame, mapping, pixel_area, tick_label, with_notes, Sizes, FO
 use super::{figure_info, PlotMapping};
 use crate::error::Result;
 use crate::surfaces::descriptions::{num, significant_decimals};
-use crate::surfaces::decomposition::PeakCloseup;
-use crate::surfaces::Scene;
+use crate::surfaces::decomposition::{Decomposition, PeakCloseup};
+use crate::surfaces::{FigureInfo, Scene};
 
 /// The inset: both curves near their peaks, Δℓ on a fine scale, the peaks marked.
 fn draw_peaks<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: &PeakCloseup, peaks: [Option<f64>; 2], sz: Sizes) -> Result<()> {
@@ -71,6 +71,23 @@ pub(crate) fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scene: &Sc
     let Some(d) = scene.decomposition.as_ref() else {
         return draw_message(root, &info.title, "The decomposition was not computed.");
     };
+    let names = [
+        format!("highest total integral: fitted α = {}", num(d.optimal.alpha, 4)),
+        format!("highest peak: shifted α = {}", num(d.adjusted.alpha, 4)),
+    ];
+    draw_integrand(root, info, d, &names, "fitted α, mirrored about its peak")
+}
+
+/// The whole integrand of `d` with `info`'s title, ranges and notes: the lesson's figure 6 and your data's;
+/// `names` label the fitted and the shifted curve in the legend (each followed by its peak), `mirror` the
+/// mirrored curve.
+pub(crate) fn draw_integrand<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    info: &FigureInfo,
+    d: &Decomposition,
+    names: &[String; 2],
+    mirror_name: &str,
+) -> Result<PlotMapping> {
     let sz = Sizes::of(root);
     root.fill(&WHITE)?;
     let area = with_notes(root, &info.notes, sz)?;
@@ -91,9 +108,7 @@ pub(crate) fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scene: &Sc
         obs.extend(obstacles(&chart, mirror.into_iter(), 0.5));
     }
     let best = d.optimal.max_total.zip(d.adjusted.max_total).map(|(a, b)| a.max(b));
-    for (curve, color, name) in
-        [(&d.optimal, BLUE, "highest total integral: fitted α"), (&d.adjusted, VERMILLION, "highest peak: shifted α")]
-    {
+    for (curve, color, name) in [(&d.optimal, BLUE, &names[0]), (&d.adjusted, VERMILLION, &names[1])] {
         let peak = match (curve.argmax_total, curve.max_total, best) {
             (Some(u), Some(m), Some(top)) if vline(&mut chart, info, u, color, true, sz)? => {
                 let dl = m - top;
@@ -107,12 +122,12 @@ pub(crate) fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scene: &Sc
         obs.extend(obstacles(&chart, pts.into_iter(), 1.0));
         entries.push(Entry::new(
             Swatch::Line { color, width: sz.upx(2.5), dashed: false },
-            format!("{name} = {}{peak}", num(curve.alpha, 4)),
+            format!("{name}{peak}"),
         ));
     }
     entries.push(Entry::new(
         Swatch::Line { color: BLUE, width: sz.upx(1.3), dashed: true },
-        "fitted α, mirrored about its peak",
+        mirror_name.to_string(),
     ));
     let legend_box = draw_legend(&pixel_area(&chart), &entries, 1, &obs, sz)?;
     if let Some(c) = &d.peak_closeup {

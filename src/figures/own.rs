@@ -1,6 +1,8 @@
 //! The figures of your data (issue 13), drawn by the lesson's figure code: the chosen pair's posteriors (as
 //! figure 7, [`super::posteriors::draw_panels`]) and their joint posterior (as figure 3,
-//! [`super::joint_contour::draw_surface`]). A figure whose model failed draws the sentence saying why.
+//! [`super::joint_contour::draw_surface`]), the same with the intercept moved by the mean mode (as figure 4)
+//! and the decomposition along u (as figures 5 and 6, [`super::random_effects_part::draw_random_part`],
+//! [`super::bernoulli_part::draw_integrand`]). A figure whose model failed draws the sentence saying why.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -10,7 +12,7 @@ use super::PlotMapping;
 use crate::error::Result;
 use crate::surfaces::descriptions::{num, FigureInfo};
 use crate::surfaces::posteriors::GroupPosterior;
-use crate::surfaces::JointSurface;
+use crate::surfaces::{Decomposition, JointSurface};
 
 /// What one figure of your data draws.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +23,14 @@ pub enum OwnDrawing<'a> {
     Posteriors { groups: &'a [GroupPosterior], headings: &'a [String] },
     /// The pair's joint posterior at glmer's fit with σ_b.
     Joint { surface: &'a JointSurface, sigma_b: f64 },
+    /// The pair's joint posterior with the intercept moved by the mean mode (as figure 4): the legend's last
+    /// line names the intercept and σ_b.
+    Shifted { surface: &'a JointSurface, intercept: f64, sigma_b: f64 },
+    /// The random-effects part along u (as figure 5, [`super::random_effects_part::draw_random_part`]).
+    RandomPart { decomposition: &'a Decomposition },
+    /// The whole integrand along u at two intercepts (as figure 6, [`super::bernoulli_part::draw_integrand`]),
+    /// the curves named by `names`.
+    Integrand { decomposition: &'a Decomposition, names: &'a [String; 2] },
 }
 
 /// Draws `drawing` with `info`'s title and sentences on any plotters backend.
@@ -40,6 +50,16 @@ pub fn draw_own<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, info: &Figure
         }
         OwnDrawing::Joint { surface, sigma_b } => {
             super::joint_contour::draw_surface(root, info, surface, &format!("σ_b = {}", num(*sigma_b, 4)), "b")
+        }
+        OwnDrawing::Shifted { surface, intercept, sigma_b } => {
+            let params = format!("intercept = {}, σ_b = {}", num(*intercept, 4), num(*sigma_b, 4));
+            super::joint_contour::draw_surface(root, info, surface, &params, "b")
+        }
+        OwnDrawing::RandomPart { decomposition } => {
+            super::random_effects_part::draw_random_part(root, info, decomposition, "σ_b", "glmer's modes")
+        }
+        OwnDrawing::Integrand { decomposition, names } => {
+            super::bernoulli_part::draw_integrand(root, info, decomposition, names, "fitted curve, mirrored about its peak")
         }
     }
 }

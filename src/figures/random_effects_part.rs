@@ -1,5 +1,6 @@
 //! Figure 5: the random-effects part of the likelihood along u (v fixed),
-//! exp(R(u) − max R) with R(u) = Σ_g log N(z_g − z̄ + u/G; 0, σ²): highest at u = 0.
+//! exp(R(u) − max R) with R(u) = Σ_g log N(z_g − z̄ + u/G; 0, σ²): highest at u = 0. [`draw_random_part`]
+//! draws it for the lesson and for your data.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -12,7 +13,7 @@ use super::style::{frame, mapping, pixel_area, with_notes, Chart, Sizes};
 use super::{figure_info, PlotMapping};
 use crate::error::Result;
 use crate::surfaces::descriptions::num;
-use crate::surfaces::{FigureInfo, Scene};
+use crate::surfaces::{Decomposition, FigureInfo, Scene};
 
 /// A vertical line at `x` across the plotting area (nothing when `x` is outside the x range).
 pub(crate) fn vline<DB: DrawingBackend>(
@@ -44,6 +45,18 @@ pub(crate) fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scene: &Sc
     let Some(d) = scene.decomposition.as_ref() else {
         return draw_message(root, &info.title, "The decomposition was not computed.");
     };
+    draw_random_part(root, info, d, "σ", "glmer's modes")
+}
+
+/// The random-effects part of `d` with `info`'s title, ranges and notes: the lesson's figure 5 and your
+/// data's; `sigma` names the standard deviation in the legend ("σ", "σ_b") and `modes` the modes' line.
+pub(crate) fn draw_random_part<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    info: &FigureInfo,
+    d: &Decomposition,
+    sigma: &str,
+    modes: &str,
+) -> Result<PlotMapping> {
     let sz = Sizes::of(root);
     root.fill(&WHITE)?;
     let area = with_notes(root, &info.notes, sz)?;
@@ -55,7 +68,7 @@ pub(crate) fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scene: &Sc
     if vline(&mut chart, info, d.mode_sum, VERMILLION, false, sz)? {
         entries.push(Entry::new(
             Swatch::VLine { color: VERMILLION, dashed: false },
-            format!("glmer's modes, u = {}", num(d.mode_sum, 4)),
+            format!("{modes}, u = {}", num(d.mode_sum, 4)),
         ));
     }
     let pts: Vec<(f64, f64)> = d.u.iter().copied().zip(d.rel_random_effects.iter().copied()).collect();
@@ -64,7 +77,7 @@ pub(crate) fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scene: &Sc
         0,
         Entry::new(
             Swatch::Line { color: GREEN, width: sz.upx(2.5), dashed: false },
-            format!("random-effects part, σ = {}", num(d.sigma, 4)),
+            format!("random-effects part, {sigma} = {}", num(d.sigma, 4)),
         ),
     );
     let obs = obstacles(&chart, pts.into_iter(), 1.0);

@@ -39,7 +39,7 @@ fn cbpp_figures_mark_glmer_s_modes_and_means_and_their_claims_hold() {
     assert_eq!(figs.pair, widest_pair(fit));
     assert_eq!(figs.pair, figs.default_pair);
     assert_eq!(figs.group_labels.len(), 15);
-    let [post, joint] = [&figs.figures[0], &figs.figures[1]];
+    let [post, joint] = [figs.figure(OWN_POSTERIORS).unwrap(), figs.figure(OWN_JOINT).unwrap()];
     assert_eq!((post.number, joint.number), (OWN_POSTERIORS, OWN_JOINT));
     assert!(post.unavailable.is_none() && joint.unavailable.is_none(), "{post:?}");
     assert!(post.explanation.contains("binomial likelihood (logit link)"), "{}", post.explanation);
@@ -85,10 +85,11 @@ fn another_pair_redraws_and_bad_states_are_sentences() {
     let own = cbpp(1.0);
     let figs = own.figures(Some((0, 14)));
     assert_eq!(figs.pair, (0, 14));
-    assert!(figs.figures[0].alt.contains("herd"), "{}", figs.figures[0].alt);
-    assert!(figs.figures[0].explanation.contains("have the widest gaps between mode and mean"));
+    let post = figs.figure(OWN_POSTERIORS).unwrap();
+    assert!(post.alt.contains("herd"), "{}", post.alt);
+    assert!(post.explanation.contains("have the widest gaps between mode and mean"));
     let same = own.figures(Some((3, 3)));
-    assert_eq!(same.figures[0].unavailable.as_deref(), Some("Choose two different groups to compare."));
+    assert_eq!(same.figure(OWN_POSTERIORS).unwrap().unavailable.as_deref(), Some("Choose two different groups to compare."));
     let svg = own.svg(OWN_POSTERIORS, Some((3, 3)), 400, 300).unwrap();
     assert!(svg.contains("Choose two different groups"));
     assert!(own.svg(9, None, 400, 300).is_err());
@@ -105,6 +106,6 @@ fn another_pair_redraws_and_bad_states_are_sentences() {
     };
     let gauss = OwnFit::new(&csv, &opts).unwrap();
     let f = gauss.figures(None);
-    assert!(f.figures[0].unavailable.as_deref().unwrap().starts_with("For a Gaussian response"));
+    assert!(f.figures.iter().all(|i| i.unavailable.as_deref().unwrap().starts_with("For a Gaussian response")));
     assert!(gauss.svg(OWN_JOINT, None, 400, 300).unwrap().contains("Gaussian"));
 }

@@ -7,6 +7,7 @@ use plotters::prelude::*;
 use serde::Serialize;
 
 use super::report::{fit_csv_design, fit_csv_design_given, OwnDataOptions, OwnDataReport};
+use super::shift_figures::ShiftFigures;
 use crate::data::grouped_design::GroupedDesign;
 use crate::error::Result;
 use crate::figures::own::{draw_own, OwnDrawing};
@@ -49,6 +50,13 @@ struct Page<'a> {
     fit: &'a GlmmResult,
 }
 
+impl OwnFigures {
+    /// The description of figure `number`.
+    pub fn figure(&self, number: u8) -> Option<&FigureInfo> {
+        self.figures.iter().find(|f| f.number == number)
+    }
+}
+
 /// Everything one pair's figures need.
 struct Built {
     posteriors: FigureInfo,
@@ -56,6 +64,8 @@ struct Built {
     pair: Option<OwnPair>,
     headings: Vec<String>,
     sigma_b: f64,
+    /// Figures 4–6.
+    shift: ShiftFigures,
 }
 
 impl OwnFit {
@@ -105,10 +115,12 @@ impl OwnFit {
         self.page().map(|p| widest_pair(p.fit)).unwrap_or((0, 1))
     }
 
-    fn build(&self, pair: Option<(usize, usize)>) -> (Built, (usize, usize)) {
+    /// The pair's figures; figures 4–6 only `with_shift` (drawing figure 3 or 7 needs none of them).
+    fn build(&self, pair: Option<(usize, usize)>, with_shift: bool) -> (Built, (usize, usize)) {
         let default_pair = self.default_pair();
         let pair = pair.unwrap_or(default_pair);
         let unavailable = |why: String| Built {
+            shift: ShiftFigures::unavailable(&why),
             posteriors: own_posteriors_unavailable(why.clone()),
             joint: own_joint_unavailable(why),
             pair: None,
@@ -149,18 +161,25 @@ impl OwnFit {
         let joint = describe_own_joint(&own, &ctx).unwrap_or_else(|| {
             own_joint_unavailable("The joint posterior of these two groups could not be drawn for this fit.".into())
         });
-        (Built { posteriors, joint, pair: Some(own), headings, sigma_b: page.fit.sigma_b }, pair)
+        let shift = if with_shift {
+            ShiftFigures::build(d, page.family, page.fit, pair, own.joint.as_ref(), &ctx, OWN_JOINT_GRID)
+        } else {
+            ShiftFigures::unavailable("Not computed.")
+        };
+        (Built { posteriors, joint, pair: Some(own), headings, sigma_b: page.fit.sigma_b, shift }, pair)
     }
 
     /// The figures' descriptions for `pair` (None: the default pair).
+    ///
+    /// In the page's order; find one by its number with [`OwnFigures::figure`].
     pub fn figures(&self, pair: Option<(usize, usize)>) -> OwnFigures {
-        let (built, pair) = self.build(pair);
+        let (built, pair) = self.build(pair, true);
         OwnFigures {
             group_name: self.design.group_name.clone(),
             group_labels: self.design.group_labels.clone(),
             pair,
             default_pair: self.default_pair(),
-            figures: vec![built.posteriors, built.joint],
+            figures: [vec![built.joint], built.shift.infos.to_vec(), vec![built.posteriors]].concat(),
         }
     }
 
@@ -171,7 +190,10 @@ impl OwnFit {
         pair: Option<(usize, usize)>,
         root: &DrawingArea<DB, Shift>,
     ) -> Result<PlotMapping> {
-        let (built, _) = self.build(pair);
+        let (built, _) = self.build(pair, ShiftFigures::draws(number));
+        if let Some(drawn) = built.shift.draw(number, root) {
+            return drawn;
+        }
         match (number, &built.pair) {
             (OWN_POSTERIORS, Some(own)) => draw_own(
                 root,
@@ -185,7 +207,7 @@ impl OwnFit {
             (OWN_JOINT, _) => draw_own(root, &built.joint, &OwnDrawing::Message),
             _ => Err(crate::error::Error::InvalidParameter {
                 name: "figure",
-                expected: format!("{OWN_POSTERIORS} (the posteriors) or {OWN_JOINT} (the joint posterior)"),
+                expected: format!("{OWN_JOINT} to 6 or {OWN_POSTERIORS}"),
                 got: number.to_string(),
             }),
         }

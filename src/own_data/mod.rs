@@ -22,10 +22,13 @@ pub mod explain;
 pub mod r_code;
 pub mod report;
 pub mod figures;
+pub mod shift_figures;
 #[cfg(test)]
 mod figure_claims;
 #[cfg(test)]
 mod figure_tests;
+#[cfg(test)]
+mod shift_figure_tests;
 #[cfg(test)]
 mod tests;
 

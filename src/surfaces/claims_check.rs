@@ -508,7 +508,14 @@ pub fn check(claim: &Claim, data: &Dataset, report: &FitReport) -> Result<(), St
         Claim::ReplicationCounts { .. } => Err(format!("{claim:?} is checked by models::replications::check_counts")),
         // About a user's data, not the lesson's: own_data::explain::holds checks it against that fit.
         Claim::ModeIsNotMean { .. } => Err(format!("{claim:?} is checked by own_data::explain::holds")),
-        Claim::WidestModeMeanGaps { .. } | Claim::PairSum { .. } | Claim::PairZeroSumLineGap { .. } => {
+        Claim::WidestModeMeanGaps { .. }
+        | Claim::PairSum { .. }
+        | Claim::PairZeroSumLineGap { .. }
+        | Claim::InterceptShiftedByMeanMode { .. }
+        | Claim::ModeSumAtIntercept { .. }
+        | Claim::PairModesAtIntercept { .. }
+        | Claim::JointPeakGainAtIntercept { .. }
+        | Claim::ExactLogLikAtIntercept { .. } => {
             Err(format!("{claim:?} is about your data and is checked by own_data::figure_claims"))
         }
     }

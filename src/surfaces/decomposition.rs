@@ -106,6 +106,16 @@ pub struct Decomposition {
     pub adjusted: AlphaCurve,
 }
 
+/// A data part D(u) along u with its first two derivatives: Σ_i log p(y_i | o_i + u/G) for offsets o_i
+/// that already hold every fixed part and the centred modes. The lesson's logistic Bernoulli part and your
+/// data's family part ([`super::own_decomposition`]) both implement it, and [`decompose_along`] does the rest.
+pub trait DataPart {
+    /// D(u).
+    fn value(&self, u: f64) -> f64;
+    /// (D, D′, D″) at u.
+    fn derivs(&self, u: f64) -> Derivs;
+}
+
 /// B(u; α) with its derivatives, for the observations' offsets α + βx_i + z_g − z̄.
 struct Bernoulli<'a> {
     offset: Vec<f64>,
@@ -113,7 +123,7 @@ struct Bernoulli<'a> {
     inv_g: f64,
 }
 
-impl Bernoulli<'_> {
+impl DataPart for Bernoulli<'_> {
     fn value(&self, u: f64) -> f64 {
         let s = u * self.inv_g;
         self.offset.iter().zip(self.y).map(|(&o, &y)| bernoulli_loglik(y, o + s)).sum()
@@ -139,7 +149,7 @@ const CLOSEUP_NODES: usize = 17;
 /// B(u; α) on [lo, hi] from [`CLOSEUP_NODES`] exact sums instead of one per inset point (each is a pass
 /// over every observation), or exactly when the interpolant misses B by more than `tol` (plus rounding) at a
 /// test point.
-fn near_bernoulli<'b>(bern: &'b Bernoulli, lo: f64, hi: f64, tol: f64) -> impl Fn(f64) -> f64 + 'b {
+fn near_bernoulli<'b, P: DataPart>(bern: &'b P, lo: f64, hi: f64, tol: f64) -> impl Fn(f64) -> f64 + 'b {
     let cheb = Chebyshev::new(lo, hi, CLOSEUP_NODES, |t| bern.value(t));
     let good = tol > 0.0
         && [0.137, 0.5117, 0.893].iter().all(|f| {
@@ -175,14 +185,29 @@ pub fn decompose(data: &Dataset, alpha: f64, beta: f64, sigma: f64, modes: &[f64
         return None;
     }
     let gf = g as f64;
-    let sum: f64 = modes.iter().sum();
-    let mean = sum / gf;
+    let mean = modes.iter().sum::<f64>() / gf;
     let centred: Vec<f64> = modes.iter().map(|z| z - mean).collect();
     let bern = Bernoulli {
         offset: data.x.iter().zip(&data.group).map(|(&x, &gi)| alpha + beta * x + centred[gi]).collect(),
         y: &data.y_bin,
         inv_g: 1.0 / gf,
     };
+    decompose_along(&bern, modes, sigma, (alpha, beta))
+}
+
+/// The decomposition along u of any data part `bern` (offsets centred by the mean of `modes`, see
+/// [`DataPart`]) with the random-effects part of `modes` and `sigma`; `alpha` labels the fitted curve (the
+/// other is `alpha` + z̄) and `beta` is stored as given (NaN when the fixed effects are more than a slope).
+/// `None` when σ ≤ 0 or a mode is not finite.
+pub fn decompose_along<P: DataPart>(bern: &P, modes: &[f64], sigma: f64, (alpha, beta): (f64, f64)) -> Option<Decomposition> {
+    let g = modes.len();
+    if g == 0 || !sigma.is_finite() || sigma <= 0.0 || modes.iter().any(|z| !z.is_finite()) {
+        return None;
+    }
+    let gf = g as f64;
+    let sum: f64 = modes.iter().sum();
+    let mean = sum / gf;
+    let centred: Vec<f64> = modes.iter().map(|z| z - mean).collect();
     let total = |u: f64| {
         let (rv, rg, rh) = random_effects(&centred, sigma, u);
         let (bv, bg, bh) = bern.derivs(u);
@@ -253,8 +278,8 @@ pub fn decompose(data: &Dataset, alpha: f64, beta: f64, sigma: f64, modes: &[f64
             let cu: Vec<f64> = (0..CLOSEUP_POINTS).map(|k| c_lo + (c_hi - c_lo) * k as f64 / (CLOSEUP_POINTS - 1) as f64).collect();
             // The inset shows differences of about `depth`: B is interpolated to a ten-thousandth of it.
             let tol = 1e-4 * depth;
-            let near_opt = near_bernoulli(&bern, c_lo, c_hi, tol);
-            let near_adj = near_bernoulli(&bern, c_lo + sum, c_hi + sum, tol);
+            let near_opt = near_bernoulli(bern, c_lo, c_hi, tol);
+            let near_adj = near_bernoulli(bern, c_lo + sum, c_hi + sum, tol);
             let r_at = |t: f64| random_effects(&centred, sigma, t).0;
             let opt: Vec<f64> = cu.iter().map(|&t| r_at(t) + near_opt(t) - top).collect();
             let adj: Vec<f64> = cu.iter().map(|&t| r_at(t) + near_adj(t + sum) - top).collect();

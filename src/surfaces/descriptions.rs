@@ -91,7 +91,7 @@ pub fn num(v: f64, decimals: usize) -> String {
     }
 }
 
-fn pad(lo: f64, hi: f64, frac: f64) -> [f64; 2] {
+pub(crate) fn pad(lo: f64, hi: f64, frac: f64) -> [f64; 2] {
     if !(lo.is_finite() && hi.is_finite()) {
         return [0.0, 1.0];
     }
@@ -134,7 +134,7 @@ pub fn legend_columns(entries: usize) -> usize {
 
 /// The top of a y range raised so that a legend of `entries` entries fits above the data (its
 /// height as a share of a 600 × 400 figure's plotting area, about 316 pixels).
-fn with_legend_room(lo: f64, hi: f64, entries: usize) -> [f64; 2] {
+pub(crate) fn with_legend_room(lo: f64, hi: f64, entries: usize) -> [f64; 2] {
     let rows = entries.div_ceil(legend_columns(entries)) as f64;
     let f = ((rows * 18.0 + 30.0) / 316.0).min(0.5);
     [lo, hi + f / (1.0 - f) * (hi - lo)]
@@ -195,7 +195,7 @@ pub fn significant_decimals(v: f64, min: usize) -> usize {
 }
 
 /// "both" for two, "all G" for more.
-fn all_of(g: usize) -> String {
+pub(crate) fn all_of(g: usize) -> String {
     if g == 2 {
         "both".into()
     } else {
@@ -204,7 +204,7 @@ fn all_of(g: usize) -> String {
 }
 
 /// Whether `v` printed with `decimals` decimals reads as zero.
-fn reads_zero(v: f64, decimals: usize) -> bool {
+pub(crate) fn reads_zero(v: f64, decimals: usize) -> bool {
     num(v, decimals).chars().all(|c| c == '0' || c == '.')
 }
 

@@ -29,7 +29,10 @@ mod newton;
 pub mod points;
 pub mod posteriors;
 pub mod own_descriptions;
+pub mod own_decomposition;
 pub mod own_posteriors;
+pub mod own_shift;
+pub mod own_shift_descriptions;
 pub mod shrinkage;
 
 use serde::{Deserialize, Serialize};

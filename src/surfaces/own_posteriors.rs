@@ -158,25 +158,38 @@ fn curve(ld: &dyn Fn(f64) -> f64, g: usize, label: &str, mode: f64, mean: f64, s
     }
 }
 
-/// The pair's conditional modes, conditional means and posterior SDs at the modes (a step size).
+/// The pair's conditional modes, conditional means (None: not marked) and posterior SDs at the modes (a
+/// step size).
 #[derive(Debug, Clone, Copy)]
-struct PairMarks {
-    modes: [f64; 2],
-    means: [f64; 2],
-    sds: [f64; 2],
+pub(crate) struct PairMarks {
+    pub modes: [f64; 2],
+    pub means: Option<[f64; 2]>,
+    pub sds: [f64; 2],
 }
 
-/// The joint surface of two log densities with their marks, on an m × m grid.
-fn joint(
+/// The b-range around `mode` where `ld` is within the joint window's drop of its peak ([`JOINT_DROP`]).
+pub(crate) fn joint_extent(ld: &dyn Fn(f64) -> f64, mode: f64, sd: f64) -> (f64, f64) {
+    extent(ld, mode, 0.1 * sd, JOINT_DROP)
+}
+
+/// The joint surface of two log densities with their marks, on an m × m grid over `window` ((b_a range,
+/// b_b range); None: each axis to [`JOINT_DROP`] below its peak, and the means).
+pub(crate) fn joint(
     lds: [&dyn Fn(f64) -> f64; 2],
     (groups, labels): ((usize, usize), (String, String)),
     PairMarks { modes, means, sds }: PairMarks,
     (intercept, sigma): (f64, f64),
     m: usize,
+    window: Option<[(f64, f64); 2]>,
 ) -> Option<JointSurface> {
     let axis = |k: usize| {
-        let (lo, hi) = extent(lds[k], modes[k], 0.1 * sds[k], JOINT_DROP);
-        let (lo, hi) = (lo.min(means[k]), hi.max(means[k]));
+        let (lo, hi) = match window {
+            Some(w) => w[k],
+            None => {
+                let (lo, hi) = joint_extent(lds[k], modes[k], sds[k]);
+                means.map_or((lo, hi), |e| (lo.min(e[k]), hi.max(e[k])))
+            }
+        };
         (0..m).map(|i| lo + (hi - lo) * i as f64 / (m - 1) as f64).collect::<Vec<f64>>()
     };
     let (za, zb) = (axis(0), axis(1));
@@ -216,7 +229,7 @@ fn joint(
         posterior_sd: sds,
         line_max: line_value.is_finite().then_some([-t, t]),
         line_rel_loglik: line_value.is_finite().then_some((line_value - top).min(0.0)),
-        posterior_means: Some(means),
+        posterior_means: means,
         levels,
         isolines: iso,
         regions,
@@ -253,8 +266,8 @@ fn own_pair_for<F: Family>(design: &GroupedDesign, fit: &GlmmResult, pair: (usiz
         curve(&fb, pair.1, &label(pair.1), modes[1], means[1], db.sd, counts(pair.1)),
     ];
     let intercept = fit.fixef.first().copied().unwrap_or(f64::NAN);
-    let marks = PairMarks { modes, means, sds: [da.sd, db.sd] };
-    let joint = joint([&fa, &fb], (pair, (label(pair.0), label(pair.1))), marks, (intercept, theta), grid.max(3));
+    let marks = PairMarks { modes, means: Some(means), sds: [da.sd, db.sd] };
+    let joint = joint([&fa, &fb], (pair, (label(pair.0), label(pair.1))), marks, (intercept, theta), grid.max(3), None);
     Some(OwnPair { posteriors, joint })
 }
 
