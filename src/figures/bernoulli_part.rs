@@ -78,6 +78,24 @@ pub(crate) fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scene: &Sc
     draw_integrand(root, info, d, &names, "fitted α, mirrored about its peak")
 }
 
+/// The points of (u, v) at or above `floor`, with the curve's crossings of the floor interpolated: the curve
+/// ends where it leaves the plot instead of running along its bottom edge (T is concave in u, so the part
+/// above the floor is one piece).
+fn above_floor(u: &[f64], v: &[f64], floor: f64) -> Vec<(f64, f64)> {
+    let mut pts = Vec::with_capacity(u.len());
+    let up = |x: f64| x.is_finite() && x >= floor;
+    for k in 0..u.len().min(v.len()) {
+        if k > 0 && up(v[k]) != up(v[k - 1]) && v[k].is_finite() && v[k - 1].is_finite() {
+            let t = (floor - v[k - 1]) / (v[k] - v[k - 1]);
+            pts.push((u[k - 1] + t * (u[k] - u[k - 1]), floor));
+        }
+        if up(v[k]) {
+            pts.push((u[k], v[k]));
+        }
+    }
+    pts
+}
+
 /// The whole integrand of `d` with `info`'s title, ranges and notes: the lesson's figure 6 and your data's;
 /// `names` label the fitted and the shifted curve in the legend (each followed by its peak), `mirror` the
 /// mirrored curve.
@@ -93,11 +111,10 @@ pub(crate) fn draw_integrand<DB: DrawingBackend>(
     let area = with_notes(root, &info.notes, sz)?;
     let mut chart = frame(&area, info, sz, true)?;
     let y_lo = info.y_range[0];
-    let clip = |v: f64| if v.is_finite() { v.max(y_lo) } else { y_lo };
     let mut entries = Vec::new();
     let mut obs = Vec::new();
     // The mirror image first, under the curves.
-    let mirror: Vec<(f64, f64)> = d.u.iter().copied().zip(d.mirror_optimal.iter().map(|&v| clip(v))).collect();
+    let mirror = above_floor(&d.u, &d.mirror_optimal, y_lo);
     if !mirror.is_empty() {
         chart.draw_series(DashedLineSeries::new(
             mirror.clone(),
@@ -117,7 +134,7 @@ pub(crate) fn draw_integrand<DB: DrawingBackend>(
             }
             _ => String::new(),
         };
-        let pts: Vec<(f64, f64)> = d.u.iter().copied().zip(curve.delta_total.iter().map(|&v| clip(v))).collect();
+        let pts = above_floor(&d.u, &curve.delta_total, y_lo);
         chart.draw_series(LineSeries::new(pts.clone(), color.stroke_width(sz.upx(2.5))))?;
         obs.extend(obstacles(&chart, pts.into_iter(), 1.0));
         entries.push(Entry::new(
