@@ -1,6 +1,7 @@
 //! The figures of your data (issue 13), drawn by the lesson's figure code: the chosen pair's posteriors (as
 //! figure 7, [`super::posteriors::draw_panels`]) and their joint posterior (as figure 3,
-//! [`super::joint_contour::draw_surface`]). A figure whose model failed draws the sentence saying why.
+//! [`super::joint_contour::draw_surface`]), and the data with each group's fitted curve (as figures 1–2,
+//! [`super::curves_plot::draw_curves_plot`]). A figure whose model failed draws the sentence saying why.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -10,7 +11,9 @@ use super::PlotMapping;
 use crate::error::Result;
 use crate::surfaces::descriptions::{num, FigureInfo};
 use crate::surfaces::posteriors::GroupPosterior;
+use crate::surfaces::own_curves::OwnCurves;
 use crate::surfaces::JointSurface;
+pub use super::own_fits::CurvesLook;
 
 /// What one figure of your data draws.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +24,8 @@ pub enum OwnDrawing<'a> {
     Posteriors { groups: &'a [GroupPosterior], headings: &'a [String] },
     /// The pair's joint posterior at glmer's fit with σ_b.
     Joint { surface: &'a JointSurface, sigma_b: f64 },
+    /// The data and each group's fitted curve (as figure 1 or 2).
+    Curves { curves: &'a OwnCurves, look: CurvesLook<'a> },
 }
 
 /// Draws `drawing` with `info`'s title and sentences on any plotters backend.
@@ -40,6 +45,10 @@ pub fn draw_own<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, info: &Figure
         }
         OwnDrawing::Joint { surface, sigma_b } => {
             super::joint_contour::draw_surface(root, info, surface, &format!("σ_b = {}", num(*sigma_b, 4)), "b")
+        }
+        OwnDrawing::Curves { curves, look } => {
+            let plot = super::own_fits::own_curves_plot(curves, look, super::style::Sizes::of(root));
+            super::curves_plot::draw_curves_plot(root, info, &plot)
         }
     }
 }

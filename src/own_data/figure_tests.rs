@@ -35,11 +35,11 @@ fn cbpp_figures_mark_glmer_s_modes_and_means_and_their_claims_hold() {
     let own = cbpp(25.0);
     let DesignModels::Glmm { glmm_agq: Some(agq), .. } = &own.report.fit.models else { panic!("no nAGQ = 25 fit") };
     let fit = agq.fit().unwrap();
-    let figs = own.figures(None);
+    let figs = own.figures(None, None);
     assert_eq!(figs.pair, widest_pair(fit));
     assert_eq!(figs.pair, figs.default_pair);
     assert_eq!(figs.group_labels.len(), 15);
-    let [post, joint] = [&figs.figures[0], &figs.figures[1]];
+    let [post, joint] = [&figs.figures[1], &figs.figures[2]];
     assert_eq!((post.number, joint.number), (OWN_POSTERIORS, OWN_JOINT));
     assert!(post.unavailable.is_none() && joint.unavailable.is_none(), "{post:?}");
     assert!(post.explanation.contains("binomial likelihood (logit link)"), "{}", post.explanation);
@@ -74,24 +74,24 @@ fn cbpp_figures_mark_glmer_s_modes_and_means_and_their_claims_hold() {
         assert!(check(c, own.design(), FamilyLink::BinomialLogit, fit).is_err(), "{c:?} passed");
     }
     // Both figures draw, with the groups' data in the panels and the marks in the legend.
-    let svg = own.svg(OWN_POSTERIORS, None, 640, 480).unwrap();
+    let svg = own.svg(OWN_POSTERIORS, None, None, 640, 480).unwrap();
     assert!(svg.contains("successes in") && svg.contains("conditional mode"), "{}", &svg[..400.min(svg.len())]);
-    let svg = own.svg(OWN_JOINT, None, 640, 480).unwrap();
+    let svg = own.svg(OWN_JOINT, None, None, 640, 480).unwrap();
     assert!(svg.contains("σ_b = ") && svg.contains("best with sum 0"));
 }
 
 #[test]
 fn another_pair_redraws_and_bad_states_are_sentences() {
     let own = cbpp(1.0);
-    let figs = own.figures(Some((0, 14)));
+    let figs = own.figures(Some((0, 14)), None);
     assert_eq!(figs.pair, (0, 14));
-    assert!(figs.figures[0].alt.contains("herd"), "{}", figs.figures[0].alt);
-    assert!(figs.figures[0].explanation.contains("have the widest gaps between mode and mean"));
-    let same = own.figures(Some((3, 3)));
-    assert_eq!(same.figures[0].unavailable.as_deref(), Some("Choose two different groups to compare."));
-    let svg = own.svg(OWN_POSTERIORS, Some((3, 3)), 400, 300).unwrap();
+    assert!(figs.figures[1].alt.contains("herd"), "{}", figs.figures[1].alt);
+    assert!(figs.figures[1].explanation.contains("have the widest gaps between mode and mean"));
+    let same = own.figures(Some((3, 3)), None);
+    assert_eq!(same.figures[1].unavailable.as_deref(), Some("Choose two different groups to compare."));
+    let svg = own.svg(OWN_POSTERIORS, Some((3, 3)), None, 400, 300).unwrap();
     assert!(svg.contains("Choose two different groups"));
-    assert!(own.svg(9, None, 400, 300).is_err());
+    assert!(own.svg(9, None, None, 400, 300).is_err());
     // A Gaussian response: the sentence why, drawn.
     let csv = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cbpp.csv")).unwrap();
     let opts = OwnDataOptions {
@@ -104,7 +104,7 @@ fn another_pair_redraws_and_bad_states_are_sentences() {
         ml: false,
     };
     let gauss = OwnFit::new(&csv, &opts).unwrap();
-    let f = gauss.figures(None);
-    assert!(f.figures[0].unavailable.as_deref().unwrap().starts_with("For a Gaussian response"));
-    assert!(gauss.svg(OWN_JOINT, None, 400, 300).unwrap().contains("Gaussian"));
+    let f = gauss.figures(None, None);
+    assert!(f.figures[1].unavailable.as_deref().unwrap().starts_with("For a Gaussian response"));
+    assert!(gauss.svg(OWN_JOINT, None, None, 400, 300).unwrap().contains("Gaussian"));
 }

@@ -21,6 +21,7 @@ pub mod table;
 pub mod explain;
 pub mod r_code;
 pub mod report;
+pub mod curves;
 pub mod figures;
 #[cfg(test)]
 mod figure_claims;

@@ -511,6 +511,9 @@ pub fn check(claim: &Claim, data: &Dataset, report: &FitReport) -> Result<(), St
         Claim::WidestModeMeanGaps { .. } | Claim::PairSum { .. } | Claim::PairZeroSumLineGap { .. } => {
             Err(format!("{claim:?} is about your data and is checked by own_data::figure_claims"))
         }
+        Claim::HeldAtMean { .. } | Claim::PointsShown { .. } | Claim::LogLinkAverageFactor { .. } => {
+            Err(format!("{claim:?} is about your data and is checked by own_data::curve_claims"))
+        }
     }
 }
 
