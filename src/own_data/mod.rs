@@ -24,6 +24,10 @@ pub mod report;
 pub mod curves;
 pub mod figures;
 #[cfg(test)]
+mod curve_claims;
+#[cfg(test)]
+mod curve_tests;
+#[cfg(test)]
 mod figure_claims;
 #[cfg(test)]
 mod figure_tests;
