@@ -1,12 +1,14 @@
-// "Your data"'s figures (issue 13) in headless chromium: after loading cbpp, the posteriors of a pair of herds
-// and their joint posterior are drawn (canvas pixels not blank), the default pair is the two herds whose
+// "Your data"'s figures (issue 13) in headless chromium: after loading cbpp, the fitted-curves figure (2, against
+// the linear predictor), the posteriors of a pair of herds and their joint posterior are drawn (canvas pixels not
+// blank), the default pair is the two herds whose
 // conditional mode and mean lie furthest apart in the CLI's glmer fit, the captions come from Rust and give the
-// CLI's modes, means and sums, the group chooser redraws, and no console error.
+// CLI's modes, means and sums, the group chooser redraws, and no console error. The answer's data draw figure 2
+// against x with an x chooser that changes the caption; a pasted sleepstudy (Gaussian) draws figure 1.
 // After ./build.sh build (and cargo build for the CLI): `node --test tests/browser/ownfigures.test.mjs`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch, openPage, problems, CLEAN } from './helpers.mjs';
@@ -68,12 +70,18 @@ for (const width of [800, 390]) {
       const pair = await page.evaluate(() => [document.querySelector('#own-pair-a').value, document.querySelector('#own-pair-b').value].map(Number));
       assert.deepEqual(pair, widest);
       const shown = await canvases(page);
-      assert.equal(shown.length, 2);
+      assert.equal(shown.length, 3);
       for (const c of shown) {
         assert.ok(c.colours > 20, `the canvas is drawn (${c.colours} colours)`);
         assert.ok(c.shown >= 300 && c.shown <= width, `it fits its container (${c.shown} px)`);
       }
-      let caps = await captions(page);
+      let caps = (await captions(page)).slice(1);
+      const curves = (await captions(page))[0];
+      assert.match(curves.title, /fitted curve and the population average/);
+      assert.match(curves.text, /fixed part η = x_i'β̂ of glmer\(…, nAGQ = 25\)/);
+      assert.match(curves.text, /With 15 groups every group’s curve is drawn thin and grey/);
+      assert.equal(await page.evaluate(() => document.querySelector('#own-figures figure').dataset.ownNumber), '2');
+      assert.ok(await page.evaluate(() => document.querySelector('.own-x-pick').hidden), 'one x option: no chooser');
       assert.ok(caps.every((c) => c.error === null), JSON.stringify(caps));
       assert.match(caps[0].title, /posteriors/);
       assert.match(caps[0].text, /These two have the widest gaps between mode and mean of all 15 groups of herd/);
@@ -88,18 +96,18 @@ for (const width of [800, 390]) {
       // Another pair: the choosers redraw both figures with that pair's captions.
       const other = [...Array(15).keys()].find((g) => !widest.includes(g));
       await page.selectOption('#own-pair-a', String(other));
-      await page.waitForFunction((o) => document.querySelector('#own-figures figure canvas').getAttribute('aria-label').includes(`mode `)
+      await page.waitForFunction((o) => document.querySelector('#own-figures figure[data-own-figure="7"] canvas').getAttribute('aria-label').includes(`mode `)
         && document.querySelector('#own-pair-a').value === String(o), other);
       const after = await canvases(page);
       assert.ok(after.every((c, k) => c.sum !== shown[k].sum && c.colours > 20), 'both figures are redrawn');
-      caps = await captions(page);
+      caps = (await captions(page)).slice(1);
       const a = Math.min(other, widest[1]);
       assert.ok(caps[0].alt.includes(`mode ${p4(glmer.ranef[other])}, mean ${p4(glmer.cond_means[other])}`), caps[0].alt);
       assert.match(caps[0].text, new RegExp(`${glmer.group_labels[widest[0]]} and ${glmer.group_labels[widest[1]]} have the widest gaps`));
       assert.ok(caps[1].text.includes(`random intercepts of herd ${glmer.group_labels[a]} and herd`), caps[1].text);
       // The same group twice: a sentence, drawn, not a broken figure.
       await page.selectOption('#own-pair-b', String(other));
-      await page.waitForFunction(() => /Choose two different groups/.test(document.querySelector('#own-figures .fig-explanation').textContent));
+      await page.waitForFunction(() => /Choose two different groups/.test(document.querySelector('#own-figures figure[data-own-figure="7"] .fig-explanation').textContent));
       assert.ok((await canvases(page)).every((c) => c.colours > 2));
       // Back to the suggested pair.
       await page.click('#own-pair-default');
@@ -112,3 +120,58 @@ for (const width of [800, 390]) {
     }
   });
 }
+
+/** The curves figure's number, caption and canvas once it is drawn with `pattern` in its caption. */
+async function curvesFigure(page, pattern) {
+  await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('#own-figures figure .fig-explanation')?.textContent || '')
+    && !document.querySelector('#own-figures').hidden, pattern.source, { timeout: 120_000 });
+  const [c] = await canvases(page);
+  const [cap] = await captions(page);
+  const number = await page.evaluate(() => document.querySelector('#own-figures figure').dataset.ownNumber);
+  return { ...cap, canvas: c, number };
+}
+
+test('the answer’s data: figure 2 against x, and the x chooser changes the caption and the drawing', async () => {
+  const { page, context, log } = await openPage(browser, { viewport: { width: 800, height: 900 } });
+  try {
+    await page.click('#own-examples button[data-example="answer"]');
+    const onX = await curvesFigure(page, /Dashed: glm\(… \+ group\)/);
+    assert.equal(onX.number, '2');
+    assert.ok(onX.canvas.colours > 20, `drawn (${onX.canvas.colours} colours)`);
+    assert.equal(onX.error, null);
+    const options = await page.evaluate(() => [...document.querySelectorAll('#own-x option')].map((o) => o.textContent));
+    assert.deepEqual(options, ['x', 'the linear predictor']);
+    assert.equal(await page.locator('#own-x').inputValue(), '0');
+    const others = (await canvases(page)).slice(1).map((c) => c.sum);
+    await page.selectOption('#own-x', '1');
+    const onEta = await curvesFigure(page, /is left out: its coefficients are its own/);
+    assert.notEqual(onEta.text, onX.text);
+    assert.notEqual(onEta.canvas.sum, onX.canvas.sum, 'the curves figure is redrawn');
+    assert.deepEqual((await canvases(page)).slice(1).map((c) => c.sum), others, 'the other figures are not');
+    assert.deepEqual(problems(log), CLEAN);
+  } finally {
+    await context.close();
+  }
+});
+
+test('sleepstudy pasted as a Gaussian fit draws figure 1 with lm and lmer lines', async () => {
+  const csv = readFileSync(join(ROOT, 'tests/data/sleepstudy.csv'), 'utf8');
+  const { page, context, log } = await openPage(browser, { viewport: { width: 390, height: 900 } });
+  try {
+    await page.fill('#own-paste', csv);
+    await page.click('#own-use-paste');
+    await page.waitForFunction(() => document.querySelector('#own-source')?.textContent.includes('180 rows'), null, { timeout: 60_000 });
+    await page.selectOption('#own-family', 'gaussian');
+    await page.fill('#own-formula', 'Reaction ~ Days + (1 | Subject)');
+    await page.click('#own-form button[type="submit"]');
+    const fig = await curvesFigure(page, /Dashed: lm\(… \+ Subject\)/);
+    assert.equal(fig.number, '1');
+    assert.match(fig.title, /fitted line/);
+    assert.match(fig.text, /Solid: lmer\(…\)’s line for each group/);
+    assert.ok(fig.canvas.colours > 20, `drawn (${fig.canvas.colours} colours)`);
+    assert.ok(fig.canvas.shown <= 390);
+    assert.deepEqual(problems(log), CLEAN);
+  } finally {
+    await context.close();
+  }
+});
