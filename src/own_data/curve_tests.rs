@@ -52,6 +52,7 @@ fn cbpp_is_drawn_against_the_linear_predictor_with_glmer_s_curves() {
     assert_eq!(info.number, 2);
     assert!(info.unavailable.is_none(), "{info:?}");
     assert!(info.explanation.contains("glm(… + herd) is left out"), "{}", info.explanation);
+    assert!(info.explanation.starts_with("The x axis is η = x_i'β̂"), "{}", info.explanation);
     assert!(info.explanation.contains("With 15 groups"), "{}", info.explanation);
     let m = glmer(&own);
     let b = own.build_curves(figs.pair, None);

@@ -147,24 +147,34 @@ pub fn describe_own_curves(c: &OwnCurves, terms: &Terms, ctx: &CurveContext) -> 
     let link_word = if ctx.family.is_some() { "curve" } else { "line" };
     let mut s = Vec::new();
     // The points.
+    let against = match choice {
+        XChoice::Covariate(_) => x_label.clone(),
+        XChoice::LinearPredictor => "η".to_string(),
+    };
     s.push(match ctx.family {
-        None => format!("Points: {} against {x_label}, one per row.", ctx.response),
-        Some(FamilyLink::PoissonLog) => format!("Points: the counts {} against {x_label}, one per row.", ctx.response),
+        None => format!("Points: {} against {against}, one per row.", ctx.response),
+        Some(FamilyLink::PoissonLog) => format!("Points: the counts {} against {against}, one per row.", ctx.response),
         Some(_) if c.binary => format!(
-            "Points: the 0/1 outcomes {} against {x_label}, moved up or down a little so that they do not hide each other.",
+            "Points: the 0/1 outcomes {} against {against}, moved up or down a little so that they do not hide each other.",
             ctx.response
         ),
-        Some(_) => format!("Points: each row’s proportion of successes (successes / trials) against {x_label}."),
+        Some(_) => format!("Points: each row’s proportion of successes (successes / trials) against {against}."),
     });
     // The curves.
-    let h = if ctx.family.is_some() { "h⁻¹" } else { "" };
+    let fixed_part = match choice {
+        XChoice::Covariate(_) => "η = x'β̂ is the fixed part at this x",
+        XChoice::LinearPredictor => "η is the x axis",
+    };
     let model_curves = if ctx.family.is_some() {
         format!(
-            "Solid: {}’s {link_word} for each group, {h}(η + b_g) with b_g its conditional mode (ranef()) and h⁻¹ the inverse of the {} link.",
+            "Solid: {}’s {link_word} for each group, h⁻¹(η + b_g), where {fixed_part}, b_g is the group’s conditional mode (ranef()) and h⁻¹ the inverse of the {} link.",
             ctx.mixed_name, ctx.link
         )
     } else {
-        format!("Solid: {}’s {link_word} for each group, η + b_g with b_g its BLUP (ranef()).", ctx.mixed_name)
+        format!(
+            "Solid: {}’s {link_word} for each group, η + b_g, where {fixed_part} and b_g is the group’s BLUP (ranef()).",
+            ctx.mixed_name
+        )
     };
     match choice {
         XChoice::Covariate(k) => {
@@ -195,9 +205,10 @@ pub fn describe_own_curves(c: &OwnCurves, terms: &Terms, ctx: &CurveContext) -> 
             }
         }
         XChoice::LinearPredictor => {
+            s.insert(0, format!("The x axis is η = x_i'β̂, each row’s fixed part of {}’s linear predictor.", ctx.mixed_name));
             s.push(format!(
-                "x is each row’s fixed part η = x_i'β̂ of {}. {model_curves} {} is left out: its coefficients are its own, so its η is not this x.",
-                ctx.mixed_name, ctx.group_factor_name
+                "{model_curves} {} is left out: its coefficients are its own, so its η is not this x.",
+                ctx.group_factor_name
             ));
         }
     }

@@ -323,9 +323,9 @@ pub fn own_curves(
 }
 
 /// The y range: the points, every group's mixed-model curve and the group-factor curves of `coloured`, padded
-/// 6%; [−0.06, 1.06] for 0/1 data and proportions.
+/// 6% (from 0 for counts and proportions, at most 1.03 for proportions); [−0.06, 1.06] for 0/1 data.
 pub fn y_range(c: &OwnCurves, family: Option<FamilyLink>, coloured: &[usize]) -> [f64; 2] {
-    if matches!(family, Some(f) if f != FamilyLink::PoissonLog) {
+    if c.binary {
         return [-0.06, 1.06];
     }
     let mut v: Vec<f64> = c.points.y.clone();
@@ -335,7 +335,18 @@ pub fn y_range(c: &OwnCurves, family: Option<FamilyLink>, coloured: &[usize]) ->
     }
     v.extend(c.population_average.iter().flatten());
     let (lo, hi) = finite_range(&v).unwrap_or((0.0, 1.0));
-    let lo = if family.is_some() { 0.0 } else { lo };
-    let pad = if hi > lo { 0.06 * (hi - lo) } else { 1.0 };
-    [if family.is_some() { 0.0 } else { lo - pad }, hi + pad]
+    match family {
+        None => {
+            let pad = if hi > lo { 0.06 * (hi - lo) } else { 1.0 };
+            [lo - pad, hi + pad]
+        }
+        Some(FamilyLink::PoissonLog) => {
+            let top = if hi > 0.0 { 1.06 * hi } else { 1.0 };
+            [-0.03 * top, top]
+        }
+        Some(_) => {
+            let top = (1.06 * hi).clamp(0.05, 1.03);
+            [-0.03 * top, top]
+        }
+    }
 }

@@ -78,7 +78,7 @@ for (const width of [800, 390]) {
       let caps = (await captions(page)).slice(1);
       const curves = (await captions(page))[0];
       assert.match(curves.title, /fitted curve and the population average/);
-      assert.match(curves.text, /fixed part η = x_i'β̂ of glmer\(…, nAGQ = 25\)/);
+      assert.match(curves.text, /^The x axis is η = x_i'β̂, each row’s fixed part of glmer\(…, nAGQ = 25\)’s linear predictor/);
       assert.match(curves.text, /With 15 groups every group’s curve is drawn thin and grey/);
       assert.equal(await page.evaluate(() => document.querySelector('#own-figures figure').dataset.ownNumber), '2');
       assert.ok(await page.evaluate(() => document.querySelector('.own-x-pick').hidden), 'one x option: no chooser');
