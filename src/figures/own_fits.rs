@@ -54,8 +54,7 @@ pub(crate) fn own_curves_plot(c: &OwnCurves, look: &CurvesLook, sz: Sizes) -> Cu
     let mut curves = Vec::new();
     if !all {
         let w = sz.upx(1.0);
-        for (g, y) in c.mixed.iter().enumerate().filter(|&(g, _)| style_of(g).is_none()) {
-            let _ = g;
+        for (_, y) in c.mixed.iter().enumerate().filter(|&(g, _)| style_of(g).is_none()) {
             curves.push(Curve::on(&c.x, y, LIGHT_GREY.stroke_width(w), None, 0.5));
         }
     }

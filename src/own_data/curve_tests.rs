@@ -11,6 +11,13 @@ use crate::models::design_fit::DesignModels;
 use crate::models::family::logistic;
 use crate::surfaces::own_curves::{column_mean, LINEAR_PREDICTOR};
 
+/// A curve recomputed here from the fit's numbers agrees to rounding (a few ulps of sums of products).
+const SAME_FORMULA_TOL: f64 = 1e-13;
+/// Gaussian lines: the same formula on values in the hundreds.
+const SAME_LINE_TOL: f64 = 1e-10;
+/// Gauss–Hermite with 40 nodes against a Riemann sum with step 1e-3.
+const AVERAGE_VS_RIEMANN_TOL: f64 = 1e-6;
+
 fn fit(file: &str, formula: &str, family: &str, factors: &[&str]) -> OwnFit {
     let csv = std::fs::read_to_string(format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
     let opts = OwnDataOptions {
@@ -62,19 +69,19 @@ fn cbpp_is_drawn_against_the_linear_predictor_with_glmer_s_curves() {
     // Group g's curve at grid point k is logistic(t_k + b̂_g).
     for g in [0, 7, 14] {
         for k in [0, 100, 200] {
-            assert!((c.mixed[g][k] - logistic(c.x[k] + m.ranef[g])).abs() < 1e-14);
+            assert!((c.mixed[g][k] - logistic(c.x[k] + m.ranef[g])).abs() < SAME_FORMULA_TOL);
         }
     }
     // The population average against a brute-force integral; below the b = 0 curve where that is above 1/2.
     let pa = c.population_average.as_ref().unwrap();
     for k in [0, 50, 150, 200] {
         let brute = brute_average(c.x[k], m.sigma_b);
-        assert!((pa[k] - brute).abs() < 1e-6, "{} vs {brute}", pa[k]);
+        assert!((pa[k] - brute).abs() < AVERAGE_VS_RIEMANN_TOL, "{} vs {brute}", pa[k]);
     }
     // Each point is a row's proportion at its own η = x_i'β̂: herd 1's first row is period 1 (η = β̂₀), 2 of 14.
     let first = (0..c.points.x.len()).find(|&i| c.points.row[i] == 0).unwrap();
-    assert!((c.points.x[first] - m.fixef[0]).abs() < 1e-14);
-    assert!((c.points.y[first] - 2.0 / 14.0).abs() < 1e-15);
+    assert!((c.points.x[first] - m.fixef[0]).abs() < SAME_FORMULA_TOL);
+    assert!((c.points.y[first] - 2.0 / 14.0).abs() < SAME_FORMULA_TOL);
     assert_eq!(c.points.x.len(), 56);
     let svg = own.svg(2, None, None, 640, 480).unwrap();
     assert!(svg.contains("population average") && svg.contains("the other 13 groups"), "{}", &svg[..300]);
@@ -98,8 +105,8 @@ fn the_answer_s_data_are_drawn_against_x_with_glm_and_glmer_curves() {
     assert_eq!(c.mixed.len(), g);
     for k in [3, 120] {
         let t = c.x[k];
-        assert!((c.mixed[1][k] - logistic(m.fixef[0] + m.fixef[1] * t + m.ranef[1])).abs() < 1e-14);
-        assert!((c.zero_effect.as_ref().unwrap()[k] - logistic(m.fixef[0] + m.fixef[1] * t)).abs() < 1e-14);
+        assert!((c.mixed[1][k] - logistic(m.fixef[0] + m.fixef[1] * t + m.ranef[1])).abs() < SAME_FORMULA_TOL);
+        assert!((c.zero_effect.as_ref().unwrap()[k] - logistic(m.fixef[0] + m.fixef[1] * t)).abs() < SAME_FORMULA_TOL);
     }
     // The glm + group curve of the second group: the reference intercept plus its own column.
     let DesignModels::Glmm { glm_group, .. } = &own.report.fit.models else { panic!() };
@@ -107,7 +114,7 @@ fn the_answer_s_data_are_drawn_against_x_with_glm_and_glmer_curves() {
     let coef = |n: &str| gg.coef_named.iter().find(|(name, _)| name == n).map(|&(_, c)| c);
     if let (Some(Some(curve)), Some(gamma)) = (c.group_factor.get(1), coef(&own.design.group_column_name(1))) {
         let eta = coef("(Intercept)").unwrap() + coef("x").unwrap() * c.x[7] + gamma;
-        assert!((curve[7] - logistic(eta)).abs() < 1e-14);
+        assert!((curve[7] - logistic(eta)).abs() < SAME_FORMULA_TOL);
     } else {
         panic!("the answer's second group has a glm + group curve");
     }
@@ -152,7 +159,7 @@ fn grouseticks_holds_the_other_covariate_at_its_mean_and_its_claims_hold() {
     let m = glmer(&own);
     let c = own.build_curves(figs.pair, None).curves.unwrap();
     let eta = m.fixef[0] + m.fixef[1] * c.x[50] + m.fixef[2] * year_mean + m.ranef[4];
-    assert!((c.mixed[4][50] / eta.exp() - 1.0).abs() < 1e-13);
+    assert!((c.mixed[4][50] / eta.exp() - 1.0).abs() < SAME_FORMULA_TOL);
     let svg = own.svg(2, None, None, 640, 480).unwrap();
     assert!(svg.contains("glm(… + BROOD)"));
 }
@@ -172,12 +179,12 @@ fn sleepstudy_draws_figure_1_with_lm_and_lmer_lines() {
     assert!(c.population_average.is_none() && c.zero_effect.is_none());
     // lmer: β̂₀ + β̂₁ t + b̂_g; lm + Subject: its intercept, slope and the group's column (0 for the first).
     let t = c.x[60];
-    assert!((c.mixed[3][60] - (m.fixef[0] + m.fixef[1] * t + m.ranef[3])).abs() < 1e-10);
+    assert!((c.mixed[3][60] - (m.fixef[0] + m.fixef[1] * t + m.ranef[3])).abs() < SAME_LINE_TOL);
     let first = c.group_factor[0].as_ref().unwrap();
-    assert!((first[60] - (lm.coef[0] + lm.coef[1] * t)).abs() < 1e-10);
+    assert!((first[60] - (lm.coef[0] + lm.coef[1] * t)).abs() < SAME_LINE_TOL);
     let third = c.group_factor[2].as_ref().unwrap();
     let gamma = lm.coef_named(&own.design.group_column_name(2)).unwrap();
-    assert!((third[60] - (lm.coef[0] + lm.coef[1] * t + gamma)).abs() < 1e-10);
+    assert!((third[60] - (lm.coef[0] + lm.coef[1] * t + gamma)).abs() < SAME_LINE_TOL);
     assert_eq!(c.points.y.len(), 180);
     let svg = own.svg(1, None, None, 640, 480).unwrap();
     assert!(svg.contains("lmer(…)") && svg.contains("Reaction"));

@@ -83,8 +83,7 @@ fn named(ctx: &CurveContext, groups: &[usize]) -> Vec<String> {
 fn held_sentence(terms: &Terms, k: usize, claims: &mut Vec<Claim>) -> Option<String> {
     let d = CURVE_DECIMALS;
     let mut parts = Vec::new();
-    for (i, t) in terms.numeric.iter().enumerate().filter(|&(i, _)| i != k) {
-        let _ = i;
+    for (_, t) in terms.numeric.iter().enumerate().filter(|&(i, _)| i != k) {
         claims.push(Claim::HeldAtMean { column: t.column, value: t.mean, decimals: d });
         parts.push(format!("{} at its mean {}", t.name, num(t.mean, d)));
     }
