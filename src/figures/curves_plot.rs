@@ -50,6 +50,8 @@ pub(crate) struct CurvesPlot {
     /// Drawn over the points, in this order.
     pub curves: Vec<Curve>,
     pub legend: Vec<Entry>,
+    /// At most this many legend columns (the lesson: 3; your data's longer labels: 2).
+    pub max_columns: usize,
 }
 
 /// Pixel positions (relative to the plotting area) of data-space samples, as legend obstacles.
@@ -97,7 +99,7 @@ pub(crate) fn draw_curves_plot<DB: DrawingBackend>(
     for c in &plot.curves {
         obs.extend(obstacles(&chart, c.pts.iter().copied(), c.weight));
     }
-    let cols = legend_columns(plot.legend.len());
+    let cols = legend_columns(plot.legend.len()).min(plot.max_columns.max(1));
     draw_legend(&pixel_area(&chart), &plot.legend, cols, &obs, sz)?;
     Ok(mapping(&chart, info))
 }

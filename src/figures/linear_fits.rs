@@ -95,5 +95,5 @@ pub(crate) fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scene: &Sc
     legend.push(Entry::new(Swatch::Marker { color: GREY, shape: Shape::Circle, filled: true }, "y_bin = 1"));
     legend.push(Entry::new(Swatch::Marker { color: GREY, shape: Shape::Circle, filled: false }, "y_bin = 0"));
     let point_obstacles = (0..p.x.len()).map(|i| (p.x[i], y[i])).collect();
-    draw_curves_plot(root, info, &CurvesPlot { marks, point_obstacles, curves, legend })
+    draw_curves_plot(root, info, &CurvesPlot { marks, point_obstacles, curves, legend, max_columns: 3 })
 }

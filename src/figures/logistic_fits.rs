@@ -74,5 +74,5 @@ pub(crate) fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scene: &Sc
     }
     legend.extend(average_entries);
     let point_obstacles = (0..p.x.len()).map(|i| (p.x[i], p.y_bin[i] + jitter(i))).collect();
-    draw_curves_plot(root, info, &CurvesPlot { marks, point_obstacles, curves, legend })
+    draw_curves_plot(root, info, &CurvesPlot { marks, point_obstacles, curves, legend, max_columns: 3 })
 }

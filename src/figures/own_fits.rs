@@ -23,7 +23,7 @@ pub struct CurvesLook<'a> {
     pub coloured: &'a [usize],
     /// "herd 3" for every group.
     pub labels: &'a [String],
-    pub mixed_name: &'a str,
+    /// The legend's name of the group-factor model ("glm + herd").
     pub group_factor_name: &'a str,
     pub generalised: bool,
 }
@@ -91,10 +91,11 @@ pub(crate) fn own_curves_plot(c: &OwnCurves, look: &CurvesLook, sz: Sizes) -> Cu
     if !c.group_factor.is_empty() && c.group_factor.iter().any(Option::is_some) {
         legend.push(Entry::new(Swatch::Line { color: INK, width: line, dashed: true }, look.group_factor_name));
     }
-    legend.push(Entry::new(Swatch::Line { color: INK, width: line, dashed: false }, look.mixed_name));
+    let given = format!("{}, given the group", if look.generalised { "glmer" } else { "lmer" });
+    legend.push(Entry::new(Swatch::Line { color: INK, width: line, dashed: false }, given));
     if look.generalised {
         legend.extend(average_entries);
     }
     let point_obstacles = (0..p.x.len()).map(|i| (p.x[i], y_of(i))).collect();
-    CurvesPlot { marks, point_obstacles, curves, legend }
+    CurvesPlot { marks, point_obstacles, curves, legend, max_columns: 2 }
 }

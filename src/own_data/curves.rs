@@ -33,6 +33,8 @@ pub(crate) struct BuiltCurves {
     pub labels: Vec<String>,
     pub mixed_name: String,
     pub group_factor_name: String,
+    /// Its legend label ("glm + herd").
+    pub legend_group_factor: String,
     pub generalised: bool,
     /// The x choice's index in the chooser.
     pub x: usize,
@@ -71,7 +73,9 @@ impl OwnFit {
             vec![0, 1]
         };
         let labels: Vec<String> = d.group_labels.iter().map(|l| format!("{} {l}", d.group_name)).collect();
-        let group_factor_name = format!("{}(… + {})", if family.is_some() { "glm" } else { "lm" }, d.group_name);
+        let fixed_model = if family.is_some() { "glm" } else { "lm" };
+        let group_factor_name = format!("{fixed_model}(… + {})", d.group_name);
+        let legend_group_factor = format!("{fixed_model} + {}", d.group_name);
         let mut built = BuiltCurves {
             info: own_curves_unavailable(family, String::new()),
             curves: None,
@@ -79,6 +83,7 @@ impl OwnFit {
             labels,
             mixed_name: String::new(),
             group_factor_name,
+            legend_group_factor,
             generalised: family.is_some(),
             x: choice.index(&self.terms),
         };
@@ -189,8 +194,7 @@ impl OwnFit {
                 let look = CurvesLook {
                     coloured: &b.coloured,
                     labels: &b.labels,
-                    mixed_name: &b.mixed_name,
-                    group_factor_name: &b.group_factor_name,
+                    group_factor_name: &b.legend_group_factor,
                     generalised: b.generalised,
                 };
                 draw_own(root, &b.info, &OwnDrawing::Curves { curves, look })
