@@ -1,6 +1,7 @@
 //! Your data's figure 1 or 2 ([`crate::surfaces::own_curves`]) as a [`CurvesPlot`], drawn by the lesson's
 //! [`super::curves_plot::draw_curves_plot`]. Up to 8 groups each in its palette colour; with more, every
-//! group's mixed-model curve thin and light grey and the chosen pair in colour (blue and vermillion).
+//! group's mixed-model curve thin and light grey and the chosen pair in its colours (as the posteriors figure
+//! draws them; blue and vermillion if those two are the same).
 
 use plotters::prelude::*;
 
@@ -13,7 +14,7 @@ use super::palette::{group_style, Shape, GREY, INK, LIGHT_GREY};
 use super::style::Sizes;
 use crate::surfaces::own_curves::OwnCurves;
 
-/// Palette entries of the chosen pair when the groups are too many to colour each (blue, vermillion).
+/// Palette entries of the chosen pair when its own two colours are the same (blue, vermillion).
 const PAIR_STYLES: [usize; 2] = [4, 5];
 
 /// What the plot needs besides the curves.
@@ -32,10 +33,15 @@ pub struct CurvesLook<'a> {
 pub(crate) fn own_curves_plot(c: &OwnCurves, look: &CurvesLook, sz: Sizes) -> CurvesPlot {
     let groups = c.mixed.len();
     let all = look.coloured.len() == groups;
-    // Palette index of each coloured group.
+    // Palette index of each coloured group: its own (as the posteriors figure colours it), unless the pair's
+    // two would share a colour.
+    let clash = !all && {
+        let colours: Vec<_> = look.coloured.iter().map(|&g| group_style(g).color).collect();
+        colours.windows(2).any(|w| w[0] == w[1])
+    };
     let style_of = |g: usize| -> Option<usize> {
         let k = look.coloured.iter().position(|&h| h == g)?;
-        Some(if all { g } else { PAIR_STYLES[k % 2] })
+        Some(if clash { PAIR_STYLES[k % 2] } else { g })
     };
     let p = &c.points;
     let y_of = |i: usize| if c.binary { p.y[i] + jitter(p.row[i]) } else { p.y[i] };
