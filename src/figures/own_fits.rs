@@ -94,7 +94,7 @@ pub(crate) fn own_curves_plot(c: &OwnCurves, look: &CurvesLook, sz: Sizes) -> Cu
             format!("the other {} groups", groups - look.coloured.len()),
         ));
     }
-    if !c.group_factor.is_empty() && c.group_factor.iter().any(Option::is_some) {
+    if look.coloured.iter().any(|&g| matches!(c.group_factor.get(g), Some(Some(_)))) {
         legend.push(Entry::new(Swatch::Line { color: INK, width: line, dashed: true }, look.group_factor_name));
     }
     let given = format!("{}, given the group", if look.generalised { "glmer" } else { "lmer" });
