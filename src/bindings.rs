@@ -485,9 +485,10 @@ impl Replications {
 }
 
 /// Your data fitted and kept for its figures ([`crate::own_data::figures::OwnFit`]): `report()` is what
-/// [`fit_csv`] returns; `figures(a, b)` the figures' `{group_name, group_labels, pair, default_pair, figures}`
-/// for groups a and b (0-based; a negative index: the pair Rust suggests); `draw(figure, a, b, canvas, dpr)`
-/// draws figure 3 (the joint posterior), 4 (the same with the intercept moved by the mean mode), 5 or 6 (the
+/// [`fit_csv`] returns; `figures(a, b, x)` the figures' `{group_name, group_labels, pair, default_pair, figures,
+/// x_labels, x, x_default}` for groups a and b (0-based; a negative index: the pair Rust suggests) and the curves
+/// figure's x option x (negative: the default); `draw(figure, a, b, x, canvas, dpr)` draws the curves figure
+/// (1 or 2), figure 3 (the joint posterior), 4 (the same with the intercept moved by the mean mode), 5 or 6 (the
 /// decomposition along u) or 7 (the posteriors) and returns its mapping.
 #[wasm_bindgen]
 pub struct OwnFit {
@@ -510,6 +511,10 @@ pub fn own_data_models(csv: &str, options: JsValue) -> std::result::Result<JsVal
 
 fn own_pair_of(a: i32, b: i32) -> Option<(usize, usize)> {
     Some((usize::try_from(a).ok()?, usize::try_from(b).ok()?))
+}
+
+fn own_x_of(x: i32) -> Option<usize> {
+    usize::try_from(x).ok()
 }
 
 #[wasm_bindgen]
@@ -538,18 +543,18 @@ impl OwnFit {
         to_js(&self.fit.report)
     }
 
-    pub fn figures(&self, a: i32, b: i32) -> std::result::Result<JsValue, JsError> {
-        to_js(&self.fit.figures(own_pair_of(a, b)))
+    pub fn figures(&self, a: i32, b: i32, x: i32) -> std::result::Result<JsValue, JsError> {
+        to_js(&self.fit.figures(own_pair_of(a, b), own_x_of(x)))
     }
 
-    pub fn draw(&self, figure: u8, a: i32, b: i32, canvas: HtmlCanvasElement, dpr: f64) -> std::result::Result<JsValue, JsError> {
+    pub fn draw(&self, figure: u8, a: i32, b: i32, x: i32, canvas: HtmlCanvasElement, dpr: f64) -> std::result::Result<JsValue, JsError> {
         let root = PageBackend::on_canvas(canvas, dpr).map_err(js_err)?.into_drawing_area();
-        let mapping = self.fit.draw(figure, own_pair_of(a, b), &root).map_err(js_err)?;
+        let mapping = self.fit.draw(figure, own_pair_of(a, b), own_x_of(x), &root).map_err(js_err)?;
         root.present().map_err(|e| JsError::new(&format!("The figure could not be drawn: {e}.")))?;
         to_js(&mapping)
     }
 
-    pub fn svg(&self, figure: u8, a: i32, b: i32, w: u32, h: u32) -> std::result::Result<String, JsError> {
-        self.fit.svg(figure, own_pair_of(a, b), w, h).map_err(js_err)
+    pub fn svg(&self, figure: u8, a: i32, b: i32, x: i32, w: u32, h: u32) -> std::result::Result<String, JsError> {
+        self.fit.svg(figure, own_pair_of(a, b), own_x_of(x), w, h).map_err(js_err)
     }
 }

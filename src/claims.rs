@@ -132,6 +132,15 @@ pub enum Claim {
     /// likelihood (`summed` = Means: there the conditional means sum to zero) or the height of the joint
     /// peak (`summed` = Modes: there the conditional modes sum to zero).
     ProfileMaximum { summed: Summed, alpha: f64 },
+    // Your data's fitted-curves figure (src/surfaces/own_curve_descriptions.rs), checked by
+    // `own_data::curve_claims` from the design.
+    /// The curves hold column `column` of X at `value`, its mean over the rows fitted, printed with `decimals`.
+    HeldAtMean { column: usize, value: f64, decimals: usize },
+    /// The figure shows `shown` of the `total` rows fitted (the thinning rule of `surfaces::points`).
+    PointsShown { shown: usize, total: usize },
+    /// With a log link, the population average ∫ e^{η + b} N(b; 0, σ_b²) db is `factor` = e^{σ_b²/2} times
+    /// the b = 0 curve e^η, printed with `decimals`.
+    LogLinkAverageFactor { sigma_b: f64, factor: f64, decimals: usize },
     // Your data's figures (src/surfaces/own_descriptions.rs), about the page's glmer fit of the user's data;
     // checked by `own_data::figure_claims` from the design and that fit. GroupModeAndMean and MeanVsMode
     // above are used there too, about that fit.

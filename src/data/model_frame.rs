@@ -163,7 +163,7 @@ fn shown_names(names: &[&str]) -> String {
 }
 
 /// The column as a factor: as text when listed or text, numerically when numeric, FALSE < TRUE when logical.
-fn as_factor(column: &Column, listed: bool) -> Cow<'_, Factor> {
+pub(crate) fn as_factor(column: &Column, listed: bool) -> Cow<'_, Factor> {
     match &column.values {
         ColumnValues::Text { factor, .. } => Cow::Borrowed(factor),
         ColumnValues::Numeric(v) if !listed => Cow::Owned(Factor::from_numbers(v)),

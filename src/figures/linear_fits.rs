@@ -1,17 +1,19 @@
 //! Figure 1: y against x with `lm(y ~ x + factor(group))` (dashed) and `lmer(y ~ x + (1|group))`
-//! (solid) lines per group; points filled when y_bin = 1, as in the answer.
+//! (solid) lines per group; points filled when y_bin = 1, as in the answer. Drawn by
+//! [`super::curves_plot::draw_curves_plot`], as your data's figure 1.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::legend::{draw_legend, Entry, Obstacle, Swatch};
-use super::marks::{draw_points, marker_style};
+pub(crate) use super::curves_plot::obstacles;
+use super::curves_plot::{draw_curves_plot, Curve, CurvesPlot, Marks};
+use super::legend::{Entry, Swatch};
+use super::marks::marker_style;
 use super::message::draw_message;
-use super::palette::{group_style, Shape, GREY, INK, WHITE};
-use super::style::{frame, mapping, pixel_area, with_notes, Chart, Sizes};
+use super::palette::{group_style, Shape, GREY, INK};
+use super::style::Sizes;
 use super::{figure_info, PlotMapping};
 use crate::error::Result;
-use crate::surfaces::descriptions::legend_columns;
 use crate::surfaces::Scene;
 
 /// Group legend entries: every group up to eight, else the first seven and a count.
@@ -33,51 +35,17 @@ pub(crate) fn group_entries(labels: &[String], line: u32) -> Vec<Entry> {
     e
 }
 
-/// Pixel positions (relative to the plotting area) of data-space samples, as legend obstacles.
-pub(crate) fn obstacles<DB: DrawingBackend>(
-    chart: &Chart<DB>,
-    pts: impl Iterator<Item = (f64, f64)>,
-    weight: f64,
-) -> Vec<Obstacle> {
-    let (xr, yr) = chart.plotting_area().get_pixel_range();
-    pts.filter(|p| p.0.is_finite() && p.1.is_finite())
-        .map(|p| {
-            let c = chart.backend_coord(&p);
-            (c.0 - xr.start, c.1 - yr.start, weight)
-        })
-        .collect()
+/// Group g's curve in its palette colour: dashed (fixed-effects models) or solid (mixed models).
+pub(crate) fn group_curve(x: &[f64], y: &[f64], g: usize, dashed: bool, weight: f64, sz: Sizes) -> Curve {
+    let st = group_style(g);
+    let w = (sz.px(2.0) * st.width).round().max(1.0) as u32;
+    let dash = dashed.then(|| (sz.ipx(7.0), sz.ipx(5.0)));
+    Curve::on(x, y, st.color.stroke_width(w), dash, weight)
 }
 
-/// Dashed per-group curves (fixed-effects models).
-pub(crate) fn dashed_curves<DB: DrawingBackend>(
-    chart: &mut Chart<DB>,
-    x: &[f64],
-    curves: &[Vec<f64>],
-    sz: Sizes,
-) -> Result<()> {
-    for (g, c) in curves.iter().enumerate() {
-        let st = group_style(g);
-        let w = (sz.px(2.0) * st.width).round().max(1.0) as u32;
-        let pts: Vec<(f64, f64)> = x.iter().copied().zip(c.iter().copied()).filter(|p| p.1.is_finite()).collect();
-        chart.draw_series(DashedLineSeries::new(pts, sz.ipx(7.0), sz.ipx(5.0), st.color.stroke_width(w)))?;
-    }
-    Ok(())
-}
-
-/// Solid per-group curves (mixed models).
-pub(crate) fn solid_curves<DB: DrawingBackend>(
-    chart: &mut Chart<DB>,
-    x: &[f64],
-    curves: &[Vec<f64>],
-    sz: Sizes,
-) -> Result<()> {
-    for (g, c) in curves.iter().enumerate() {
-        let st = group_style(g);
-        let w = (sz.px(2.0) * st.width).round().max(1.0) as u32;
-        let pts: Vec<(f64, f64)> = x.iter().copied().zip(c.iter().copied()).filter(|p| p.1.is_finite()).collect();
-        chart.draw_series(LineSeries::new(pts, st.color.stroke_width(w)))?;
-    }
-    Ok(())
+/// Per-group curves, dashed or solid, each with its obstacle weight.
+pub(crate) fn group_curves(x: &[f64], curves: &[Vec<f64>], dashed: bool, weight: f64, sz: Sizes) -> Vec<Curve> {
+    curves.iter().enumerate().map(|(g, c)| group_curve(x, c, g, dashed, weight, sz)).collect()
 }
 
 pub(crate) fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scene: &Scene) -> Result<PlotMapping> {
@@ -89,13 +57,10 @@ pub(crate) fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scene: &Sc
         return draw_message(root, &info.title, "These data have no continuous outcome y.");
     };
     let sz = Sizes::of(root);
-    root.fill(&WHITE)?;
-    let area = with_notes(root, &info.notes, sz)?;
-    let mut chart = frame(&area, info, sz, true)?;
     let p = &scene.points;
-    let g_count = scene.group_labels.len();
     let r = sz.ipx(2.6);
-    for g in 0..g_count {
+    let mut marks = Vec::new();
+    for g in 0..scene.group_labels.len() {
         let st = group_style(g);
         for filled in [false, true] {
             let pts: Vec<(f64, f64)> = (0..p.x.len())
@@ -103,34 +68,32 @@ pub(crate) fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scene: &Sc
                 .map(|i| (p.x[i], y[i]))
                 .collect();
             let alpha = if filled { 0.55 } else { 0.8 };
-            draw_points(&mut chart, &pts, st.shape, r, marker_style(st.color.mix(alpha), filled, sz.upx(1.1)))?;
+            marks.push(Marks {
+                pts,
+                shape: st.shape,
+                radius: r,
+                style: marker_style(st.color.mix(alpha), filled, sz.upx(1.1)),
+            });
         }
     }
     let x = &scene.curves.x;
+    let mut curves = Vec::new();
     if let Some(c) = &scene.curves.lm_group {
-        dashed_curves(&mut chart, x, c, sz)?;
+        curves.extend(group_curves(x, c, true, 3.0, sz));
     }
     if let Some(c) = &scene.curves.lmm {
-        solid_curves(&mut chart, x, c, sz)?;
-    }
-
-    let mut obs = obstacles(&chart, (0..p.x.len()).map(|i| (p.x[i], y[i])), 1.0);
-    for set in [&scene.curves.lm_group, &scene.curves.lmm].into_iter().flatten() {
-        for c in set {
-            obs.extend(obstacles(&chart, x.iter().copied().zip(c.iter().copied()), 3.0));
-        }
+        curves.extend(group_curves(x, c, false, 3.0, sz));
     }
     let line = sz.line();
-    let mut entries = group_entries(&scene.group_labels, line);
+    let mut legend = group_entries(&scene.group_labels, line);
     if scene.curves.lm_group.is_some() {
-        entries.push(Entry::new(Swatch::Line { color: INK, width: line, dashed: true }, "lm + factor(group)"));
+        legend.push(Entry::new(Swatch::Line { color: INK, width: line, dashed: true }, "lm + factor(group)"));
     }
     if scene.curves.lmm.is_some() {
-        entries.push(Entry::new(Swatch::Line { color: INK, width: line, dashed: false }, "lmer, (1|group)"));
+        legend.push(Entry::new(Swatch::Line { color: INK, width: line, dashed: false }, "lmer, (1|group)"));
     }
-    entries.push(Entry::new(Swatch::Marker { color: GREY, shape: Shape::Circle, filled: true }, "y_bin = 1"));
-    entries.push(Entry::new(Swatch::Marker { color: GREY, shape: Shape::Circle, filled: false }, "y_bin = 0"));
-    let cols = legend_columns(entries.len());
-    draw_legend(&pixel_area(&chart), &entries, cols, &obs, sz)?;
-    Ok(mapping(&chart, info))
+    legend.push(Entry::new(Swatch::Marker { color: GREY, shape: Shape::Circle, filled: true }, "y_bin = 1"));
+    legend.push(Entry::new(Swatch::Marker { color: GREY, shape: Shape::Circle, filled: false }, "y_bin = 0"));
+    let point_obstacles = (0..p.x.len()).map(|i| (p.x[i], y[i])).collect();
+    draw_curves_plot(root, info, &CurvesPlot { marks, point_obstacles, curves, legend, max_columns: 3 })
 }

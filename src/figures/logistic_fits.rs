@@ -1,20 +1,20 @@
 //! Figure 2: y_bin against x with `glm(y_bin ~ x + factor(group))` (dashed) and
 //! `glmer(y_bin ~ x + (1|group))` (solid) curves per group, and the GLMM's population-averaged
 //! curve ∫ logistic(α + βx + b) N(b; 0, σ_b²) db (thick black), flatter than the curve of a group with
-//! b = 0, logistic(α + βx) (grey, dashed).
+//! b = 0, logistic(α + βx) (grey, dashed). Drawn by [`super::curves_plot::draw_curves_plot`], as your
+//! data's figure 2.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::legend::{draw_legend, Entry, Swatch};
-use super::linear_fits::{dashed_curves, group_entries, obstacles, solid_curves};
-use super::marks::{draw_points, marker_style};
-use super::message::draw_message;
-use super::palette::{group_style, BLACK, GREY, INK, WHITE};
-use super::style::{frame, mapping, pixel_area, with_notes, Sizes};
+use super::curves_plot::{draw_curves_plot, Curve, CurvesPlot, Marks};
+use super::legend::{Entry, Swatch};
+use super::linear_fits::{group_curves, group_entries};
+use super::marks::marker_style;
+use super::palette::{group_style, BLACK, GREY, INK};
+use super::style::Sizes;
 use super::{figure_info, PlotMapping};
 use crate::error::Result;
-use crate::surfaces::descriptions::legend_columns;
 use crate::surfaces::Scene;
 
 /// Deterministic vertical jitter in [−0.04, 0.04] for observation `i` (a multiplicative hash).
@@ -23,67 +23,56 @@ pub(crate) fn jitter(i: usize) -> f64 {
     ((h >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 0.08
 }
 
-pub(crate) fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scene: &Scene) -> Result<PlotMapping> {
-    let info = figure_info(scene, 2)?;
-    if let Some(why) = &info.unavailable {
-        return draw_message(root, &info.title, why);
-    }
-    let sz = Sizes::of(root);
-    root.fill(&WHITE)?;
-    let area = with_notes(root, &info.notes, sz)?;
-    let mut chart = frame(&area, info, sz, true)?;
-    let p = &scene.points;
-    let r = sz.ipx(2.4);
-    for g in 0..scene.group_labels.len() {
-        let st = group_style(g);
-        let pts: Vec<(f64, f64)> =
-            (0..p.x.len()).filter(|&i| p.group[i] == g).map(|i| (p.x[i], p.y_bin[i] + jitter(i))).collect();
-        draw_points(&mut chart, &pts, st.shape, r, marker_style(st.color.mix(0.4), true, 1))?;
-    }
-    let x = &scene.curves.x;
-    if let Some(c) = &scene.curves.glm_group {
-        dashed_curves(&mut chart, x, c, sz)?;
-    }
-    if let Some(c) = &scene.curves.glmm {
-        solid_curves(&mut chart, x, c, sz)?;
-    }
+/// The b = 0 curve (grey, dashed) and the population average (thick black), with their legend entries.
+pub(crate) fn average_curves(x: &[f64], zero: Option<&[f64]>, average: Option<&[f64]>, sz: Sizes) -> (Vec<Curve>, Vec<Entry>) {
     let zero_width = sz.upx(2.5);
-    if let Some(z) = &scene.curves.zero_effect {
-        let pts: Vec<(f64, f64)> = x.iter().copied().zip(z.iter().copied()).collect();
-        chart.draw_series(DashedLineSeries::new(pts, sz.ipx(9.0), sz.ipx(5.0), GREY.stroke_width(zero_width)))?;
+    let (mut curves, mut legend) = (Vec::new(), Vec::new());
+    if let Some(z) = zero {
+        curves.push(Curve::on(x, z, GREY.stroke_width(zero_width), Some((sz.ipx(9.0), sz.ipx(5.0))), 3.0));
+        legend.push(Entry::new(Swatch::Line { color: GREY, width: zero_width, dashed: true }, "glmer, b = 0"));
     }
-    if let Some(pa) = &scene.curves.population_average {
-        let pts: Vec<(f64, f64)> = x.iter().copied().zip(pa.iter().copied()).collect();
-        chart.draw_series(LineSeries::new(pts, BLACK.stroke_width(sz.upx(3.5))))?;
-    }
-
-    let mut obs = obstacles(&chart, (0..p.x.len()).map(|i| (p.x[i], p.y_bin[i] + jitter(i))), 1.0);
-    for set in [&scene.curves.glm_group, &scene.curves.glmm].into_iter().flatten() {
-        for c in set {
-            obs.extend(obstacles(&chart, x.iter().copied().zip(c.iter().copied()), 2.0));
-        }
-    }
-    for c in [&scene.curves.zero_effect, &scene.curves.population_average].into_iter().flatten() {
-        obs.extend(obstacles(&chart, x.iter().copied().zip(c.iter().copied()), 3.0));
-    }
-    let line = sz.line();
-    let mut entries = group_entries(&scene.group_labels, line);
-    if scene.curves.glm_group.is_some() {
-        entries.push(Entry::new(Swatch::Line { color: INK, width: line, dashed: true }, "glm + factor(group)"));
-    }
-    if scene.curves.glmm.is_some() {
-        entries.push(Entry::new(Swatch::Line { color: INK, width: line, dashed: false }, "glmer, given the group"));
-    }
-    if scene.curves.zero_effect.is_some() {
-        entries.push(Entry::new(Swatch::Line { color: GREY, width: zero_width, dashed: true }, "glmer, b = 0"));
-    }
-    if scene.curves.population_average.is_some() {
-        entries.push(Entry::new(
+    if let Some(pa) = average {
+        curves.push(Curve::on(x, pa, BLACK.stroke_width(sz.upx(3.5)), None, 3.0));
+        legend.push(Entry::new(
             Swatch::Line { color: BLACK, width: sz.upx(3.5), dashed: false },
             "glmer, population average",
         ));
     }
-    let cols = legend_columns(entries.len());
-    draw_legend(&pixel_area(&chart), &entries, cols, &obs, sz)?;
-    Ok(mapping(&chart, info))
+    (curves, legend)
+}
+
+pub(crate) fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, scene: &Scene) -> Result<PlotMapping> {
+    let info = figure_info(scene, 2)?;
+    let sz = Sizes::of(root);
+    let p = &scene.points;
+    let r = sz.ipx(2.4);
+    let marks = (0..scene.group_labels.len())
+        .map(|g| {
+            let st = group_style(g);
+            let pts = (0..p.x.len()).filter(|&i| p.group[i] == g).map(|i| (p.x[i], p.y_bin[i] + jitter(i))).collect();
+            Marks { pts, shape: st.shape, radius: r, style: marker_style(st.color.mix(0.4), true, 1) }
+        })
+        .collect();
+    let x = &scene.curves.x;
+    let mut curves = Vec::new();
+    if let Some(c) = &scene.curves.glm_group {
+        curves.extend(group_curves(x, c, true, 2.0, sz));
+    }
+    if let Some(c) = &scene.curves.glmm {
+        curves.extend(group_curves(x, c, false, 2.0, sz));
+    }
+    let (averages, average_entries) =
+        average_curves(x, scene.curves.zero_effect.as_deref(), scene.curves.population_average.as_deref(), sz);
+    curves.extend(averages);
+    let line = sz.line();
+    let mut legend = group_entries(&scene.group_labels, line);
+    if scene.curves.glm_group.is_some() {
+        legend.push(Entry::new(Swatch::Line { color: INK, width: line, dashed: true }, "glm + factor(group)"));
+    }
+    if scene.curves.glmm.is_some() {
+        legend.push(Entry::new(Swatch::Line { color: INK, width: line, dashed: false }, "glmer, given the group"));
+    }
+    legend.extend(average_entries);
+    let point_obstacles = (0..p.x.len()).map(|i| (p.x[i], p.y_bin[i] + jitter(i))).collect();
+    draw_curves_plot(root, info, &CurvesPlot { marks, point_obstacles, curves, legend, max_columns: 3 })
 }

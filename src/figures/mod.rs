@@ -8,12 +8,14 @@
 
 mod alpha_profile;
 mod bernoulli_part;
+mod curves_plot;
 mod joint_contour;
 mod legend;
 mod linear_fits;
 mod logistic_fits;
 mod marks;
 mod message;
+mod own_fits;
 pub mod own;
 pub mod palette;
 #[cfg(not(target_arch = "wasm32"))]

@@ -1,8 +1,9 @@
 //! The figures of your data (issue 13), drawn by the lesson's figure code: the chosen pair's posteriors (as
 //! figure 7, [`super::posteriors::draw_panels`]) and their joint posterior (as figure 3,
-//! [`super::joint_contour::draw_surface`]), the same with the intercept moved by the mean mode (as figure 4)
-//! and the decomposition along u (as figures 5 and 6, [`super::random_effects_part::draw_random_part`],
-//! [`super::bernoulli_part::draw_integrand`]). A figure whose model failed draws the sentence saying why.
+//! [`super::joint_contour::draw_surface`]), the same with the intercept moved by the mean mode (as figure 4),
+//! the decomposition along u (as figures 5 and 6, [`super::random_effects_part::draw_random_part`],
+//! [`super::bernoulli_part::draw_integrand`]), and the data with each group's fitted curve (as figures 1–2,
+//! [`super::curves_plot::draw_curves_plot`]). A figure whose model failed draws the sentence saying why.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -12,7 +13,9 @@ use super::PlotMapping;
 use crate::error::Result;
 use crate::surfaces::descriptions::{num, FigureInfo};
 use crate::surfaces::posteriors::GroupPosterior;
+use crate::surfaces::own_curves::OwnCurves;
 use crate::surfaces::{Decomposition, JointSurface};
+pub use super::own_fits::CurvesLook;
 
 /// What one figure of your data draws.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +34,8 @@ pub enum OwnDrawing<'a> {
     /// The whole integrand along u at two intercepts (as figure 6, [`super::bernoulli_part::draw_integrand`]),
     /// the curves named by `names`.
     Integrand { decomposition: &'a Decomposition, names: &'a [String; 2] },
+    /// The data and each group's fitted curve (as figure 1 or 2).
+    Curves { curves: &'a OwnCurves, look: CurvesLook<'a> },
 }
 
 /// Draws `drawing` with `info`'s title and sentences on any plotters backend.
@@ -60,6 +65,10 @@ pub fn draw_own<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, info: &Figure
         }
         OwnDrawing::Integrand { decomposition, names } => {
             super::bernoulli_part::draw_integrand(root, info, decomposition, names, "fitted curve, mirrored about its peak")
+        }
+        OwnDrawing::Curves { curves, look } => {
+            let plot = super::own_fits::own_curves_plot(curves, look, super::style::Sizes::of(root));
+            super::curves_plot::draw_curves_plot(root, info, &plot)
         }
     }
 }

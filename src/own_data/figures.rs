@@ -6,6 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::Serialize;
 
+use super::curves::curve_terms;
 use super::report::{fit_csv_design, fit_csv_design_given, OwnDataOptions, OwnDataReport};
 use super::shift_figures::ShiftFigures;
 use crate::data::grouped_design::GroupedDesign;
@@ -21,13 +22,16 @@ use crate::surfaces::own_descriptions::{
     describe_own_joint, describe_own_posteriors, own_joint_unavailable, own_posteriors_unavailable, OwnContext,
     OWN_JOINT, OWN_POSTERIORS,
 };
+use crate::surfaces::own_curves::Terms;
 use crate::surfaces::own_posteriors::{outcomes_text, own_pair, widest_pair, OwnPair, OWN_JOINT_GRID};
 
 /// A user's data fitted, with the design the figures read.
 #[derive(Debug, Clone)]
 pub struct OwnFit {
     pub report: OwnDataReport,
-    design: GroupedDesign,
+    pub(crate) design: GroupedDesign,
+    /// The formula's terms as columns of X (the curves figure's x choices).
+    pub(crate) terms: Terms,
 }
 
 /// The figures' descriptions for one pair, and what the group chooser offers.
@@ -39,8 +43,12 @@ pub struct OwnFigures {
     /// The pair drawn, and the pair Rust suggests (the widest gaps between mode and mean).
     pub pair: (usize, usize),
     pub default_pair: (usize, usize),
-    /// The posteriors figure, then the joint figure.
+    /// The curves figure (1 or 2), the posteriors figure, then the joint figure.
     pub figures: Vec<FigureInfo>,
+    /// The curves figure's x chooser: its options, the one drawn and the default (indices into `x_labels`).
+    pub x_labels: Vec<String>,
+    pub x: usize,
+    pub x_default: usize,
 }
 
 /// The page's glmer (nAGQ as chosen) and the figures' inputs, or the sentence why there are none.
@@ -72,7 +80,8 @@ impl OwnFit {
     /// Fits every model of `opts` to `csv` (as [`super::fit_csv`]) and keeps the design.
     pub fn new(csv: &str, opts: &OwnDataOptions) -> Result<OwnFit> {
         let (report, design) = fit_csv_design(csv, opts)?;
-        Ok(OwnFit { report, design })
+        let terms = curve_terms(csv, opts, &design);
+        Ok(OwnFit { report, design, terms })
     }
 
     /// [`OwnFit::new`] with the models fitted elsewhere (the page's worker, [`super::report::fit_csv_models`])
@@ -80,7 +89,8 @@ impl OwnFit {
     /// whether `fitted` was used).
     pub fn with_models(csv: &str, opts: &OwnDataOptions, fitted: Option<DesignFit>) -> Result<(OwnFit, bool)> {
         let (report, design, reused) = fit_csv_design_given(csv, opts, fitted)?;
-        Ok((OwnFit { report, design }, reused))
+        let terms = curve_terms(csv, opts, &design);
+        Ok((OwnFit { report, design, terms }, reused))
     }
 
     /// The page's glmer fit, or the sentence saying why the figures have nothing to draw.
@@ -169,27 +179,38 @@ impl OwnFit {
         (Built { posteriors, joint, pair: Some(own), headings, sigma_b: page.fit.sigma_b, shift }, pair)
     }
 
-    /// The figures' descriptions for `pair` (None: the default pair).
+    /// The figures' descriptions for `pair` (None: the default pair) and the curves figure's x option `x`
+    /// (None: the default).
     ///
     /// In the page's order; find one by its number with [`OwnFigures::figure`].
-    pub fn figures(&self, pair: Option<(usize, usize)>) -> OwnFigures {
+    pub fn figures(&self, pair: Option<(usize, usize)>, x: Option<usize>) -> OwnFigures {
         let (built, pair) = self.build(pair, true);
+        let curves = self.build_curves(pair, x);
+        let (x_labels, x_default) = self.x_options();
         OwnFigures {
             group_name: self.design.group_name.clone(),
             group_labels: self.design.group_labels.clone(),
             pair,
             default_pair: self.default_pair(),
-            figures: [vec![built.joint], built.shift.infos.to_vec(), vec![built.posteriors]].concat(),
+            figures: [vec![curves.info, built.joint], built.shift.infos.to_vec(), vec![built.posteriors]].concat(),
+            x_labels,
+            x: curves.x,
+            x_default,
         }
     }
 
-    /// Draws figure `number` ([`OWN_POSTERIORS`] or [`OWN_JOINT`]) of `pair` on any plotters backend.
+    /// Draws figure `number` (the curves figure's, [`OWN_POSTERIORS`] or [`OWN_JOINT`]) of `pair` and x option
+    /// `x` on any plotters backend.
     pub fn draw<DB: DrawingBackend>(
         &self,
         number: u8,
         pair: Option<(usize, usize)>,
+        x: Option<usize>,
         root: &DrawingArea<DB, Shift>,
     ) -> Result<PlotMapping> {
+        if number == self.curves_number() {
+            return self.draw_curves(pair, x, root);
+        }
         let (built, _) = self.build(pair, ShiftFigures::draws(number));
         if let Some(drawn) = built.shift.draw(number, root) {
             return drawn;
@@ -207,18 +228,21 @@ impl OwnFit {
             (OWN_JOINT, _) => draw_own(root, &built.joint, &OwnDrawing::Message),
             _ => Err(crate::error::Error::InvalidParameter {
                 name: "figure",
-                expected: format!("{OWN_JOINT} to 6 or {OWN_POSTERIORS}"),
+                expected: format!(
+                    "{} (the fitted curves), {OWN_JOINT} to 6 (the joint posterior, the same with the intercept moved, the decomposition along u) or {OWN_POSTERIORS} (the posteriors)",
+                    self.curves_number()
+                ),
                 got: number.to_string(),
             }),
         }
     }
 
     /// Figure `number` of `pair` as an SVG document of `w` × `h` pixels.
-    pub fn svg(&self, number: u8, pair: Option<(usize, usize)>, w: u32, h: u32) -> Result<String> {
+    pub fn svg(&self, number: u8, pair: Option<(usize, usize)>, x: Option<usize>, w: u32, h: u32) -> Result<String> {
         let mut out = String::new();
         {
             let root = SVGBackend::with_string(&mut out, (w.clamp(16, 8000), h.clamp(16, 8000))).into_drawing_area();
-            self.draw(number, pair, &root)?;
+            self.draw(number, pair, x, &root)?;
             root.present()?;
         }
         Ok(out)

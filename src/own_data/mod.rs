@@ -21,8 +21,13 @@ pub mod table;
 pub mod explain;
 pub mod r_code;
 pub mod report;
+pub mod curves;
 pub mod figures;
 pub mod shift_figures;
+#[cfg(test)]
+mod curve_claims;
+#[cfg(test)]
+mod curve_tests;
 #[cfg(test)]
 mod figure_claims;
 #[cfg(test)]

@@ -61,7 +61,7 @@ fn grid_argmax(f: impl Fn(f64) -> f64, lo: f64, hi: f64, n: usize) -> f64 {
 
 /// Figures 4–6 of `own` at the default pair, in that order.
 fn three(own: &OwnFit) -> [FigureInfo; 3] {
-    let figs = own.figures(None);
+    let figs = own.figures(None, None);
     [OWN_SHIFTED, OWN_RANDOM_PART, OWN_INTEGRAND].map(|n| figs.figure(n).unwrap().clone())
 }
 
@@ -134,7 +134,7 @@ fn cbpp_binomial_with_trials() {
     assert!(!f6.explanation.contains("Bernoulli"));
     // At the moved intercept all 15 modes sum to the number stated, and the sentence says so.
     let fit = page_fit(&own);
-    let figs = own.figures(None);
+    let figs = own.figures(None, None);
     let sh = own_shift(own.design(), family, fit, figs.pair, None, 21).unwrap();
     let mean = fit.ranef.iter().sum::<f64>() / 15.0;
     assert!((sh.shifted - sh.fitted - mean).abs() < SHIFT_TOL);
@@ -156,13 +156,13 @@ fn cbpp_binomial_with_trials() {
         assert!(check(c, own.design(), family, fit).is_err(), "{c:?} passed");
     }
     // All three draw, with the lesson's legends in the family's words.
-    let svg = own.svg(OWN_SHIFTED, None, 640, 480).unwrap();
+    let svg = own.svg(OWN_SHIFTED, None, None, 640, 480).unwrap();
     assert!(svg.contains("intercept = ") && svg.contains("maximum ("), "{}", &svg[..300]);
-    assert!(own.svg(OWN_RANDOM_PART, None, 640, 480).unwrap().contains("random-effects part, σ_b = "));
-    let svg = own.svg(OWN_INTEGRAND, None, 640, 480).unwrap();
+    assert!(own.svg(OWN_RANDOM_PART, None, None, 640, 480).unwrap().contains("random-effects part, σ_b = "));
+    let svg = own.svg(OWN_INTEGRAND, None, None, 640, 480).unwrap();
     assert!(svg.contains("fitted intercept = ") && svg.contains("intercept + b̄ = ") && svg.contains("close-up of the peaks"));
     // Another pair moves figure 4's dot, not figures 5–6.
-    let other = own.figures(Some((0, 1)));
+    let other = own.figures(Some((0, 1)), None);
     assert_ne!(other.figure(OWN_SHIFTED).unwrap().explanation, f4.explanation);
     assert_eq!(other.figure(OWN_INTEGRAND).unwrap().explanation, f6.explanation);
 }
@@ -195,14 +195,14 @@ fn without_an_intercept_figure_4_says_why_and_5_6_still_draw() {
     let own = fit_of("cbpp.csv", "cbind(incidence, size - incidence) ~ 0 + period + (1 | herd)", "binomial", "logit", &["herd", "period"]);
     let [f4, f5, f6] = three(&own);
     assert_eq!(f4.unavailable.as_deref(), Some(NO_INTERCEPT));
-    assert!(own.svg(OWN_SHIFTED, None, 400, 300).unwrap().contains("no intercept"));
+    assert!(own.svg(OWN_SHIFTED, None, None, 400, 300).unwrap().contains("no intercept"));
     assert!(f5.unavailable.is_none() && f6.unavailable.is_none());
     assert!(f6.explanation.contains("Vermilion: every prediction moved up by b̄ = "), "{}", f6.explanation);
     let fit = page_fit(&own);
     for c in f5.claims.iter().chain(&f6.claims) {
         check(c, own.design(), FamilyLink::BinomialLogit, fit).unwrap_or_else(|e| panic!("{c:?}: {e}"));
     }
-    assert!(own.svg(OWN_INTEGRAND, None, 400, 300).unwrap().contains("every prediction + b̄"));
+    assert!(own.svg(OWN_INTEGRAND, None, None, 400, 300).unwrap().contains("every prediction + b̄"));
 }
 
 

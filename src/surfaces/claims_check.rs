@@ -518,6 +518,9 @@ pub fn check(claim: &Claim, data: &Dataset, report: &FitReport) -> Result<(), St
         | Claim::ExactLogLikAtIntercept { .. } => {
             Err(format!("{claim:?} is about your data and is checked by own_data::figure_claims"))
         }
+        Claim::HeldAtMean { .. } | Claim::PointsShown { .. } | Claim::LogLinkAverageFactor { .. } => {
+            Err(format!("{claim:?} is about your data and is checked by own_data::curve_claims"))
+        }
     }
 }
 

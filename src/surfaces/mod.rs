@@ -28,6 +28,8 @@ pub mod lesson_descriptions;
 mod newton;
 pub mod points;
 pub mod posteriors;
+pub mod own_curve_descriptions;
+pub mod own_curves;
 pub mod own_descriptions;
 pub mod own_decomposition;
 pub mod own_posteriors;

@@ -56,8 +56,10 @@ pub fn outcomes_text(design: &GroupedDesign, family: FamilyLink, g: usize) -> St
 /// The two groups (smaller index first) whose conditional mode and mean lie furthest apart in `fit`: the
 /// most skewed posteriors, the default pair. (0, 1) when the fit has fewer than two groups' numbers.
 pub fn widest_pair(fit: &GlmmResult) -> (usize, usize) {
+    // Gaps equal to 1e-9 count as equal (groups with the same data), so rounding cannot pick between them:
+    // the first such group in the data's order is taken, on every machine.
     let mut gaps: Vec<(usize, f64)> =
-        fit.ranef.iter().zip(&fit.cond_means).map(|(m, e)| (e - m).abs()).enumerate().collect();
+        fit.ranef.iter().zip(&fit.cond_means).map(|(m, e)| ((e - m).abs() * 1e9).round()).enumerate().collect();
     gaps.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     match gaps.as_slice() {
         [a, b, ..] => (a.0.min(b.0), a.0.max(b.0)),

@@ -40,21 +40,27 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
-/// Select the points to draw.
-pub fn select_points(data: &Dataset) -> ScenePoints {
-    let n = data.n_obs();
-    let g = data.n_groups().max(1);
-    let members = data.group_members();
+/// Which observations a figure keeps: `keep` (0-based, in data order), each group's step k, and the rule as a
+/// caption sentence when some were left out (see the module documentation).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Thinned {
+    pub keep: Vec<usize>,
+    pub step: Vec<usize>,
+    pub thinning: Option<String>,
+}
+
+/// The thinning rule on `members` (each group's observation indices, in data order) of `n` observations.
+pub fn thin_rows(members: &[Vec<usize>], n: usize) -> Thinned {
+    let g = members.len().max(1);
     let thin = n > MAX_POINTS;
     let q = (MAX_POINTS / g).max(1);
     let step: Vec<usize> = members.iter().map(|m| if thin { m.len().div_ceil(q).max(1) } else { 1 }).collect();
     let mut keep: Vec<usize> = members.iter().zip(&step).flat_map(|(m, &k)| m.iter().copied().step_by(k)).collect();
     keep.sort_unstable();
-    let pick = |v: &[f64]| keep.iter().filter_map(|&i| v.get(i).copied()).collect::<Vec<f64>>();
     let thinning = thin.then(|| {
         let (kmin, kmax) = step
             .iter()
-            .zip(&members)
+            .zip(members)
             .filter(|(_, m)| !m.is_empty())
             .fold((usize::MAX, 0), |(lo, hi), (&k, _)| (lo.min(k), hi.max(k)));
         let ks = if kmin == kmax { format!("k = {kmin}") } else { format!("k = {kmin} to {kmax}") };
@@ -65,6 +71,14 @@ pub fn select_points(data: &Dataset) -> ScenePoints {
             thousands(q)
         )
     });
+    Thinned { keep, step, thinning }
+}
+
+/// Select the points to draw.
+pub fn select_points(data: &Dataset) -> ScenePoints {
+    let n = data.n_obs();
+    let Thinned { keep, step, thinning } = thin_rows(&data.group_members(), n);
+    let pick = |v: &[f64]| keep.iter().filter_map(|&i| v.get(i).copied()).collect::<Vec<f64>>();
     ScenePoints {
         x: pick(&data.x),
         y: data.y.as_ref().map(|y| pick(y)),
