@@ -33,7 +33,8 @@ pub struct OwnContext<'a> {
     pub outcomes: [String; 2],
 }
 
-fn base(number: u8, title: &str, x_label: String, y_label: &str, file_name: &str) -> FigureInfo {
+/// A figure's description with its number, title, axis labels and file name; ranges and sentences to fill in.
+pub(crate) fn base(number: u8, title: &str, x_label: String, y_label: &str, file_name: &str) -> FigureInfo {
     FigureInfo {
         number,
         title: title.into(),

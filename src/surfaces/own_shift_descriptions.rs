@@ -6,7 +6,7 @@
 use super::decomposition::Decomposition;
 use super::descriptions::{all_of, num, pad, reads_zero, significant_decimals, with_legend_room, FigureInfo};
 use super::fitted_curves::finite_range;
-use super::own_descriptions::{OwnContext, OWN_DECIMALS};
+use super::own_descriptions::{base, OwnContext, OWN_DECIMALS};
 use super::own_shift::OwnShift;
 use crate::claims::Claim;
 
@@ -35,19 +35,6 @@ pub struct ShiftContext<'a> {
     pub intercept: Option<f64>,
     /// [`part_name`] of the data.
     pub part: &'a str,
-}
-
-fn base(number: u8, title: &str, x_label: String, y_label: &str, file_name: &str) -> FigureInfo {
-    FigureInfo {
-        number,
-        title: title.into(),
-        x_label,
-        y_label: y_label.into(),
-        x_range: [-1.0, 1.0],
-        y_range: [0.0, 1.0],
-        file_name: file_name.into(),
-        ..Default::default()
-    }
 }
 
 fn shifted_base(a: &str, b: &str) -> FigureInfo {
