@@ -2,6 +2,9 @@
 //! posteriors of their random intercepts and their joint posterior at the page's glmer fit (nAGQ as chosen),
 //! described by [`crate::surfaces::own_descriptions`] and drawn by [`crate::figures::own`].
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::Serialize;
@@ -32,6 +35,8 @@ pub struct OwnFit {
     pub(crate) design: GroupedDesign,
     /// The formula's terms as columns of X (the curves figure's x choices).
     pub(crate) terms: Terms,
+    /// The last pair built with figures 4–6 (what [`OwnFit::figures`] made), reused by the draws after it.
+    last: RefCell<Option<PairBuild>>,
 }
 
 /// The figures' descriptions for one pair, and what the group chooser offers.
@@ -65,7 +70,11 @@ impl OwnFigures {
     }
 }
 
+/// A pair and its figures' build.
+type PairBuild = ((usize, usize), Rc<Built>);
+
 /// Everything one pair's figures need.
+#[derive(Debug)]
 struct Built {
     posteriors: FigureInfo,
     joint: FigureInfo,
@@ -81,7 +90,7 @@ impl OwnFit {
     pub fn new(csv: &str, opts: &OwnDataOptions) -> Result<OwnFit> {
         let (report, design) = fit_csv_design(csv, opts)?;
         let terms = curve_terms(csv, opts, &design);
-        Ok(OwnFit { report, design, terms })
+        Ok(OwnFit { report, design, terms, last: RefCell::new(None) })
     }
 
     /// [`OwnFit::new`] with the models fitted elsewhere (the page's worker, [`super::report::fit_csv_models`])
@@ -90,7 +99,7 @@ impl OwnFit {
     pub fn with_models(csv: &str, opts: &OwnDataOptions, fitted: Option<DesignFit>) -> Result<(OwnFit, bool)> {
         let (report, design, reused) = fit_csv_design_given(csv, opts, fitted)?;
         let terms = curve_terms(csv, opts, &design);
-        Ok((OwnFit { report, design, terms }, reused))
+        Ok((OwnFit { report, design, terms, last: RefCell::new(None) }, reused))
     }
 
     /// The page's glmer fit, or the sentence saying why the figures have nothing to draw.
@@ -123,6 +132,22 @@ impl OwnFit {
     /// The pair Rust suggests: the two groups whose posteriors are most skewed (widest |mean − mode|).
     pub fn default_pair(&self) -> (usize, usize) {
         self.page().map(|p| widest_pair(p.fit)).unwrap_or((0, 1))
+    }
+
+    /// [`Self::build`], or the last pair built with figures 4–6 when it is this pair: the page asks for the
+    /// descriptions and then draws each figure, and all of them share one build.
+    fn built(&self, pair: Option<(usize, usize)>, with_shift: bool) -> (Rc<Built>, (usize, usize)) {
+        let key = pair.unwrap_or_else(|| self.default_pair());
+        let cached = self.last.borrow().as_ref().filter(|(k, _)| *k == key).map(|(_, b)| Rc::clone(b));
+        if let Some(b) = cached {
+            return (b, key);
+        }
+        let (built, key) = self.build(Some(key), with_shift);
+        let built = Rc::new(built);
+        if with_shift {
+            *self.last.borrow_mut() = Some((key, Rc::clone(&built)));
+        }
+        (built, key)
     }
 
     /// The pair's figures; figures 4–6 only `with_shift` (drawing figure 3 or 7 needs none of them).
@@ -184,7 +209,7 @@ impl OwnFit {
     ///
     /// In the page's order; find one by its number with [`OwnFigures::figure`].
     pub fn figures(&self, pair: Option<(usize, usize)>, x: Option<usize>) -> OwnFigures {
-        let (built, pair) = self.build(pair, true);
+        let (built, pair) = self.built(pair, true);
         let curves = self.build_curves(pair, x);
         let (x_labels, x_default) = self.x_options();
         OwnFigures {
@@ -192,7 +217,8 @@ impl OwnFit {
             group_labels: self.design.group_labels.clone(),
             pair,
             default_pair: self.default_pair(),
-            figures: [vec![curves.info, built.joint], built.shift.infos.to_vec(), vec![built.posteriors]].concat(),
+            figures: [vec![curves.info, built.joint.clone()], built.shift.infos.to_vec(), vec![built.posteriors.clone()]]
+                .concat(),
             x_labels,
             x: curves.x,
             x_default,
@@ -211,7 +237,7 @@ impl OwnFit {
         if number == self.curves_number() {
             return self.draw_curves(pair, x, root);
         }
-        let (built, _) = self.build(pair, ShiftFigures::draws(number));
+        let (built, _) = self.built(pair, ShiftFigures::draws(number));
         if let Some(drawn) = built.shift.draw(number, root) {
             return drawn;
         }
