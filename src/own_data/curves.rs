@@ -7,8 +7,6 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::figures::OwnFit;
-use crate::data::formula::Formula;
-use crate::data::frame::Frame;
 use crate::error::Result;
 use crate::figures::own::{draw_own, CurvesLook, OwnDrawing};
 use crate::figures::PlotMapping;
@@ -18,7 +16,7 @@ use crate::surfaces::descriptions::{failure, FigureInfo};
 use crate::surfaces::own_curve_descriptions::{
     curves_number, describe_own_curves, own_curves_unavailable, CurveContext,
 };
-use crate::surfaces::own_curves::{own_curves, GroupFactorModel, MixedModel, OwnCurves, Terms, XChoice};
+use crate::surfaces::own_curves::{own_curves, GroupFactorModel, MixedModel, OwnCurves, XChoice};
 
 /// Groups drawn each in its own colour; with more, only the chosen pair is.
 pub const MAX_COLOURED_GROUPS: usize = 8;
@@ -168,15 +166,6 @@ impl OwnFit {
         built.curves = Some(curves);
         built
     }
-}
-
-/// The formula's terms on `design` (none when the CSV or formula no longer parse, which `OwnFit::new` has
-/// already checked; then only the linear predictor is offered).
-pub(crate) fn curve_terms(csv: &str, opts: &super::OwnDataOptions, design: &crate::data::grouped_design::GroupedDesign) -> Terms {
-    let (Ok(formula), Ok(frame)) = (Formula::parse(&opts.formula), Frame::from_csv(csv)) else {
-        return Terms::default();
-    };
-    Terms::of(design, &formula, &frame, &opts.factors).unwrap_or_default()
 }
 
 impl OwnFit {

@@ -9,8 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::Serialize;
 
-use super::curves::curve_terms;
-use super::report::{fit_csv_design, fit_csv_design_given, OwnDataOptions, OwnDataReport};
+use super::report::{fit_csv_design_given, CsvFit, OwnDataOptions, OwnDataReport};
 use super::shift_figures::ShiftFigures;
 use crate::data::grouped_design::GroupedDesign;
 use crate::error::Result;
@@ -88,17 +87,14 @@ struct Built {
 impl OwnFit {
     /// Fits every model of `opts` to `csv` (as [`super::fit_csv`]) and keeps the design.
     pub fn new(csv: &str, opts: &OwnDataOptions) -> Result<OwnFit> {
-        let (report, design) = fit_csv_design(csv, opts)?;
-        let terms = curve_terms(csv, opts, &design);
-        Ok(OwnFit { report, design, terms, last: RefCell::new(None) })
+        OwnFit::with_models(csv, opts, None).map(|(fit, _)| fit)
     }
 
     /// [`OwnFit::new`] with the models fitted elsewhere (the page's worker, [`super::report::fit_csv_models`])
     /// from the same file and options; models that do not belong to them are fitted again here (the flag:
     /// whether `fitted` was used).
     pub fn with_models(csv: &str, opts: &OwnDataOptions, fitted: Option<DesignFit>) -> Result<(OwnFit, bool)> {
-        let (report, design, reused) = fit_csv_design_given(csv, opts, fitted)?;
-        let terms = curve_terms(csv, opts, &design);
+        let CsvFit { report, design, terms, reused } = fit_csv_design_given(csv, opts, fitted)?;
         Ok((OwnFit { report, design, terms, last: RefCell::new(None) }, reused))
     }
 

@@ -11,6 +11,7 @@ use super::r_code::{r_script, RCodeInput};
 use super::table::{rows, Header, Row, HEADERS};
 use crate::data::formula::Formula;
 use crate::data::grouped_design::GroupedDesign;
+use crate::surfaces::own_curves::Terms;
 use crate::data::frame::Frame;
 use crate::data::model_frame::ModelFrame;
 use crate::error::Result;
@@ -61,30 +62,33 @@ pub struct OwnDataReport {
     pub fit: DesignFit,
 }
 
-/// Fits every model of `opts` to `csv`; a malformed file, formula or option is one sentence.
-pub fn fit_csv(csv: &str, opts: &OwnDataOptions) -> Result<OwnDataReport> {
-    fit_csv_design(csv, opts).map(|(report, _)| report)
+/// A fit of a user's file with what the figures read besides the report.
+#[derive(Debug, Clone)]
+pub struct CsvFit {
+    pub report: OwnDataReport,
+    /// The design the models were fitted to.
+    pub design: GroupedDesign,
+    /// The formula's terms as columns of the design (the curves figure's x choices).
+    pub terms: Terms,
+    /// Whether the models handed to [`fit_csv_design_given`] were used (not fitted again).
+    pub reused: bool,
 }
 
-/// [`fit_csv`], with the design the models were fitted to (what the figures read).
-pub fn fit_csv_design(csv: &str, opts: &OwnDataOptions) -> Result<(OwnDataReport, GroupedDesign)> {
-    fit_csv_design_given(csv, opts, None).map(|(report, design, _)| (report, design))
+/// Fits every model of `opts` to `csv`; a malformed file, formula or option is one sentence.
+pub fn fit_csv(csv: &str, opts: &OwnDataOptions) -> Result<OwnDataReport> {
+    fit_csv_design_given(csv, opts, None).map(|f| f.report)
 }
 
 /// Every model of `opts` fitted to `csv`, and nothing else: what the page's worker hands over.
 pub fn fit_csv_models(csv: &str, opts: &OwnDataOptions) -> Result<DesignFit> {
-    fit_csv_design(csv, opts).map(|(report, _)| report.fit)
+    fit_csv(csv, opts).map(|report| report.fit)
 }
 
-/// [`fit_csv_design`] with the models already fitted to the same file and options (by the page's worker):
-/// the rest (columns, table, explanation, R code) is made again from the file. A `fitted` that does not
-/// belong to these data and options is not used: the models are fitted afresh. The flag says whether
-/// `fitted` was used.
-pub fn fit_csv_design_given(
-    csv: &str,
-    opts: &OwnDataOptions,
-    fitted: Option<DesignFit>,
-) -> Result<(OwnDataReport, GroupedDesign, bool)> {
+/// [`fit_csv`] with its design and terms, the models fitted here (`fitted` None) or already fitted to the same
+/// file and options (by the page's worker): the rest (columns, table, explanation, R code) is made again from
+/// the file. A `fitted` that does not belong to these data and options is not used: the models are fitted
+/// afresh.
+pub fn fit_csv_design_given(csv: &str, opts: &OwnDataOptions, fitted: Option<DesignFit>) -> Result<CsvFit> {
     let family_name = if opts.family.is_empty() { "binomial" } else { opts.family.as_str() };
     let family = ModelFamily::from_names(family_name, &opts.link)?;
     let nagq = match (family, opts.nagq) {
@@ -127,7 +131,8 @@ pub fn fit_csv_design_given(
         r_code,
         fit,
     };
-    Ok((report, mf.design, reused))
+    let terms = Terms::of(&mf.design, &formula, &frame, &opts.factors).unwrap_or_default();
+    Ok(CsvFit { report, design: mf.design, terms, reused })
 }
 
 /// Whether `fit` was made from this design, formula, family, link and nAGQ (as far as its fields tell).

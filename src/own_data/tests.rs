@@ -256,17 +256,18 @@ fn models_fitted_elsewhere_are_used_only_for_their_own_data() {
     let mut marked = models.clone();
     let DesignModels::Glmm { glmm_laplace: Outcome::Fit(f), .. } = &mut marked.models else { panic!("cbpp is a GLMM") };
     f.sigma_b = 0.123_456;
-    let (given, _, reused) = fit_csv_design_given(&csv, &o, Some(marked.clone())).unwrap();
-    assert!(reused);
+    let given = fit_csv_design_given(&csv, &o, Some(marked.clone())).unwrap();
+    assert!(given.reused);
+    let given = given.report;
     assert_eq!(given.fit, marked, "a hand-over that belongs is used as it is");
     assert_eq!(given.rows, super::table::rows(&marked), "and the table is made from it");
     // Another nAGQ, another formula: the hand-over does not belong, the models are fitted again.
     let laplace_only = opts(CBPP, "binomial", "logit", 1.0, &["herd", "period"]);
-    let (refit, _, reused) = fit_csv_design_given(&csv, &laplace_only, Some(marked.clone())).unwrap();
-    assert!(!reused);
-    assert_eq!(refit.fit, fit_csv(&csv, &laplace_only).unwrap().fit);
+    let refit = fit_csv_design_given(&csv, &laplace_only, Some(marked.clone())).unwrap();
+    assert!(!refit.reused);
+    assert_eq!(refit.report.fit, fit_csv(&csv, &laplace_only).unwrap().fit);
     let probit = opts(CBPP, "binomial", "probit", 25.0, &["herd", "period"]);
-    let (refit, _, reused) = fit_csv_design_given(&csv, &probit, Some(marked)).unwrap();
-    assert!(!reused);
-    assert_eq!(refit.fit, fit_csv(&csv, &probit).unwrap().fit);
+    let refit = fit_csv_design_given(&csv, &probit, Some(marked)).unwrap();
+    assert!(!refit.reused);
+    assert_eq!(refit.report.fit, fit_csv(&csv, &probit).unwrap().fit);
 }
